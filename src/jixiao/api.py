@@ -1,0 +1,67 @@
+"""The public API: the CLI, the web app and batch jobs call only these functions.
+
+Every number a user sees — in the terminal, on a web page, in a Word file — is computed through
+here, so they all agree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jixiao.findings import Finding
+from jixiao.loader import Loaded, load_data, load_file
+from jixiao.model import Evaluation
+from jixiao.policies import Policy, load_policy
+from jixiao.scoring import score_evaluation
+from jixiao.scoring.result import ScoreResult
+
+if TYPE_CHECKING:
+    from jixiao.checks import Audit
+
+__all__ = [
+    "Evaluation",
+    "Finding",
+    "Loaded",
+    "Policy",
+    "ScoreResult",
+    "check",
+    "get_policy",
+    "load",
+    "load_data",
+    "score",
+]
+
+DOCUMENT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".doc", ".pdf", ".xlsx", ".xls", ".xlsm"}
+
+
+def get_policy(name_or_path: str | Path | None = None) -> Policy:
+    """A built-in policy by name (default ``national-2020``) or a user policy file."""
+    return load_policy(name_or_path)
+
+
+def load(path: str | Path) -> Loaded:
+    """Load an evaluation file (YAML/JSON) or ingest a document (txt, html, docx, xlsx, pdf)."""
+    p = Path(path)
+    if p.suffix.lower() in DOCUMENT_SUFFIXES:
+        from jixiao.ingest import ingest_file
+
+        return ingest_file(p)
+    return load_file(p)
+
+
+def score(evaluation: Evaluation, policy: Policy | None = None) -> ScoreResult:
+    """Score an evaluation by its rules: indicator scores with explanations, levels, total, grade."""
+    return score_evaluation(evaluation, policy or get_policy(evaluation.policy))
+
+
+def check(evaluation: Evaluation, policy: Policy | None = None) -> Audit:
+    """Audit (复核) an evaluation: the recomputed result plus every finding."""
+    from jixiao.checks import run_checks
+
+    return run_checks(evaluation, policy or get_policy(evaluation.policy))
+
+
+def to_data(evaluation: Evaluation) -> dict[str, Any]:
+    """The evaluation as plain JSON-compatible data (the evaluation file format)."""
+    return evaluation.model_dump(mode="json", exclude_none=True, exclude_defaults=True)

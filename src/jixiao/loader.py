@@ -1,0 +1,98 @@
+"""Load evaluation files (YAML or JSON): ``(evaluation, findings)``, never a traceback on bad data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jixiao.findings import Finding, Severity, has_errors
+from jixiao.model import Evaluation, Source
+from jixiao.yamlio import ParsedDocument, parse_text, read_file, validate
+
+
+@dataclass
+class Loaded:
+    """The result of loading: the evaluation (None when unusable) and what went wrong."""
+
+    file: str
+    evaluation: Evaluation | None
+    findings: list[Finding] = field(default_factory=list)
+    line_of: dict[str, int] = field(default_factory=dict)  # field path → line in the file
+
+    @property
+    def ok(self) -> bool:
+        """True when an evaluation was loaded without error findings."""
+        return self.evaluation is not None and not has_errors(self.findings)
+
+
+def _index_lines(doc: ParsedDocument, data: Any, path: list[str | int], out: dict[str, int]) -> None:
+    """Record the line of every field path (``indicators[3].claimed``) for finding locations."""
+    line = doc.line_of(path)
+    if line is not None and path:
+        text = ""
+        for part in path:
+            text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+        out[text] = line
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _index_lines(doc, value, [*path, key], out)
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            _index_lines(doc, value, [*path, i], out)
+
+
+def _attach_sources(evaluation: Evaluation, file: str, lines: dict[str, int]) -> Evaluation:
+    """Give indicators, levels and claims a source (file, line) when they have none."""
+    for i, ind in enumerate(evaluation.indicators):
+        if ind.source is None and f"indicators[{i}]" in lines:
+            ind.source = Source(file=file, line=lines[f"indicators[{i}]"])
+    for i, level in enumerate(evaluation.levels):
+        if level.source is None and f"levels[{i}]" in lines:
+            level.source = Source(file=file, line=lines[f"levels[{i}]"])
+    if evaluation.source is None:
+        evaluation.source = Source(file=file)
+    return evaluation
+
+
+def load_parsed(doc: ParsedDocument) -> Loaded:
+    """Validate a parsed document as an Evaluation."""
+    evaluation, problems = validate(Evaluation, doc, "file.invalid")
+    lines: dict[str, int] = {}
+    _index_lines(doc, doc.data, [], lines)
+    if evaluation is not None:
+        _attach_sources(evaluation, doc.file, lines)
+    return Loaded(doc.file, evaluation, problems, lines)
+
+
+def load_text(text: str, file: str = "<input>", fmt: str | None = None) -> Loaded:
+    """Load an evaluation from YAML or JSON text."""
+    doc, problems = parse_text(text, file, fmt)
+    if doc is None:
+        return Loaded(file, None, problems)
+    return load_parsed(doc)
+
+
+def load_data(data: dict[str, Any], file: str = "<input>") -> Loaded:
+    """Load an evaluation from already-parsed data (a dict from JSON, a web form …)."""
+    return load_parsed(ParsedDocument(data, data, file))
+
+
+def load_file(path: Path) -> Loaded:
+    """Load an evaluation file; unreadable, malformed or invalid files give error findings."""
+    name = str(path)
+    if not path.exists():
+        return Loaded(name, None, [_missing(name)])
+    if path.is_dir():
+        return Loaded(name, None, [_missing(name, "是目录，不是评价文件")])
+    text, problems = read_file(path)
+    if text is None:
+        return Loaded(name, None, problems)
+    fmt = "json" if path.suffix.lower() == ".json" else "yaml"
+    return load_text(text, name, fmt)
+
+
+def _missing(name: str, why: str = "不存在") -> Finding:
+    from jixiao.findings import finding
+
+    return finding("file.unreadable", Severity.error, f"文件 {name} {why}", source=Source(file=name))
