@@ -295,6 +295,7 @@ class SatisfactionRule(Record):
     """Survey satisfaction rate → score (满意度赋分)."""
 
     kind: Literal["satisfaction"] = "satisfaction"
+    refs: list[str] = Field(default_factory=list)  # take the rate from this target row's actual
     rate: Decimal | None = None  # percent; default: the survey's, then the indicator's actual
     full_at: Decimal | None = None  # rate giving full marks; default: the indicator's target
 

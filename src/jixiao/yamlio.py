@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -10,6 +11,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarfloat import ScalarFloat
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from jixiao.findings import Finding, Severity, finding
@@ -50,12 +52,23 @@ class ParsedDocument:
         return line
 
 
+def _printed_decimal(node: ScalarFloat) -> Decimal:
+    """A YAML float as the Decimal it prints: ``2.80`` stays 2.80 (printed precision matters)."""
+    width, dot = getattr(node, "_width", None), getattr(node, "_prec", None)
+    if getattr(node, "_exp", None) is None and isinstance(width, int) and isinstance(dot, int) and width > dot >= 0:
+        places = width - dot - 1
+        return Decimal(f"{float(node):.{places}f}")
+    return Decimal(repr(float(node)))
+
+
 def _plain(node: Any) -> Any:
     """ruamel's commented containers → plain dicts and lists (scalars kept)."""
     if isinstance(node, dict):
         return {str(k) if not isinstance(k, str) else k: _plain(v) for k, v in node.items()}
     if isinstance(node, list):
         return [_plain(v) for v in node]
+    if isinstance(node, ScalarFloat):
+        return _printed_decimal(node)
     if hasattr(node, "isoformat") and not isinstance(node, str):
         return node
     if isinstance(node, str):

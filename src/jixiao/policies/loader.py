@@ -82,6 +82,7 @@ class SurveyPolicy(_Strict):
     confidence: Decimal = Field(Decimal("0.95"), gt=0, lt=1)
     max_margin: Decimal = Field(Decimal(5), gt=0)
     min_sample: int = Field(30, ge=1)
+    full_marks_at: Decimal = Field(Decimal(90), gt=0, le=100)
 
 
 class Inflation(_Strict):
@@ -108,6 +109,7 @@ class Policy(_Strict):
     over_achievement: Decimal = Field(Decimal("1.30"), gt=1)
     rounding: Rounding = Rounding()
     execution: RateFormula
+    execution_indicator: RateFormula
     arrival: RateFormula
     results_first_minimum: Decimal = Field(Decimal(60), ge=0, le=100)
     survey: SurveyPolicy

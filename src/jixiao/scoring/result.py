@@ -24,13 +24,14 @@ class IndicatorScore(BaseModel):
     actual: str | None = None  # as printed
     completion: Decimal | None = None  # actual / target in percent, when it applies
     claimed: Decimal | None = None
-    computed: Decimal | None = None  # None when the rule cannot be applied (figures missing)
+    computed: Decimal | None = None  # by the rule; the claim (bounded by the weight) when no rule applies
+    verified: bool = False  # True when a rule computed the score from figures or judgements
     rule: str | None = None  # rule kind used
     explanation: str = ""  # "108.13万人 / 116.11万人 = 93.13% × 8分 = 7.45分"
 
     @property
     def effective(self) -> Decimal | None:
-        """Computed when the rule could be applied, else the claim."""
+        """The score that counts in subtotals: computed, else the claim."""
         return self.computed if self.computed is not None else self.claimed
 
 
