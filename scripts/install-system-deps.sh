@@ -2,7 +2,7 @@
 # Install the Debian packages jixiao needs: CJK fonts, LibreOffice (Word → PDF), poppler
 # (PDF → PNG), Chromium and its driver (browser tests).  Idempotent: does nothing when all are there.
 set -euo pipefail
-packages=(fonts-noto-cjk fonts-wqy-zenhei poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui chromium chromium-driver)
+packages=(fonts-noto-cjk fonts-wqy-zenhei fonts-arphic-ukai poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

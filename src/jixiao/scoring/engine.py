@@ -91,8 +91,8 @@ def infer_rule(indicator: Indicator, evaluation: Evaluation) -> object | None:
         return QualitativeRule()
     if "满意" in label and (_has_value(indicator.actual) or evaluation.survey is not None):
         return SatisfactionRule()
-    if own_figures:
-        return RatioRule()
+    if _has_value(indicator.target) and indicator.type is not IndicatorType.qualitative:
+        return RatioRule()  # scored by completion; says which figure is missing when one is
     return None
 
 

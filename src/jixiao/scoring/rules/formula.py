@@ -14,6 +14,14 @@ MAX_EXPRESSION = 500
 _FUNCTIONS: dict[str, Any] = {"min": min, "max": max, "abs": abs}
 
 
+class _DecimalEval(EvalWithCompoundTypes):  # type: ignore[misc]
+    """simpleeval with float literals read as Decimals, so money arithmetic stays exact."""
+
+    def _eval_constant(self, node: Any) -> Any:
+        value = super()._eval_constant(node)
+        return Decimal(repr(value)) if isinstance(value, float) else value
+
+
 def _names(indicator: Indicator, rule: FormulaRule, ctx: RuleContext) -> dict[str, Any]:
     names: dict[str, Any] = {"weight": indicator.weight or Decimal(0)}
     names["w"] = names["weight"]
@@ -35,7 +43,7 @@ def apply_formula(indicator: Indicator, rule: FormulaRule, ctx: RuleContext) -> 
     if len(rule.expression) > MAX_EXPRESSION:
         return Outcome(None, f"公式过长（超过{MAX_EXPRESSION}个字符）")
     names = _names(indicator, rule, ctx)
-    evaluator = EvalWithCompoundTypes(names=names, functions=_FUNCTIONS)
+    evaluator = _DecimalEval(names=names, functions=_FUNCTIONS)
     try:
         value = evaluator.eval(rule.expression)
     except ZeroDivisionError:
