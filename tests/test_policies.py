@@ -65,7 +65,10 @@ def test_builtin() -> None:
         ("extends: national-2020\nname: x\ngrades:\n  - {name: 优, min: -5}\n", "grades[0].min"),
         ("extends: national-2020\nname: x\nunknown_key: 1\n", "不认识的字段"),
         ("extends: nowhere-2099\nname: x\n", "不存在"),
-        ("extends: national-2020\nname: x\ngrades:\n  - {name: 优, min: 60}\n  - {name: 良, min: 90}\n", "从高到低"),
+        (
+            "extends: national-2020\nname: x\ngrades:\n  - {name: 优, min: 60}\n  - {name: 良, min: 90}\n",
+            "从高到低",
+        ),
     ],
 )
 def test_bad_policy_files(tmp_path: Path, content: str, needle: str) -> None:

@@ -72,7 +72,7 @@ class Direction(StrEnum):
     """Direction of a quantitative indicator (指标方向)."""
 
     higher = "higher"  # 正向 ≥
-    lower = "lower"  # 反向 ≤
+    lower = "lower"  # type: ignore[assignment]  # 反向 ≤ (the member shadows str.lower: never call it)
     equal = "equal"  # 等于 =
     range = "range"  # 区间
 

@@ -178,7 +178,9 @@ def parse_quantity(text: str | int | float | Decimal | None) -> Quantity:
         if unit is None and unit_low:
             unit = _clean_unit(unit_low)
         if low is not None and high is not None and high >= low:
-            return Quantity(low, unit=unit, comparison="range", upper=high, places=printed_places(rng.group(1)))
+            return Quantity(
+                low, unit=unit, comparison="range", upper=high, places=printed_places(rng.group(1))
+            )
 
     comparison, rest = _comparison_prefix(s)
     m = _NUMBER_RE.search(rest)

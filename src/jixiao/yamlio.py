@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from decimal import Decimal
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarfloat import ScalarFloat
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.scalarfloat import ScalarFloat
 
 from jixiao.findings import Finding, Severity, finding
 from jixiao.model import Source
@@ -36,16 +37,12 @@ class ParsedDocument:
         line: int | None = None
         for key in loc:
             if isinstance(node, CommentedMap) and key in node:
-                try:
+                with contextlib.suppress(KeyError, TypeError, AttributeError):
                     line = node.lc.key(key)[0] + 1
-                except (KeyError, TypeError, AttributeError):
-                    pass
                 node = node[key]
             elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
-                try:
+                with contextlib.suppress(KeyError, TypeError, AttributeError):
                     line = node.lc.item(key)[0] + 1
-                except (KeyError, TypeError, AttributeError):
-                    pass
                 node = node[key]
             else:
                 break
@@ -55,7 +52,12 @@ class ParsedDocument:
 def _printed_decimal(node: ScalarFloat) -> Decimal:
     """A YAML float as the Decimal it prints: ``2.80`` stays 2.80 (printed precision matters)."""
     width, dot = getattr(node, "_width", None), getattr(node, "_prec", None)
-    if getattr(node, "_exp", None) is None and isinstance(width, int) and isinstance(dot, int) and width > dot >= 0:
+    if (
+        getattr(node, "_exp", None) is None
+        and isinstance(width, int)
+        and isinstance(dot, int)
+        and width > dot >= 0
+    ):
         places = width - dot - 1
         return Decimal(f"{float(node):.{places}f}")
     return Decimal(repr(float(node)))
@@ -108,7 +110,9 @@ def parse_text(text: str, file: str, fmt: str | None = None) -> tuple[ParsedDocu
             )
         ]
     except YAMLError as exc:
-        return None, [finding("file.syntax", Severity.error, f"YAML 格式错误：{exc}", source=Source(file=file))]
+        return None, [
+            finding("file.syntax", Severity.error, f"YAML 格式错误：{exc}", source=Source(file=file))
+        ]
     return ParsedDocument(_plain(raw), raw, file), []
 
 
@@ -118,7 +122,14 @@ def read_file(path: Path) -> tuple[str | None, list[Finding]]:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        return None, [finding("file.unreadable", Severity.error, f"无法读取文件：{exc.strerror or exc}", source=Source(file=name))]
+        return None, [
+            finding(
+                "file.unreadable",
+                Severity.error,
+                f"无法读取文件：{exc.strerror or exc}",
+                source=Source(file=name),
+            )
+        ]
     if size > MAX_FILE_BYTES:
         return None, [
             finding(
@@ -131,13 +142,27 @@ def read_file(path: Path) -> tuple[str | None, list[Finding]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [finding("file.unreadable", Severity.error, f"无法读取文件：{exc.strerror or exc}", source=Source(file=name))]
+        return None, [
+            finding(
+                "file.unreadable",
+                Severity.error,
+                f"无法读取文件：{exc.strerror or exc}",
+                source=Source(file=name),
+            )
+        ]
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding), []
         except UnicodeDecodeError:
             continue
-    return None, [finding("file.encoding", Severity.error, "文件编码无法识别（应为 UTF-8 或 GB18030）", source=Source(file=name))]
+    return None, [
+        finding(
+            "file.encoding",
+            Severity.error,
+            "文件编码无法识别（应为 UTF-8 或 GB18030）",
+            source=Source(file=name),
+        )
+    ]
 
 
 def _loc_text(loc: Sequence[str | int]) -> str:
@@ -169,7 +194,9 @@ _MESSAGES = {
 }
 
 
-def validation_findings(exc: ValidationError, doc: ParsedDocument, code: str = "file.invalid") -> list[Finding]:
+def validation_findings(
+    exc: ValidationError, doc: ParsedDocument, code: str = "file.invalid"
+) -> list[Finding]:
     """One finding per pydantic error, naming the file, the line and the field path in Chinese."""
     out: list[Finding] = []
     for err in exc.errors():
@@ -215,7 +242,12 @@ def validate(
     """Validate parsed data against a model; errors become findings with lines."""
     if not isinstance(doc.data, dict):
         return None, [
-            finding(code, Severity.error, "文件内容应为键值对（YAML 映射或 JSON 对象）", source=Source(file=doc.file, line=1))
+            finding(
+                code,
+                Severity.error,
+                "文件内容应为键值对（YAML 映射或 JSON 对象）",
+                source=Source(file=doc.file, line=1),
+            )
         ]
     try:
         return model.model_validate(doc.data), []

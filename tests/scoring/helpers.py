@@ -12,7 +12,12 @@ from jixiao.scoring.result import IndicatorScore, ScoreResult
 
 def evaluation(indicators: list[dict[str, Any]], **extra: Any) -> Evaluation:
     """An evaluation with these indicators; fails the test on any load finding."""
-    data: dict[str, Any] = {"kind": "self", "year": 2022, "project": {"name": "测试项目"}, "indicators": indicators}
+    data: dict[str, Any] = {
+        "kind": "self",
+        "year": 2022,
+        "project": {"name": "测试项目"},
+        "indicators": indicators,
+    }
     data.update(extra)
     loaded = api.load_data(data)
     assert loaded.evaluation is not None, loaded.findings

@@ -102,10 +102,17 @@ def test_qualitative(actual: str, claimed: str | None, expected: str) -> None:
 def test_elements() -> None:
     rule = {
         "kind": "elements",
-        "elements": [{"text": "有依据", "met": True}, {"text": "程序规范", "met": False}, {"text": "已公示", "met": True}],
+        "elements": [
+            {"text": "有依据", "met": True},
+            {"text": "程序规范", "met": False},
+            {"text": "已公示", "met": True},
+        ],
     }
     assert score_one({"weight": 3, "rule": rule}).computed == d("2.00")
-    rule_points = {"kind": "elements", "elements": [{"text": "a", "points": 1, "met": True}, {"text": "b", "points": 2, "met": False}]}
+    rule_points = {
+        "kind": "elements",
+        "elements": [{"text": "a", "points": 1, "met": True}, {"text": "b", "points": 2, "met": False}],
+    }
     assert score_one({"weight": 3, "rule": rule_points}).computed == d("1.00")
 
 
@@ -128,21 +135,27 @@ def test_grade() -> None:
 def test_deduction() -> None:
     rule = {"kind": "deduction", "per_item": 1, "items": ["凭证不全", "未公示"]}
     assert score_one({"weight": 5, "rule": rule}).computed == d("3.00")
-    assert score_one({"weight": 5, "rule": {"kind": "deduction", "per_item": 2, "count": 4}}).computed == d("0.00")
+    assert score_one({"weight": 5, "rule": {"kind": "deduction", "per_item": 2, "count": 4}}).computed == d(
+        "0.00"
+    )
 
 
 def test_satisfaction() -> None:
     survey = {"sample_size": 400, "satisfaction_rate": 85}
     s = score_one({"weight": 10, "target": "≥90%", "rule": {"kind": "satisfaction"}}, survey=survey)
     assert s.computed == d("9.44")
-    assert score_one({"weight": 10, "target": "≥90%", "actual": "95%"}, ).computed == d("10.00")
+    assert score_one(
+        {"weight": 10, "target": "≥90%", "actual": "95%"},
+    ).computed == d("10.00")
     no_data = score_one({"weight": 10, "claimed": 10, "rule": {"kind": "satisfaction"}})
     assert not no_data.verified
 
 
 def test_judgement() -> None:
     assert score_one({"weight": 4, "rule": {"kind": "judgement", "met": False}}).computed == d("0.00")
-    assert score_one({"weight": 4, "rule": {"kind": "judgement", "score": 3.5, "reason": "制度不全"}}).computed == d("3.50")
+    assert score_one(
+        {"weight": 4, "rule": {"kind": "judgement", "score": 3.5, "reason": "制度不全"}}
+    ).computed == d("3.50")
     assert score_one({"weight": 4, "rule": {"kind": "judgement", "score": 6}}).computed == d("4.00")
 
 
@@ -155,9 +168,13 @@ def test_formula(expression: str, expected: str) -> None:
     assert score_one({"weight": 10, "target": "100", "actual": "80", "rule": rule}).computed == d(expected)
 
 
-@pytest.mark.parametrize("expression", ["__import__('os').system('true')", "open('/etc/passwd')", "A / 0", "1 +"])
+@pytest.mark.parametrize(
+    "expression", ["__import__('os').system('true')", "open('/etc/passwd')", "A / 0", "1 +"]
+)
 def test_formula_is_safe(expression: str) -> None:
-    s = score_one({"weight": 10, "target": "100", "actual": "80", "rule": {"kind": "formula", "expression": expression}})
+    s = score_one(
+        {"weight": 10, "target": "100", "actual": "80", "rule": {"kind": "formula", "expression": expression}}
+    )
     assert s.computed is None or not s.verified
 
 
@@ -191,8 +208,20 @@ def test_self_form_execution_row() -> None:
 def test_refs_take_figures_from_target_rows() -> None:
     r = result(
         [
-            {"id": "q", "level1": "产出指标", "level2": "数量指标", "target": "116.11万人", "actual": "108.13万人"},
-            {"level1": "产出", "name": "实际完成率", "weight": 8, "claimed": 8, "rule": {"kind": "ratio", "refs": ["q"]}},
+            {
+                "id": "q",
+                "level1": "产出指标",
+                "level2": "数量指标",
+                "target": "116.11万人",
+                "actual": "108.13万人",
+            },
+            {
+                "level1": "产出",
+                "name": "实际完成率",
+                "weight": 8,
+                "claimed": 8,
+                "rule": {"kind": "ratio", "refs": ["q"]},
+            },
             {"level1": "产出", "name": "x", "weight": 2, "rule": {"kind": "ratio", "refs": ["missing"]}},
         ]
     )
@@ -235,7 +264,18 @@ def test_total_granularity() -> None:
     assert r.granularity == "total" and r.computed_total == d("97.00") and r.computed_grade == "优"
 
 
-@pytest.mark.parametrize(("total", "grade"), [("90", "优"), ("89.99", "良"), ("80", "良"), ("79.99", "中"), ("60", "中"), ("59.99", "差"), ("0", "差")])
+@pytest.mark.parametrize(
+    ("total", "grade"),
+    [
+        ("90", "优"),
+        ("89.99", "良"),
+        ("80", "良"),
+        ("79.99", "中"),
+        ("60", "中"),
+        ("59.99", "差"),
+        ("0", "差"),
+    ],
+)
 def test_grade_bands_exact(total: str, grade: str) -> None:
     from jixiao import api
 

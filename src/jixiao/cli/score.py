@@ -24,13 +24,23 @@ def score_json(file: str, evaluation: Evaluation, result: ScoreResult) -> dict[s
     """The JSON record of one scored file (documented in docs/cli.md)."""
     return {
         "file": file,
-        "project": {"name": evaluation.project.name, "year": evaluation.year, "unit": evaluation.project.unit},
+        "project": {
+            "name": evaluation.project.name,
+            "year": evaluation.year,
+            "unit": evaluation.project.unit,
+        },
         "kind": evaluation.kind.value,
         "granularity": result.granularity,
         "total": {"claimed": result.claimed_total, "computed": result.computed_total},
         "grade": {"claimed": result.claimed_grade, "computed": result.computed_grade},
         "levels": [
-            {"name": lv.name, "weight": lv.weight, "claimed": lv.claimed, "computed": lv.computed, "rate": lv.rate}
+            {
+                "name": lv.name,
+                "weight": lv.weight,
+                "claimed": lv.claimed,
+                "computed": lv.computed,
+                "rate": lv.rate,
+            }
             for lv in result.levels
         ],
         "indicators": [
@@ -63,7 +73,9 @@ def _fmt(value: Any) -> str:
 def print_table(console: Console, file: str, evaluation: Evaluation, result: ScoreResult) -> None:
     """A readable terminal table: indicators, levels, total and grade."""
     year = f"{evaluation.year}年度 " if evaluation.year else ""
-    console.print(f"[bold]{file}[/bold]  {year}{evaluation.project.name}（{KIND_NAMES[evaluation.kind.value]}）")
+    console.print(
+        f"[bold]{file}[/bold]  {year}{evaluation.project.name}（{KIND_NAMES[evaluation.kind.value]}）"
+    )
     if result.indicators:
         table = Table(show_lines=False, header_style="bold")
         for col in ("一级", "二级", "三级", "分值", "填报得分", "计算得分", "说明"):
@@ -73,14 +85,26 @@ def print_table(console: Console, file: str, evaluation: Evaluation, result: Sco
             if s.claimed is not None and s.computed is not None and s.claimed != s.computed:
                 mark = "[red]≠[/red] "
             table.add_row(
-                s.level1, s.level2 or "", s.name or "", _fmt(s.weight), _fmt(s.claimed), mark + _fmt(s.computed), s.explanation
+                s.level1,
+                s.level2 or "",
+                s.name or "",
+                _fmt(s.weight),
+                _fmt(s.claimed),
+                mark + _fmt(s.computed),
+                s.explanation,
             )
         console.print(table)
     levels = Table(header_style="bold")
     for col in ("一级指标", "分值", "填报得分", "计算得分", "得分率"):
         levels.add_column(col)
     for lv in result.levels:
-        levels.add_row(lv.name, _fmt(lv.weight), _fmt(lv.claimed), _fmt(lv.computed), f"{_fmt(lv.rate)}%" if lv.rate else "—")
+        levels.add_row(
+            lv.name,
+            _fmt(lv.weight),
+            _fmt(lv.claimed),
+            _fmt(lv.computed),
+            f"{_fmt(lv.rate)}%" if lv.rate else "—",
+        )
     levels.add_row("合计", _fmt(result.weight), _fmt(result.claimed_total), _fmt(result.computed_total), "")
     console.print(levels)
     grade = f"等级：填报 {result.claimed_grade or '未标明'} ／ 计算 {result.computed_grade or '—'}"

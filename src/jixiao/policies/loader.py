@@ -188,12 +188,23 @@ def builtin_policy_names() -> list[str]:
 def _resolve(doc: ParsedDocument, depth: int = 0) -> tuple[dict[str, Any] | None, list[Finding]]:
     data = doc.data
     if not isinstance(data, dict):
-        return None, [finding("policy.invalid", Severity.error, "评价政策文件应为键值对", source=Source(file=doc.file, line=1))]
+        return None, [
+            finding(
+                "policy.invalid",
+                Severity.error,
+                "评价政策文件应为键值对",
+                source=Source(file=doc.file, line=1),
+            )
+        ]
     parent = data.get("extends")
     if parent is None:
         return data, []
     if depth > 5:
-        return None, [finding("policy.invalid", Severity.error, "评价政策的 extends 嵌套过深", source=Source(file=doc.file))]
+        return None, [
+            finding(
+                "policy.invalid", Severity.error, "评价政策的 extends 嵌套过深", source=Source(file=doc.file)
+            )
+        ]
     if parent in BUILTIN_POLICIES:
         base = _builtin_data(parent)
     else:

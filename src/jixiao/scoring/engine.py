@@ -91,14 +91,16 @@ def infer_rule(indicator: Indicator, evaluation: Evaluation) -> object | None:
         return QualitativeRule()
     if "满意" in label and (_has_value(indicator.actual) or evaluation.survey is not None):
         return SatisfactionRule()
-    if _has_value(indicator.target) and indicator.type is not IndicatorType.qualitative:
+    if _has_value(indicator.target):
         return RatioRule()  # scored by completion; says which figure is missing when one is
     return None
 
 
 def _context(evaluation: Evaluation, policy: Policy) -> RuleContext:
-    formula = policy.execution if evaluation.kind == "self" and not _is_evaluation_framework(evaluation) else (
-        policy.execution_indicator
+    formula = (
+        policy.execution
+        if evaluation.kind == "self" and not _is_evaluation_framework(evaluation)
+        else (policy.execution_indicator)
     )
     execution_rate, execution_text = funds_rate_explained(evaluation, formula)
     arrival_rate, arrival_text = funds_rate_explained(evaluation, policy.arrival)
@@ -118,7 +120,9 @@ def _is_evaluation_framework(evaluation: Evaluation) -> bool:
     return (evaluation.framework or "").startswith(("eval-", "common-"))
 
 
-def score_indicator(index: int, indicator: Indicator, ctx: RuleContext) -> tuple[IndicatorScore, list[Finding]]:
+def score_indicator(
+    index: int, indicator: Indicator, ctx: RuleContext
+) -> tuple[IndicatorScore, list[Finding]]:
     """Score one indicator; the explanation says what was computed or why it could not be."""
     rule = infer_rule(indicator, ctx.evaluation)
     findings: list[Finding] = []
@@ -149,7 +153,9 @@ def score_indicator(index: int, indicator: Indicator, ctx: RuleContext) -> tuple
         if rule is not None:
             outcome.explanation += "，沿用填报得分"
         if computed != indicator.claimed:
-            outcome.explanation += f"（填报{indicator.claimed}分超出分值{indicator.weight}分，按{computed}分计）"
+            outcome.explanation += (
+                f"（填报{indicator.claimed}分超出分值{indicator.weight}分，按{computed}分计）"
+            )
     findings.extend(outcome.findings)
     return (
         IndicatorScore(
@@ -220,7 +226,9 @@ def _levels(evaluation: Evaluation, scores: list[IndicatorScore], ctx: RuleConte
     if funds.execution_weight is not None and level_key(EXECUTION_LEVEL) not in names:
         form_rate = funds_rate(evaluation, ctx.policy.execution)
         computed_row = (
-            ctx.round(clamp(funds.execution_weight * min(form_rate / HUNDRED, Decimal(1)), funds.execution_weight))
+            ctx.round(
+                clamp(funds.execution_weight * min(form_rate / HUNDRED, Decimal(1)), funds.execution_weight)
+            )
             if form_rate is not None
             else funds.execution_claimed
         )

@@ -53,5 +53,7 @@ def apply_formula(indicator: Indicator, rule: FormulaRule, ctx: RuleContext) -> 
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         return Outcome(None, f"公式“{rule.expression}”的结果不是数值")
     score = ctx.round(clamp(Decimal(value), weight))
-    used = "，".join(f"{k}={v}" for k, v in names.items() if k in rule.expression and k not in ("w", "T", "A"))
+    used = "，".join(
+        f"{k}={v}" for k, v in names.items() if k in rule.expression and k not in ("w", "T", "A")
+    )
     return Outcome(score, f"{rule.expression}（{used}）= {ctx.pts(score)}")

@@ -7,7 +7,11 @@ from decimal import Decimal
 from jixiao.model import Indicator, QualitativeRule
 from jixiao.scoring.context import Outcome, RuleContext
 
-ANSWERS = {"达成": "达成年度指标", "部分达成": "部分达成年度指标并具有一定效果", "未达成": "未达成年度指标且效果较差"}
+ANSWERS = {
+    "达成": "达成年度指标",
+    "部分达成": "部分达成年度指标并具有一定效果",
+    "未达成": "未达成年度指标且效果较差",
+}
 
 
 def answer_of(text: str | None) -> str | None:
@@ -41,4 +45,6 @@ def apply_qualitative(indicator: Indicator, rule: QualitativeRule, ctx: RuleCont
     if low <= claimed <= high:
         return Outcome(claimed, f"{ANSWERS[answer]}，分档 {span}，评分 {ctx.pts(claimed)} 在档内")
     score = low if claimed < low else high
-    return Outcome(score, f"{ANSWERS[answer]}，分档 {span}，填报 {ctx.pts(claimed)} 超出档次，按 {ctx.pts(score)} 计")
+    return Outcome(
+        score, f"{ANSWERS[answer]}，分档 {span}，填报 {ctx.pts(claimed)} 超出档次，按 {ctx.pts(score)} 计"
+    )

@@ -95,18 +95,30 @@ def share_of(pair: Pair, direction: Direction, ctx: RuleContext) -> tuple[Decima
         if a >= 2 * t:
             return Decimal(0), f"{pair.actual_text} ≥ 2 × {pair.target_text}，得0分", completion
         share = 1 - (a - t) / t
-        return share, f"1 − ({pair.actual_text} − {pair.target_text}) / {pair.target_text} = {ctx.pct(share * HUNDRED)}", completion
+        return (
+            share,
+            f"1 − ({pair.actual_text} − {pair.target_text}) / {pair.target_text} = {ctx.pct(share * HUNDRED)}",
+            completion,
+        )
     if direction is Direction.range and pair.upper is not None:
         low, high = t, pair.upper
         if low <= a <= high:
-            return Decimal(1), f"{pair.actual_text} 在 {pair.target_text}至{format_number(high, 2, trim=True)}{pair.unit} 之间", completion
+            return (
+                Decimal(1),
+                f"{pair.actual_text} 在 {pair.target_text}至{format_number(high, 2, trim=True)}{pair.unit} 之间",
+                completion,
+            )
         if a < low:
             share = a / low if low > 0 else Decimal(0)
             return share, f"{pair.actual_text} / {pair.target_text} = {ctx.pct(share * HUNDRED)}", completion
         if a >= 2 * high or high <= 0:
             return Decimal(0), f"{pair.actual_text} 超出区间上限一倍以上，得0分", completion
         share = 1 - (a - high) / high
-        return share, f"超出上限：1 − ({pair.actual_text} − {format_number(high, 2, trim=True)}) / {format_number(high, 2, trim=True)} = {ctx.pct(share * HUNDRED)}", completion
+        return (
+            share,
+            f"超出上限：1 − ({pair.actual_text} − {format_number(high, 2, trim=True)}) / {format_number(high, 2, trim=True)} = {ctx.pct(share * HUNDRED)}",
+            completion,
+        )
     if direction is Direction.equal:
         if t == 0:
             ok = a <= 0
@@ -117,7 +129,11 @@ def share_of(pair: Pair, direction: Direction, ctx: RuleContext) -> tuple[Decima
     # higher, and equal with a non-zero target (as 正向)
     if t <= 0:
         ok = a >= t
-        return (Decimal(1) if ok else Decimal(0)), f"目标为{pair.target_text}，实际{pair.actual_text}", completion
+        return (
+            (Decimal(1) if ok else Decimal(0)),
+            f"目标为{pair.target_text}，实际{pair.actual_text}",
+            completion,
+        )
     if pair.actual_text.startswith("（"):  # a funds rate: say the division, then the target
         words = pair.actual_text.strip("（）")
         if a >= t:
@@ -137,7 +153,11 @@ def _derived(indicator: Indicator, rule: RatioRule, ctx: RuleContext) -> Pair | 
     if rate is None:
         return None
     target = Decimal(100)
-    if indicator.target is not None and indicator.target.value is not None and indicator.target.unit in ("%", None):
+    if (
+        indicator.target is not None
+        and indicator.target.value is not None
+        and indicator.target.unit in ("%", None)
+    ):
         target = indicator.target.value
     words = ctx.execution_text if rule.derive == "execution_rate" else ctx.arrival_text
     return Pair(target, rate, None, "%", f"{format_number(target, 2, trim=True)}%", f"（{words}）")

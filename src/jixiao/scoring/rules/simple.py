@@ -56,7 +56,9 @@ def apply_tiers(indicator: Indicator, rule: TiersRule, ctx: RuleContext) -> Outc
             low = band.lower if band.lower is not None else "-∞"
             high = band.upper if band.upper is not None else "+∞"
             label = band.label or f"[{low}, {high})"
-            text = f"{what}{ctx.round(value)} 落在档次 {label}，得 {ctx.pct(band.share * 100)} × {ctx.w(weight)}"
+            text = (
+                f"{what}{ctx.round(value)} 落在档次 {label}，得 {ctx.pct(band.share * 100)} × {ctx.w(weight)}"
+            )
             return Outcome(score, f"{text} = {ctx.pts(score)}", completion)
     return Outcome(None, f"{what}{ctx.round(value)} 不在任何档次内")
 
@@ -71,7 +73,9 @@ def apply_grade(indicator: Indicator, rule: GradeRule, ctx: RuleContext) -> Outc
     if share is None:
         return Outcome(None, f"评判等级“{rule.value}”不在等级表（{'、'.join(scale)}）中")
     score = ctx.round(clamp(share * weight, weight))
-    return Outcome(score, f"评判等级“{rule.value}”，得 {ctx.pct(share * 100)} × {ctx.w(weight)} = {ctx.pts(score)}")
+    return Outcome(
+        score, f"评判等级“{rule.value}”，得 {ctx.pct(share * 100)} × {ctx.w(weight)} = {ctx.pts(score)}"
+    )
 
 
 def apply_deduction(indicator: Indicator, rule: DeductionRule, ctx: RuleContext) -> Outcome:
@@ -80,7 +84,9 @@ def apply_deduction(indicator: Indicator, rule: DeductionRule, ctx: RuleContext)
     count = rule.count if rule.count is not None else len(rule.items)
     score = ctx.round(clamp(weight - rule.per_item * count, weight))
     listed = f"（{'；'.join(rule.items)}）" if rule.items else ""
-    return Outcome(score, f"{ctx.w(weight)} − {count}处问题{listed} × {ctx.pts(rule.per_item)} = {ctx.pts(score)}")
+    return Outcome(
+        score, f"{ctx.w(weight)} − {count}处问题{listed} × {ctx.pts(rule.per_item)} = {ctx.pts(score)}"
+    )
 
 
 def apply_judgement(indicator: Indicator, rule: JudgementRule, ctx: RuleContext) -> Outcome:
