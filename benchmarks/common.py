@@ -9,7 +9,9 @@ from datetime import date
 from pathlib import Path
 
 PERFORMANCE = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
-HEADER = "# Performance\n\nFigures measured by `make bench` (`python -m benchmarks`); each section says how.\n"
+HEADER = (
+    "# Performance\n\nFigures measured by `make bench` (`python -m benchmarks`); each section says how.\n"
+)
 
 
 def machine() -> str:

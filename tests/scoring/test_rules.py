@@ -280,3 +280,13 @@ def test_grade_bands_exact(total: str, grade: str) -> None:
     from jixiao import api
 
     assert api.get_policy().grade_of(Decimal(total)) == grade
+
+
+def test_weights_not_summing_to_100_still_score() -> None:
+    r = result(
+        [
+            {"level1": "产出指标", "weight": 50, "claimed": 50},
+            {"level1": "效益指标", "weight": 40, "claimed": 40},
+        ]
+    )
+    assert r.weight == d("90") and r.computed_total == d("90")

@@ -1,0 +1,97 @@
+"""Score tables shared by the 自评表 annex and the report: levels with 得分率, indicators with explanations."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from docx.document import Document as DocumentObject
+
+from jixiao.render.docx_tables import add_table, repeat_as_header, write_cell
+from jixiao.render.text import clean, percent_text, plain, score_text
+from jixiao.scoring.result import ScoreResult
+
+LEVEL_COLUMNS = ("一级指标", "分值", "自评得分", "计算得分", "得分率", "报告得分率")
+INDICATOR_COLUMNS = ("序号", "一级指标", "二级指标", "三级指标", "分值", "自评得分", "计算得分", "计算过程")
+
+
+def level_rows(score: ScoreResult) -> list[list[str]]:
+    """Rows of the 一级 table, ending with 合计: name, weight, claimed, computed, rate, printed rate."""
+    rows = [
+        [
+            clean(level.name),
+            plain(level.weight),
+            plain(level.claimed),
+            score_text(level.computed),
+            percent_text(level.rate),
+            "" if level.claimed_rate is None else f"{plain(level.claimed_rate)}%",
+        ]
+        for level in score.levels
+    ]
+    rows.append(["合计", plain(score.weight), plain(score.claimed_total), score_text(score.computed_total), "", ""])
+    return rows
+
+
+def indicator_rows(score: ScoreResult) -> list[list[str]]:
+    """Rows of the indicator score table: number, levels, weight, claimed, computed, explanation."""
+    return [
+        [
+            str(n),
+            clean(s.level1),
+            clean(s.level2),
+            clean(s.name),
+            plain(s.weight),
+            plain(s.claimed),
+            score_text(s.computed),
+            clean(s.explanation),
+        ]
+        for n, s in enumerate(score.indicators, start=1)
+    ]
+
+
+def grade_line(score: ScoreResult, claimed_grade: str | None) -> str:
+    """``自评总分 99.80，评价等级“优”；按规则计算总分 99.25，等级“优”。`` with the parts that are known."""
+    parts: list[str] = []
+    if score.claimed_total is not None or claimed_grade:
+        text = "自评（报告）总分" + (f" {plain(score.claimed_total)}" if score.claimed_total is not None else "未列明")
+        if claimed_grade:
+            text += f"，评价等级“{clean(claimed_grade)}”"
+        parts.append(text)
+    if score.computed_total is not None:
+        text = f"按评分规则计算总分 {score_text(score.computed_total)}"
+        if score.computed_grade:
+            text += f"，等级“{score.computed_grade}”"
+        parts.append(text)
+    if score.execution_rate is not None:
+        parts.append(f"按资金数据计算预算执行率 {percent_text(score.execution_rate)}")
+    return "；".join(parts) + "。" if parts else "暂无可计算的得分。"
+
+
+def add_level_table(document: DocumentObject, score: ScoreResult, width_cm: float) -> None:
+    """The 一级指标 得分率 table."""
+    rows = level_rows(score)
+    widths = _scale([4.0, 2.0, 2.4, 2.4, 2.4, 2.4], width_cm)
+    table = add_table(document, len(rows) + 1, widths)
+    repeat_as_header(table.rows[0])
+    for cell, title in zip(table.rows[0].cells, LEVEL_COLUMNS, strict=True):
+        write_cell(cell, title, head=True)
+    for row, values in zip(table.rows[1:], rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            write_cell(cell, value)
+
+
+def add_indicator_table(document: DocumentObject, score: ScoreResult, width_cm: float) -> None:
+    """Every indicator's weight, claimed and computed score and the written calculation."""
+    rows = indicator_rows(score)
+    widths = _scale([1.0, 1.8, 2.2, 3.0, 1.2, 1.5, 1.5, 6.0], width_cm)
+    table = add_table(document, len(rows) + 1, widths)
+    repeat_as_header(table.rows[0])
+    for cell, title in zip(table.rows[0].cells, INDICATOR_COLUMNS, strict=True):
+        write_cell(cell, title, head=True)
+    for row, values in zip(table.rows[1:], rows, strict=True):
+        for i, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
+            write_cell(cell, value, align="left" if i == 7 else "center")
+
+
+def _scale(widths: list[float], total: float) -> list[float]:
+    factor = Decimal(str(total)) / Decimal(str(sum(widths)))
+    return [float(Decimal(str(w)) * factor) for w in widths]
