@@ -64,4 +64,6 @@ def check(evaluation: Evaluation, policy: Policy | None = None) -> Audit:
 
 def to_data(evaluation: Evaluation) -> dict[str, Any]:
     """The evaluation as plain JSON-compatible data (the evaluation file format)."""
-    return evaluation.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    from jixiao.frameworks import evaluation_file_data
+
+    return evaluation_file_data(evaluation)

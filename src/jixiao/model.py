@@ -115,6 +115,9 @@ class Figure(Record):
         """Accept ``"≥90%"``, ``116.11`` or a mapping whose ``text`` is parsed when no value is given."""
         if isinstance(data, str | int | float | Decimal) and not isinstance(data, bool):
             data = {"text": str(data)}
+        text = data.get("text") if isinstance(data, dict) else None
+        if isinstance(text, int | float | Decimal) and not isinstance(text, bool):
+            data = {**data, "text": str(text)}  # ``{text: 116.11, source: …}`` is printed text too
         if isinstance(data, dict) and data.get("text") is not None and "value" not in data:
             q = parse_quantity(str(data["text"]))
             parsed: dict[str, Any] = {"value": q.value}

@@ -82,7 +82,7 @@ def parse_text(text: str, file: str, fmt: str | None = None) -> tuple[ParsedDocu
     """Parse YAML (a superset of JSON) or strict JSON; syntax errors become findings with a line."""
     if fmt == "json" or (fmt is None and file.lower().endswith(".json")):
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_float=Decimal)  # 2.80 keeps its printed places
         except json.JSONDecodeError as exc:
             return None, [
                 finding(
@@ -92,7 +92,7 @@ def parse_text(text: str, file: str, fmt: str | None = None) -> tuple[ParsedDocu
                     source=Source(file=file, line=exc.lineno),
                 )
             ]
-        return ParsedDocument(data, data, file), []
+        return ParsedDocument(data, _json_lines(text, data), file), []
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
@@ -114,6 +114,15 @@ def parse_text(text: str, file: str, fmt: str | None = None) -> tuple[ParsedDocu
             finding("file.syntax", Severity.error, f"YAML 格式错误：{exc}", source=Source(file=file))
         ]
     return ParsedDocument(_plain(raw), raw, file), []
+
+
+def _json_lines(text: str, data: Any) -> Any:
+    """JSON is YAML too: parse it once more with ruamel only to learn the line of each field."""
+    try:
+        raw = YAML(typ="rt").load(text)
+    except YAMLError:
+        return data
+    return raw if isinstance(raw, CommentedMap | CommentedSeq) else data
 
 
 def read_file(path: Path) -> tuple[str | None, list[Finding]]:
@@ -203,12 +212,16 @@ def validation_findings(
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p in _RULE_TAGS)]
         path = _loc_text(loc)
         reason = _MESSAGES.get(err["type"], err["msg"])
+        if err["type"] == "value_error" and err.get("ctx", {}).get("error") is not None:
+            reason = str(err["ctx"]["error"])  # our own validators' Chinese text, without "Value error, "
         if err["type"] in ("greater_than_equal", "less_than_equal") and err.get("ctx"):
             bound = next(iter(err["ctx"].values()))
             reason = f"{reason}（{bound}）"
         value = err.get("input")
         shown = "" if isinstance(value, dict | list) or value is None else f"，实际为“{str(value)[:40]}”"
         line = doc.line_of(loc)
+        if line is None and isinstance(doc._raw, CommentedMap | CommentedSeq):
+            line = 1  # a missing top-level field: point at the start of the file
         out.append(
             finding(
                 code,

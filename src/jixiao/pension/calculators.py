@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from math import gcd
 
 from jixiao.numbers import format_number
 from jixiao.pension.params import LEVEL_NAMES, BasicPension, Eligibility, SubsidyTable
@@ -123,17 +122,16 @@ def paid_on_behalf_cost(persons_by_group: Mapping[str, Decimal | int], standard:
 
 
 def ratio_text(split: Mapping[str, Decimal]) -> str:
-    """The split as a reduced ratio in level order: ``{municipal: 80, county: 20}`` → ``市级 : 县（区）级 = 4 : 1``."""
-    levels = [level for level in LEVEL_NAMES if level in split]
-    values = [split[level] for level in levels]
-    if all(v == v.to_integral_value() for v in values):
-        divisor = 0
-        for v in values:
-            divisor = gcd(divisor, int(v))
-        if divisor:
-            values = [v / divisor for v in values]
-    names = " : ".join(LEVEL_NAMES[level] for level in levels)
-    return f"{names} = {' : '.join(show(v) for v in values)}"
+    """The split by level with its shares: ``市级 80元 : 县（区）级 20元（80% : 20%）``."""
+    levels = [level for level in LEVEL_NAMES if level in split] + [
+        lv for lv in split if lv not in LEVEL_NAMES
+    ]
+    whole = sum((split[level] for level in levels), Decimal(0))
+    amounts = " : ".join(f"{LEVEL_NAMES.get(level, level)} {show(split[level])}元" for level in levels)
+    if whole <= 0:
+        return amounts
+    shares = " : ".join(f"{show(split[level] / whole * 100, 2)}%" for level in levels)
+    return f"{amounts}（{shares}）"
 
 
 def split_by_level(total: Decimal, split: Mapping[str, Decimal]) -> dict[str, Amount]:
@@ -211,7 +209,9 @@ def basic_pension_split(
             "万元",
             f"中央 {show(n)}人 × {show(central_per_person)}元 × {show(central_share)}% = {show(central)}万元",
         ),
-        "local": Amount(local, "万元", f"地方 {show(total.value)}万元 − {show(central)}万元 = {show(local)}万元"),
+        "local": Amount(
+            local, "万元", f"地方 {show(total.value)}万元 − {show(central)}万元 = {show(local)}万元"
+        ),
     }
 
 
@@ -222,7 +222,9 @@ def account_pension(balance: Decimal, divisor: Decimal = Decimal(139)) -> Amount
     if divisor <= 0:
         raise CalculationError("计发月数应大于0")
     value = (balance / divisor).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return Amount(value, "元/月", f"个人账户储存额 {show(balance)}元 ÷ {show(divisor)} = {show(value, 2)}元/月")
+    return Amount(
+        value, "元/月", f"个人账户储存额 {show(balance)}元 ÷ {show(divisor)} = {format_number(value, 2)}元/月"
+    )
 
 
 def eligible(age: int, contribution_years: int, rule: Eligibility) -> tuple[bool, str]:
@@ -242,4 +244,4 @@ def per_person(amount_wan: Decimal, persons: Decimal | int) -> Amount:
     if n == 0:
         raise CalculationError("人数为0，无法计算人均")
     value = (amount_wan * YUAN_PER_WAN / n).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return Amount(value, "元/人", f"{show(amount_wan)}万元 ÷ {show(n)}人 = {show(value, 2)}元/人")
+    return Amount(value, "元/人", f"{show(amount_wan)}万元 ÷ {show(n)}人 = {format_number(value, 2)}元/人")

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
@@ -103,7 +104,7 @@ class SubsidyTable(_Strict):
     @field_validator("rows")
     @classmethod
     def _no_overlap(cls, rows: list[SubsidyRow]) -> list[SubsidyRow]:
-        for before, after in zip(rows, rows[1:], strict=False):
+        for before, after in pairwise(rows):
             if before.max_tier is None or after.min_tier <= before.max_tier:
                 raise ValueError("补贴表各行的档次应从低到高排列且不重叠")
         return rows
@@ -271,12 +272,16 @@ def _chain(path: Path) -> tuple[list[ParsedDocument], list[Finding]]:
     current: Path | None = path
     while current is not None:
         if len(docs) > 5:
-            return [], [finding(INVALID, Severity.error, "参数文件的 extends 嵌套过深", source=Source(file=str(path)))]
+            return [], [
+                finding(INVALID, Severity.error, "参数文件的 extends 嵌套过深", source=Source(file=str(path)))
+            ]
         doc, problems = _read(current)
         if doc is None:
             return [], problems
         if not isinstance(doc.data, dict):
-            return [], [finding(INVALID, Severity.error, "参数文件应为键值对", source=Source(file=doc.file, line=1))]
+            return [], [
+                finding(INVALID, Severity.error, "参数文件应为键值对", source=Source(file=doc.file, line=1))
+            ]
         docs.append(doc)
         parent = doc.data.get("extends")
         if parent is None:
@@ -298,12 +303,11 @@ def _chain(path: Path) -> tuple[list[ParsedDocument], list[Finding]]:
 def _has(data: Any, loc: Sequence[str | int]) -> bool:
     node = data
     for key in loc:
-        if isinstance(node, dict) and key in node:
-            node = node[key]
-        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
-            node = node[key]
-        else:
+        in_map = isinstance(node, dict) and key in node
+        in_list = isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node)
+        if not (in_map or in_list):
             return False
+        node = node[key]
     return True
 
 
@@ -313,11 +317,9 @@ def _locate(exc: ValidationError, docs: list[ParsedDocument], merged: dict[str, 
     top = ParsedDocument(merged, docs[0]._raw, docs[0].file)
     for err, problem in zip(exc.errors(), validation_findings(exc, top, INVALID), strict=True):
         loc = list(err["loc"])
-        owner = docs[0]
-        for doc in docs:
-            if _has(doc.data, loc[:1]) and (_has(doc.data, loc) or doc is docs[-1]):
-                owner = doc
-                break
+        # the deepest part of the path present after merging, in the nearest file that defines it
+        depth = max(n for n in range(len(loc) + 1) if _has(merged, loc[:n]))
+        owner = next((doc for doc in docs if _has(doc.data, loc[:depth])), docs[0])
         message = problem.message.replace("Value error, ", "")
         out.append(
             problem.model_copy(

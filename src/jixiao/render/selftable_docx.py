@@ -6,7 +6,9 @@ from docx.document import Document as DocumentObject
 from docx.enum.text import WD_BREAK
 from docx.shared import Pt
 
+from jixiao.findings import Finding
 from jixiao.model import Evaluation
+from jixiao.render.annex import add_findings_annex
 from jixiao.render.docx_tables import add_table, merge, merge_runs, repeat_as_header, write_cell
 from jixiao.render.score_tables import add_indicator_table, add_level_table, grade_line
 from jixiao.render.template import new_document
@@ -19,8 +21,8 @@ WIDTHS_CM = (2.4, 2.8, 4.2, 3.0, 3.0, 1.6, 1.6, 7.1)  # 25.7 cm: A4 landscape le
 FORM_TITLE = Face(TITLE.east_asia, TITLE.fallback, 18)
 
 
-def build(evaluation: Evaluation, score: ScoreResult) -> DocumentObject:
-    """The 自评表 as a python-docx document, with a 评分说明 page of computed scores."""
+def build(evaluation: Evaluation, score: ScoreResult, findings: list[Finding] | None = None) -> DocumentObject:
+    """The 自评表 as a python-docx document, a 评分说明 page of computed scores, and the findings if given."""
     document = new_document(None)
     section = document.sections[0]
     setup_page(section, landscape=True)
@@ -29,6 +31,8 @@ def build(evaluation: Evaluation, score: ScoreResult) -> DocumentObject:
     _heading(document, view)
     _form_table(document, view)
     _annex(document, evaluation, score)
+    if findings is not None:
+        add_findings_annex(document, findings, sum(WIDTHS_CM))
     return document
 
 
@@ -118,8 +122,3 @@ def _annex(document: DocumentObject, evaluation: Evaluation, score: ScoreResult)
         add_indicator_table(document, score, sum(WIDTHS_CM))
     for finding in score.findings:
         document.add_paragraph(f"{finding.severity.chinese}：{finding.message}")
-    repeat_body_font(document)
-
-
-def repeat_body_font(document: DocumentObject) -> None:
-    """Nothing to do: body paragraphs take the Normal style (仿宋_GB2312 三号)."""

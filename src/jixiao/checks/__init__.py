@@ -1,0 +1,60 @@
+"""The audit (复核): every registered check on one evaluation, plus the recomputed result.
+
+``run_checks(evaluation, policy)`` scores the evaluation by the rules, runs each check in turn
+(a check that raises becomes a ``check.crashed`` error finding; the others still run) and returns
+an ``Audit``: the score result and every finding, most severe first.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from jixiao.checks.registry import CRASHED, CheckContext, check, load_checks, registered_codes
+from jixiao.findings import Finding, Severity, finding
+from jixiao.model import Evaluation
+from jixiao.policies import Policy
+from jixiao.scoring import score_evaluation
+from jixiao.scoring.result import ScoreResult
+
+__all__ = ["Audit", "CheckContext", "check", "registered_codes", "run_checks"]
+
+
+class Audit(BaseModel):
+    """The result of auditing one evaluation: the recomputed score and the findings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    score: ScoreResult
+    findings: list[Finding] = Field(default_factory=list)  # most severe first
+
+    def count(self, severity: Severity) -> int:
+        """How many findings have this severity."""
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    @property
+    def ok(self) -> bool:
+        """True when no finding is an error."""
+        return self.count(Severity.error) == 0
+
+
+def run_checks(evaluation: Evaluation, policy: Policy) -> Audit:
+    """Audit one evaluation: score it, run every registered check, sort the findings by severity."""
+    score = score_evaluation(evaluation, policy)
+    ctx = CheckContext(policy=policy, score=score)
+    findings: list[Finding] = list(score.findings)
+    for item in load_checks():
+        try:
+            findings.extend(item.func(evaluation, ctx))
+        except Exception as exc:  # a bug in one check must not hide the others
+            findings.append(
+                finding(
+                    CRASHED,
+                    Severity.error,
+                    f"复核规则 {item.name} 运行出错（{type(exc).__name__}: {exc}），其余复核照常进行",
+                    expected="规则正常运行",
+                    actual=f"{type(exc).__name__}: {exc}",
+                    rule=item.name,
+                )
+            )
+    findings.sort(key=lambda f: f.severity.rank)
+    return Audit(score=score, findings=findings)

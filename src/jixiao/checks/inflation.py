@@ -1,0 +1,152 @@
+"""Self-score inflation checks (自评虚高): full marks on a missed target, totals above the rules."""
+
+from __future__ import annotations
+
+from jixiao.checks.common import (
+    HUNDRED,
+    RULE_10,
+    completion,
+    figure_text,
+    ind_path,
+    label,
+    num,
+    pct,
+    pts,
+    score_agrees,
+    shortfall,
+    unmet,
+    wt,
+)
+from jixiao.checks.registry import CheckContext, check
+from jixiao.findings import Finding, Severity, finding
+from jixiao.model import Evaluation, Indicator, RatioRule
+
+
+def _missed_refs(evaluation: Evaluation, ind: Indicator) -> list[Indicator]:
+    """The indicator itself, or the target rows its ratio rule refers to, that miss their target."""
+    rule = ind.rule
+    if isinstance(rule, RatioRule) and rule.refs:
+        by_id = {i.id: i for i in evaluation.indicators if i.id}
+        return [by_id[r] for r in rule.refs if r in by_id and shortfall(by_id[r])]
+    return [ind] if shortfall(ind) else []
+
+
+def _shortfall_words(rows: list[Indicator]) -> str:
+    parts = []
+    for row in rows:
+        rate = completion(row)
+        text = f"“{row.name or row.level2 or row.level1}”实际{figure_text(row.actual)}、目标{figure_text(row.target)}"
+        if rate is not None:
+            text += f"，完成{pct(rate)}"
+        parts.append(text)
+    return "；".join(parts)
+
+
+@check("inflation.full-marks")
+def full_marks(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
+    """Full marks while the actual falls short of the target (自评满分但未完成目标)."""
+    out: list[Finding] = []
+    places = ctx.policy.rounding.places
+    for s in ctx.score.indicators:
+        if s.weight is None or s.claimed is None or s.computed is None or not s.weight:
+            continue
+        if s.claimed != s.weight or s.computed >= s.claimed or score_agrees(s.claimed, s.computed, places):
+            continue
+        ind = evaluation.indicators[s.index]
+        missed = _missed_refs(evaluation, ind)
+        if s.rule == "ratio" and not missed:
+            continue
+        why = _shortfall_words(missed) if missed else s.explanation
+        out.append(
+            finding(
+                "inflation.full-marks",
+                Severity.warning,
+                f"“{label(ind)}”填报满分{pts(s.claimed)}，但{why}；按评分规则应得{pts(s.computed)}"
+                f"（{s.explanation}）",
+                ind_path(s.index, "claimed"),
+                source=ind.source,
+                expected=s.computed,
+                actual=s.claimed,
+                rule=f"{RULE_10} 附件1：未完成目标按完成比例得分",
+            )
+        )
+    return out
+
+
+@check("inflation.total")
+def total_above_rules(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
+    """The claimed total is higher than the total recomputed by the rules."""
+    score = ctx.score
+    claimed, computed = score.claimed_total, score.computed_total
+    if score.granularity != "indicator" or claimed is None or computed is None:
+        return []
+    if computed >= claimed or score_agrees(claimed, computed, ctx.policy.rounding.places):
+        return []
+    return [
+        finding(
+            "inflation.total",
+            Severity.warning,
+            f"填报总分{pts(claimed)}，按评分规则逐项重算为{pts(computed)}，高出{num(claimed - computed)}分",
+            "claims.total",
+            source=evaluation.claims.source,
+            expected=computed,
+            actual=claimed,
+            rule="按评分规则重算",
+        )
+    ]
+
+
+@check("inflation.near-full")
+def near_full(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
+    """A near-full total that cannot be verified, while funds are not fully spent or targets are missed."""
+    score, policy = ctx.score, ctx.policy
+    total = score.claimed_total
+    if score.granularity == "indicator" or total is None:
+        return []
+    if total < policy.inflation.near_full_total:
+        return []
+    reasons: list[str] = []
+    if score.execution_rate is not None and score.execution_rate < HUNDRED:
+        reasons.append(f"预算执行率只有{pct(score.execution_rate)}")
+    missed = [ind for _, ind in unmet(evaluation)]
+    if missed:
+        reasons.append(_shortfall_words(missed))
+    if not reasons:
+        return []
+    return [
+        finding(
+            "inflation.near-full",
+            Severity.warning,
+            f"自评总分{pts(total)}接近满分，但{'；'.join(reasons)}，得分可能偏高",
+            "claims.total",
+            source=evaluation.claims.source,
+            expected=f"< {num(policy.inflation.near_full_total, 0)}",
+            actual=total,
+            rule=f"{RULE_10}：自评应如实反映目标完成情况",
+        )
+    ]
+
+
+@check("inflation.qualitative-band")
+def qualitative_band(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
+    """A qualitative score lies in the band of its answer (达成 [0.8w, w] …)."""
+    out: list[Finding] = []
+    for s in ctx.score.indicators:
+        if s.rule != "qualitative" or s.claimed is None or s.computed is None or s.weight is None:
+            continue
+        if s.claimed == s.computed:
+            continue
+        ind = evaluation.indicators[s.index]
+        out.append(
+            finding(
+                "inflation.qualitative-band",
+                Severity.warning,
+                f"定性指标“{label(ind)}”（分值{wt(s.weight)}）：{s.explanation}",
+                ind_path(s.index, "claimed"),
+                source=ind.source,
+                expected=s.computed,
+                actual=s.claimed,
+                rule="定性指标：达成 [80%, 100%]、部分达成 [60%, 80%)、未达成 [0, 60%) × 分值",
+            )
+        )
+    return out

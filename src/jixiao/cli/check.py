@@ -1,0 +1,219 @@
+"""``jixiao check``: audit (复核) evaluation files — findings, recomputed total and grade."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from jixiao import api
+from jixiao.checks import Audit
+from jixiao.cli.common import dump_json, echo_findings
+from jixiao.findings import Finding, Severity
+from jixiao.numbers import format_number
+from jixiao.policies import Policy, PolicyError
+
+SEVERITIES = ("info", "warning", "error")
+CSV_COLUMNS = ("file", "line", "severity", "code", "message", "path", "expected", "actual", "rule", "source")
+COLORS = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def line_for(path: str, line_of: dict[str, int]) -> int | None:
+    """The file line of a field path, or of its nearest parent that has one."""
+    while path:
+        if path in line_of:
+            return line_of[path]
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return None
+
+
+def _source_note(f: Finding, file: str) -> str:
+    source = f.location.source
+    if source is None or not source.describe():
+        return ""
+    if source.file and Path(source.file).name == Path(file).name:
+        return ""
+    return source.describe()
+
+
+def _value(value: Any) -> Any:
+    return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+
+
+def finding_record(f: Finding, file: str, line_of: dict[str, int]) -> dict[str, Any]:
+    """The JSON record of one finding."""
+    source = f.location.source
+    return {
+        "code": f.code,
+        "severity": f.severity.value,
+        "message": f.message,
+        "location": {
+            "path": f.location.path,
+            "line": line_for(f.location.path, line_of),
+            "source": source.model_dump(exclude_none=True) if source is not None else None,
+        },
+        "expected": _value(f.expected),
+        "actual": _value(f.actual),
+        "rule": f.rule,
+    }
+
+
+def file_record(file: str, audit: Audit, findings: list[Finding], line_of: dict[str, int]) -> dict[str, Any]:
+    """The JSON record of one audited file."""
+    score = audit.score
+    return {
+        "file": file,
+        "total": {"claimed": score.claimed_total, "computed": score.computed_total},
+        "grade": {"claimed": score.claimed_grade, "computed": score.computed_grade},
+        "findings": [finding_record(f, file, line_of) for f in findings],
+    }
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "—"
+    return format_number(value, 2) if hasattr(value, "quantize") else str(value)
+
+
+class Printer:
+    """Plain text, coloured through rich only when stdout is a terminal."""
+
+    def __init__(self) -> None:
+        self.console: Any = None
+        if sys.stdout.isatty():
+            from rich.console import Console
+
+            self.console = Console(highlight=False, soft_wrap=True)
+
+    def finding(self, place: str, f: Finding, note: str) -> None:
+        """One ``file:line: severity code message`` line."""
+        tail = f"（原文 {note}）" if note else ""
+        if self.console is None:
+            click.echo(f"{place}: {f.severity.value} {f.code} {f.message}{tail}")
+        else:
+            from rich.markup import escape
+
+            color = COLORS[f.severity.value]
+            self.console.print(
+                f"{escape(place)}: [{color}]{f.severity.value}[/{color}] [bold]{f.code}[/bold] "
+                f"{escape(f.message + tail)}"
+            )
+
+    def line(self, text: str) -> None:
+        """A plain line."""
+        if self.console is None:
+            click.echo(text)
+        else:
+            from rich.markup import escape
+
+            self.console.print(escape(text))
+
+
+def _policy(chosen: Policy | None, name: str | None, file: str) -> Policy | None:
+    if chosen is not None:
+        return chosen
+    try:
+        return api.get_policy(name)
+    except PolicyError as exc:
+        echo_findings(exc.findings, file)
+        return None
+
+
+def register(group: click.Group) -> None:
+    """Add ``check`` to the CLI."""
+
+    @group.command("check")
+    @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+    @click.option(
+        "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", help="输出格式"
+    )
+    @click.option("--policy", default=None, help="评价政策：内置名称（national-2020）或 YAML 文件")
+    @click.option(
+        "--min-severity",
+        type=click.Choice(SEVERITIES),
+        default="info",
+        help="只列出不低于此严重程度的复核意见（退出码仍按全部错误计）",
+    )
+    def check_command(files: tuple[Path, ...], fmt: str, policy: str | None, min_severity: str) -> None:
+        """复核评价文件：逐项重算得分、核对资金与目标，列出问题（错误 / 警告 / 提示）。
+
+        退出码：0 无错误；1 有错误；2 文件或政策无法使用。
+        """
+        chosen: Policy | None = None
+        if policy:
+            try:
+                chosen = api.get_policy(policy)
+            except PolicyError as exc:
+                echo_findings(exc.findings, str(policy))
+                sys.exit(2)
+        threshold = Severity(min_severity).rank
+        printer = Printer() if fmt == "text" else None
+        records: list[dict[str, Any]] = []
+        rows: list[dict[str, Any]] = []
+        counts = {s: 0 for s in SEVERITIES}
+        unusable = errors = False
+        for path in files:
+            file = str(path)
+            loaded = api.load(path)
+            if loaded.evaluation is None:
+                echo_findings(loaded.findings, file)
+                unusable = True
+                continue
+            rules = _policy(chosen, loaded.evaluation.policy, file)
+            if rules is None:
+                unusable = True
+                continue
+            audit = api.check(loaded.evaluation, rules)
+            every = sorted([*loaded.findings, *audit.findings], key=lambda f: f.severity.rank)
+            errors = errors or any(f.severity is Severity.error for f in every)
+            shown = [f for f in every if f.severity.rank <= threshold]
+            for f in shown:
+                counts[f.severity.value] += 1
+            if fmt == "json":
+                records.append(file_record(file, audit, shown, loaded.line_of))
+            elif fmt == "csv":
+                for f in shown:
+                    record = finding_record(f, file, loaded.line_of)
+                    rows.append(
+                        {
+                            "file": file,
+                            "line": record["location"]["line"] or "",
+                            "severity": f.severity.value,
+                            "code": f.code,
+                            "message": f.message,
+                            "path": f.location.path,
+                            "expected": "" if f.expected is None else record["expected"],
+                            "actual": "" if f.actual is None else record["actual"],
+                            "rule": f.rule or "",
+                            "source": _source_note(f, file),
+                        }
+                    )
+            else:
+                assert printer is not None
+                for f in shown:
+                    line = line_for(f.location.path, loaded.line_of)
+                    printer.finding(f"{file}:{line}" if line else file, f, _source_note(f, file))
+                score = audit.score
+                printer.line(
+                    f"{file}: 总分 填报{_fmt(score.claimed_total)} / 重算{_fmt(score.computed_total)}；"
+                    f"等级 填报{score.claimed_grade or '未标明'} / 重算{score.computed_grade or '—'}"
+                )
+        if fmt == "json":
+            click.echo(dump_json({"files": records}))
+        elif fmt == "csv":
+            buffer = io.StringIO()
+            writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+            click.echo(buffer.getvalue(), nl=False)
+        else:
+            assert printer is not None
+            printer.line(
+                f"共复核{len(files)}个文件：{counts['error']}个错误，{counts['warning']}个警告，{counts['info']}个提示"
+            )
+        sys.exit(2 if unusable else (1 if errors else 0))

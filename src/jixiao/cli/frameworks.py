@@ -1,0 +1,245 @@
+"""``jixiao frameworks``, ``jixiao new`` and ``jixiao schema``: indicator templates and the file format."""
+
+from __future__ import annotations
+
+import io
+import sys
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.representer import RoundTripRepresenter
+
+from jixiao.cli.common import dump_json
+from jixiao.frameworks import (
+    Framework,
+    builtin_framework_names,
+    evaluation_file_data,
+    load_framework_with_findings,
+    new_evaluation,
+)
+from jixiao.model import Evaluation
+
+KIND_NAMES = {"self": "单位自评", "department": "部门评价", "finance": "财政评价"}
+EXIT_USAGE = 2
+
+
+def _weight_text(weight: Decimal | None) -> str:
+    if weight is None:
+        return "—"
+    return format(weight.normalize(), "f")
+
+
+def _weights_summary(framework: Framework) -> str:
+    """``产出指标 50 / 效益指标 30 / …``."""
+    return " / ".join(f"{k} {_weight_text(v)}" for k, v in framework.level_weights().items())
+
+
+def schema_text() -> str:
+    """The JSON Schema of the evaluation file, as written to docs/schema.json."""
+    return dump_json(Evaluation.model_json_schema()) + "\n"
+
+
+def _yaml_ready(value: Any) -> Any:
+    """Plain data → ruamel commented containers, Decimals kept as printed numbers."""
+    if isinstance(value, dict):
+        out = CommentedMap()
+        for k, v in value.items():
+            out[k] = _yaml_ready(v)
+        return out
+    if isinstance(value, list):
+        seq = CommentedSeq()
+        seq.extend(_yaml_ready(v) for v in value)
+        return seq
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _represent_decimal(representer: RoundTripRepresenter, value: Decimal) -> Any:
+    text = format(value, "f")
+    tag = "tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int"
+    return representer.represent_scalar(tag, text)
+
+
+def _python_data(evaluation: Evaluation) -> dict[str, Any]:
+    """Evaluation-file data with Decimals and dates kept as Python values (for YAML)."""
+    keep = evaluation_file_data(evaluation)
+    full = evaluation.model_dump(mode="python", exclude_none=True)
+
+    def pick(shape: Any, typed: Any) -> Any:
+        if isinstance(shape, dict) and isinstance(typed, dict):
+            return {k: pick(v, typed.get(k)) for k, v in shape.items()}
+        if isinstance(shape, list) and isinstance(typed, list):
+            return [pick(s, t) for s, t in zip(shape, typed, strict=False)]
+        if isinstance(typed, Decimal | date) and not isinstance(typed, bool):
+            return typed
+        return shape
+
+    data: dict[str, Any] = pick(keep, full)
+    return data
+
+
+def evaluation_yaml(evaluation: Evaluation, framework: Framework) -> str:
+    """A ready-to-fill evaluation file in YAML, with comments saying what to fill in."""
+    root = _yaml_ready(_python_data(evaluation))
+    root.yaml_set_start_comment(
+        f"评价文件（待填写）：按指标体系 {framework.name}「{framework.title}」生成。\n"
+        "填写 project、funds、各指标的 target（年度指标值）和 actual（实际完成值）、claimed（得分），\n"
+        '数字照原样写，例如 target: "≥95%"、actual: "108.13万人"。格式说明见 docs/format.md。'
+    )
+    hints = {
+        "project": "项目名称、主管部门（department）、实施单位（unit）等",
+        "funds": "资金（万元）：total 与 lines 下的 budget / available / spent / surplus",
+        "indicators": "指标：分值（weight）与评分规则（rule）来自指标体系，可按项目调整",
+    }
+    for key, text in hints.items():
+        if key in root:
+            root.yaml_set_comment_before_after_key(key, before=text)
+    yaml = YAML(typ="rt")
+    yaml.allow_unicode = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.representer.add_representer(Decimal, _represent_decimal)
+    buffer = io.StringIO()
+    yaml.dump(root, buffer)
+    return buffer.getvalue()
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _load_or_exit(name: str) -> Framework:
+    framework, problems = load_framework_with_findings(name)
+    if framework is None:
+        for item in problems:
+            where = item.location.describe()
+            click.echo(f"{where + ': ' if where else ''}{item.message}", err=True)
+        if not Path(name).exists():
+            click.echo(f"内置指标体系：{'、'.join(builtin_framework_names())}", err=True)
+        sys.exit(EXIT_USAGE)
+    return framework
+
+
+def register(group: click.Group) -> None:
+    """Add ``frameworks``, ``new`` and ``schema`` to the ``jixiao`` command group."""
+
+    @group.command("frameworks")
+    @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+    def frameworks_command(as_json: bool) -> None:
+        """列出内置指标体系：名称、标题、评价类型、一级指标分值。"""
+        rows: list[Framework] = []
+        for name in builtin_framework_names():
+            framework, problems = load_framework_with_findings(name)
+            if framework is None:  # a broken file dropped into the folder: say so, list the rest
+                for item in problems:
+                    click.echo(f"{item.location.describe()}: {item.message}", err=True)
+                continue
+            rows.append(framework)
+        if as_json:
+            click.echo(
+                dump_json(
+                    [
+                        {
+                            "name": fw.name,
+                            "title": fw.title,
+                            "kind": fw.kind.value,
+                            "weights": fw.level_weights(),
+                            "indicators": fw.indicator_count(),
+                        }
+                        for fw in rows
+                    ]
+                )
+            )
+            return
+        table = Table(title="内置指标体系")
+        for column in ("名称", "标题", "类型", "一级指标分值", "三级指标数"):
+            table.add_column(column)
+        for fw in rows:
+            table.add_row(
+                fw.name,
+                fw.title,
+                KIND_NAMES.get(fw.kind.value, fw.kind.value),
+                _weights_summary(fw),
+                str(fw.indicator_count()),
+            )
+        Console(width=160).print(table)
+
+    @group.command("new")
+    @click.option("--framework", "-f", "framework_name", required=True, help="指标体系名称或 YAML 文件。")
+    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出文件。")
+    @click.option(
+        "--to",
+        "fmt",
+        type=click.Choice(["yaml", "json", "xlsx"]),
+        default=None,
+        help="输出格式（默认按 -o 的扩展名，否则 yaml）。",
+    )
+    @click.option("--year", type=int, default=None, help="评价年度。")
+    @click.option("--name", "project_name", default="（项目名称）", help="项目名称。")
+    def new_command(
+        framework_name: str, output: Path | None, fmt: str | None, year: int | None, project_name: str
+    ) -> None:
+        """按指标体系生成待填写的评价文件（YAML、JSON 或 Excel 自评表）。"""
+        framework = _load_or_exit(framework_name)
+        if year is not None and not 1990 <= year <= 2100:
+            _fail(f"评价年度 {year} 不在 1990–2100 之间")
+        evaluation = new_evaluation(framework, year=year, project_name=project_name)
+        if fmt is None:
+            suffix = output.suffix.lower() if output else ""
+            fmt = {".json": "json", ".xlsx": "xlsx"}.get(suffix, "yaml")
+        if fmt == "xlsx":
+            if output is None:
+                _fail("生成 Excel 自评表需要用 -o 指定输出文件")
+                return
+            _write_xlsx(evaluation, output)
+            click.echo(f"已生成 {output}", err=True)
+            return
+        text = (
+            dump_json(evaluation_file_data(evaluation)) + "\n"
+            if fmt == "json"
+            else evaluation_yaml(evaluation, framework)
+        )
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            output.write_text(text, encoding="utf-8")
+            click.echo(f"已生成 {output}", err=True)
+
+    @group.command("schema")
+    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出文件。")
+    def schema_command(output: Path | None) -> None:
+        """输出评价文件的 JSON Schema（供编辑器校验和补全）。"""
+        text = schema_text()
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            output.write_text(text, encoding="utf-8")
+            click.echo(f"已生成 {output}", err=True)
+
+
+def _write_xlsx(evaluation: Evaluation, output: Path) -> None:
+    """The 自评表 as Excel through ``jixiao.render``; a clear message when it is not available."""
+    try:
+        from jixiao.render import render_document
+        from jixiao.render.errors import RenderError
+    except ImportError:
+        _fail("Excel 输出暂不可用：未安装或未完成 jixiao.render 模块，请改用 --to yaml 或 --to json")
+        return
+    try:
+        render_document(evaluation, "self-table", "xlsx", output)
+    except RenderError as exc:
+        _fail(f"生成 Excel 自评表失败：{exc.message}")
+    except ImportError:  # the Excel writer of jixiao.render is still missing
+        _fail("Excel 输出暂不可用：jixiao.render 尚未提供 Excel 自评表，请改用 --to yaml 或 --to json")
+    except (NotImplementedError, ValueError) as exc:  # a format the renderer does not offer yet
+        _fail(f"生成 Excel 自评表失败：{exc}")

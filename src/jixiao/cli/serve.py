@@ -1,0 +1,46 @@
+"""``jixiao serve``: the web app on the embedded SQLite database (or ``JIXIAO_DATABASE_URL``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def register(group: click.Group) -> None:
+    """Add ``serve`` to the CLI."""
+
+    @group.command("serve")
+    @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
+    @click.option("--port", default=8000, show_default=True, type=int, help="端口")
+    @click.option("--demo", is_flag=True, help="载入四份示例评价和每个角色一个演示账号（密码随机生成并打印）")
+    @click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="数据目录（默认 ~/.local/share/jixiao）",
+    )
+    @click.option(
+        "--secure-cookies", is_flag=True, help="仅通过 https 发送会话 Cookie（经 https 反向代理部署时使用）"
+    )
+    def serve(host: str, port: int, demo: bool, data_dir: Path | None, secure_cookies: bool) -> None:
+        """启动网页版：财政局、单位、第三方的年度评价工作流。"""
+        import uvicorn
+
+        from jixiao.store.db import Database
+        from jixiao.web import Settings, create_app
+
+        settings = Settings.load(data_dir)
+        settings.secure_cookies = secure_cookies or settings.secure_cookies
+        db = Database(settings.url())
+        app = create_app(settings, db)
+        click.echo(f"数据库：{db.engine.url.render_as_string(hide_password=True)}")
+        if demo:
+            from jixiao.store.seed import seed_demo
+
+            with db.session() as session:
+                logins = seed_demo(session)
+            click.echo("演示账号（密码为本次启动随机生成）：")
+            for login in logins:
+                click.echo(f"  {login.display_name:<12}  用户名 {login.username:<10}  密码 {login.password}")
+        click.echo(f"打开 http://{host}:{port}/ 登录")
+        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)

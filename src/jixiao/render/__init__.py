@@ -1,0 +1,120 @@
+"""Official documents: 项目支出绩效自评表 (Word, Excel, PDF) and 绩效评价报告 (Word, PDF), with charts.
+
+``render_document`` is the one entry point; scores come from ``jixiao.api.score`` / ``check`` so a
+figure in a document is the same as on screen.  ``RenderError`` carries a Chinese message for
+problems that are the user's (a bad template, LibreOffice missing).
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from jixiao.findings import Finding
+from jixiao.model import Evaluation
+from jixiao.render.errors import RenderError
+from jixiao.scoring.result import ScoreResult
+
+if TYPE_CHECKING:
+    from jixiao.policies import Policy
+
+__all__ = ["FORMATS", "KINDS", "RenderError", "render_bytes", "render_document"]
+
+DocumentKind = Literal["self-table", "report"]
+Format = Literal["docx", "xlsx", "pdf"]
+KINDS: tuple[DocumentKind, ...] = ("self-table", "report")
+FORMATS: tuple[Format, ...] = ("docx", "xlsx", "pdf")
+MEDIA_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def _scores(
+    evaluation: Evaluation, policy: Policy | None, with_findings: bool
+) -> tuple[ScoreResult, list[Finding] | None]:
+    from jixiao import api
+
+    if with_findings:
+        audit = api.check(evaluation, policy)
+        return audit.score, list(audit.findings)
+    return api.score(evaluation, policy), None
+
+
+def _check_combination(kind: str, fmt: str) -> None:
+    if kind not in KINDS:
+        raise RenderError(f"未知的文书种类“{kind}”，可选：self-table（自评表）、report（评价报告）")
+    if fmt not in FORMATS:
+        raise RenderError(f"未知的输出格式“{fmt}”，可选：docx、xlsx、pdf")
+    if kind == "report" and fmt == "xlsx":
+        raise RenderError("评价报告只能输出为 Word（docx）或 PDF，Excel 只用于自评表")
+
+
+def render_bytes(
+    evaluation: Evaluation,
+    kind: DocumentKind,
+    fmt: Format,
+    *,
+    policy: Policy | None = None,
+    template: Path | None = None,
+    with_findings: bool = False,
+) -> bytes:
+    """The document as bytes (for the web app); see ``render_document``."""
+    _check_combination(kind, fmt)
+    score, findings = _scores(evaluation, policy, with_findings)
+    if fmt == "xlsx":
+        from jixiao.render import selftable_xlsx
+
+        buffer = io.BytesIO()
+        selftable_xlsx.build(evaluation, score, findings).save(buffer)
+        return buffer.getvalue()
+    if kind == "self-table":
+        if template is not None:
+            raise RenderError("自评表使用固定的官方版式，不支持自定义模板（--template 只用于评价报告）")
+        from jixiao.render import selftable_docx
+
+        document = selftable_docx.build(evaluation, score, findings)
+    else:
+        from jixiao.render import report_docx
+
+        document = report_docx.build(evaluation, score, template=template, findings=findings)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    if fmt == "docx":
+        return buffer.getvalue()
+    from jixiao.render.pdf import docx_to_pdf
+
+    with tempfile.TemporaryDirectory(prefix="jixiao-render-") as tmp:
+        source = Path(tmp) / "document.docx"
+        source.write_bytes(buffer.getvalue())
+        return docx_to_pdf(source, Path(tmp)).read_bytes()
+
+
+def render_document(
+    evaluation: Evaluation,
+    kind: DocumentKind,
+    fmt: Format,
+    out: Path,
+    *,
+    policy: Policy | None = None,
+    template: Path | None = None,
+    with_findings: bool = False,
+) -> Path:
+    """Write the 自评表 (``self-table``: docx, xlsx, pdf) or 评价报告 (``report``: docx, pdf) to ``out``.
+
+    Scores are computed by ``jixiao.api.score`` (or ``check`` with ``with_findings``, whose findings
+    are appended as a 复核意见 annex).  Raises ``RenderError`` for problems the user can fix.
+    """
+    data = render_bytes(
+        evaluation, kind, fmt, policy=policy, template=template, with_findings=with_findings
+    )
+    out = Path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+    except OSError as exc:
+        raise RenderError(f"无法写入 {out}：{exc.strerror or exc}") from exc
+    return out

@@ -1,0 +1,67 @@
+"""Users and passwords (argon2id hashes)."""
+
+from __future__ import annotations
+
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jixiao.store.models import Organisation, Role, User
+
+_hasher = PasswordHasher()
+# verifying against this keeps the time of a login for an unknown user like a known one
+_DUMMY_HASH = _hasher.hash("jixiao-dummy-password")
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of ``password``."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """True when ``password`` matches ``password_hash``."""
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_password() -> str:
+    """A fresh random password (printed once, never stored in clear)."""
+    return secrets.token_urlsafe(12)
+
+
+def create_user(
+    session: Session,
+    username: str,
+    password: str,
+    role: Role,
+    *,
+    display_name: str | None = None,
+    org: Organisation | None = None,
+) -> User:
+    """Add a user with a hashed password."""
+    if len(password) < 8:
+        raise ValueError("密码至少 8 位")
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        password_hash=hash_password(password),
+        role=role.value,
+        org_id=org.id if org else None,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active user with these credentials, else None."""
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None or not user.active:
+        verify_password(_DUMMY_HASH, password)
+        return None
+    return user if verify_password(user.password_hash, password) else None

@@ -1,0 +1,100 @@
+"""Engine and sessions: ``JIXIAO_DATABASE_URL`` or an SQLite file in the data dir (WAL mode)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from jixiao.store.models import AuditEntry
+
+ENV_URL = "JIXIAO_DATABASE_URL"
+ENV_DATA_DIR = "JIXIAO_DATA_DIR"
+
+
+def default_data_dir() -> Path:
+    """``$JIXIAO_DATA_DIR`` or ``~/.local/share/jixiao``."""
+    env = os.environ.get(ENV_DATA_DIR)
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "jixiao"
+
+
+def database_url(data_dir: Path | None = None, url: str | None = None) -> str:
+    """The URL to use: explicit, else ``$JIXIAO_DATABASE_URL``, else ``sqlite:///DATA_DIR/jixiao.db``."""
+    if url:
+        return url
+    env = os.environ.get(ENV_URL)
+    if env:
+        return env
+    folder = data_dir or default_data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'jixiao.db'}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+class AppendOnlyError(RuntimeError):
+    """The audit log is append-only."""
+
+
+def _refuse_change(*_args: Any) -> None:
+    raise AppendOnlyError("审计日志只能追加，不能修改或删除")
+
+
+event.listen(AuditEntry, "before_update", _refuse_change)
+event.listen(AuditEntry, "before_delete", _refuse_change)
+
+
+class Database:
+    """An engine and its session factory."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True for the embedded SQLite database."""
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on any error."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    def migrate(self) -> None:
+        """Bring the schema up to date (Alembic ``upgrade head``)."""
+        from jixiao.store.migrate import upgrade
+
+        upgrade(self.engine)
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()

@@ -1,0 +1,219 @@
+"""SQLAlchemy 2 tables of the workflow: organisations, users, tasks, evaluations, surveys, audit log.
+
+An evaluation is stored as its validated JSON (the evaluation file format, ``api.to_data``) plus
+the indexed columns the pages query (status, scores, grade, execution rate, findings counts).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    """The current time in UTC (timezone-aware)."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Base of every table."""
+
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class OrgKind(StrEnum):
+    """Level of an organisation: 财政局 → 主管部门 → 实施单位 (and 第三方机构)."""
+
+    bureau = "bureau"  # 财政局
+    department = "department"  # 主管部门
+    unit = "unit"  # 实施单位
+    evaluator = "evaluator"  # 第三方机构
+
+
+class Role(StrEnum):
+    """What a user may do."""
+
+    admin = "admin"  # 管理员
+    finance = "finance"  # 财政复核
+    unit = "unit"  # 单位填报
+    evaluator = "evaluator"  # 第三方评价
+    viewer = "viewer"  # 只读
+
+
+class Status(StrEnum):
+    """Where an evaluation is in the yearly flow."""
+
+    draft = "draft"  # 填报中
+    submitted = "submitted"  # 已提交，待复核
+    returned = "returned"  # 已退回修改
+    approved = "approved"  # 复核通过
+
+
+class Organisation(Base):
+    """财政局, 主管部门, 实施单位 or 第三方机构; units hang under their department."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+
+
+class User(Base):
+    """A login: argon2 password hash, one role, one organisation."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Task(Base):
+    """A yearly self-evaluation task issued by the finance bureau (framework + policy + deadline)."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    framework: Mapped[str] = mapped_column(String(100))
+    policy: Mapped[str] = mapped_column(String(100))
+    deadline: Mapped[date | None] = mapped_column(Date)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EvaluationRecord(Base):
+    """One evaluation: the validated JSON plus indexed columns; ``version`` guards concurrent edits."""
+
+    __tablename__ = "evaluations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    year: Mapped[int | None] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="self")
+    project_name: Mapped[str] = mapped_column(String(500))
+    department_name: Mapped[str | None] = mapped_column(String(300))
+    unit_name: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20), default=Status.draft.value, index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    claimed_total: Mapped[float | None] = mapped_column(Float)
+    computed_total: Mapped[float | None] = mapped_column(Float)
+    reviewed_total: Mapped[float | None] = mapped_column(Float)
+    inflation: Mapped[float | None] = mapped_column(Float, index=True)  # claimed − recomputed
+    grade: Mapped[str | None] = mapped_column(String(20))
+    execution_rate: Mapped[float | None] = mapped_column(Float)
+    max_severity: Mapped[int] = mapped_column(Integer, default=3)  # 0 error … 2 info, 3 none
+    n_errors: Mapped[int] = mapped_column(Integer, default=0)
+    n_warnings: Mapped[int] = mapped_column(Integer, default=0)
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (Index("ix_evaluations_queue", "status", "max_severity", "inflation"),)
+
+
+class FindingRecord(Base):
+    """A finding of the latest audit of an evaluation (replaced on every save)."""
+
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(100))
+    severity: Mapped[str] = mapped_column(String(10))
+    rank: Mapped[int] = mapped_column(Integer, index=True)
+    message: Mapped[str] = mapped_column(Text)
+    path: Mapped[str] = mapped_column(String(300), default="")
+
+
+class SurveyRecord(Base):
+    """A satisfaction questionnaire for one evaluation; ``token`` is its public link."""
+
+    __tablename__ = "surveys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    questions: Mapped[list[Any]] = mapped_column(JSON)  # question texts
+    weights: Mapped[dict[str, Any]] = mapped_column(JSON)  # option → weight (100/80/60/40/0)
+    population: Mapped[int | None] = mapped_column(Integer)
+    open: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SurveyResponse(Base):
+    """One beneficiary's answers; one per device token."""
+
+    __tablename__ = "survey_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"), index=True)
+    device: Mapped[str] = mapped_column(String(64))
+    answers: Mapped[list[Any]] = mapped_column(JSON)  # option per question
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("survey_id", "device", name="uq_survey_device"),)
+
+
+class Upload(Base):
+    """An evidence file (佐证材料) or an uploaded form/report, kept in the database."""
+
+    __tablename__ = "uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(300))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    purpose: Mapped[str] = mapped_column(String(20), default="evidence")  # evidence | import
+    parsed: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # an imported form, as evaluation data
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEntry(Base):
+    """Append-only log: who did what, when, with the record before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    username: Mapped[str | None] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(50))
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -1,0 +1,112 @@
+"""The query layer: every read and write of an evaluation goes through the actor's authorisation.
+
+A unit sees and edits only its own evaluations; finance, admin and viewers see all; evaluators see
+all (they run surveys) but edit none.  A record the actor may not see is reported as not found, so
+ids of other units' evaluations leak nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from jixiao.store.models import EvaluationRecord, Role, Status, User
+
+
+class StoreError(Exception):
+    """A problem the user can understand; ``message`` is Chinese."""
+
+    status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(StoreError):
+    """The record does not exist or the actor may not see it."""
+
+    status = 404
+
+
+class Forbidden(StoreError):
+    """The actor may see the record but not do this."""
+
+    status = 403
+
+
+class Conflict(StoreError):
+    """Someone else saved the record since the actor loaded it."""
+
+    status = 409
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: the logged-in user as the query layer sees them."""
+
+    user_id: int
+    username: str
+    role: str
+    org_id: int | None
+
+    @classmethod
+    def of(cls, user: User) -> Actor:
+        """The actor for a user row."""
+        return cls(user.id, user.username, user.role, user.org_id)
+
+    @property
+    def sees_all(self) -> bool:
+        """Finance, admin, viewers and evaluators see every evaluation."""
+        return self.role in (Role.admin, Role.finance, Role.viewer, Role.evaluator)
+
+
+def for_user(actor: Actor) -> Select[EvaluationRecord]:
+    """``SELECT`` of the evaluations ``actor`` may see."""
+    query = select(EvaluationRecord)
+    if actor.sees_all:
+        return query
+    if actor.role == Role.unit and actor.org_id is not None:
+        return query.where(EvaluationRecord.unit_id == actor.org_id)
+    return query.where(EvaluationRecord.id == -1)
+
+
+def get_visible(session: Session, actor: Actor, evaluation_id: int) -> EvaluationRecord:
+    """The evaluation if ``actor`` may see it, else ``NotFound``."""
+    record = session.scalars(for_user(actor).where(EvaluationRecord.id == evaluation_id)).first()
+    if record is None:
+        raise NotFound("找不到该评价，或您无权查看")
+    return record
+
+
+def can_edit(actor: Actor, record: EvaluationRecord) -> bool:
+    """Units edit their own drafts and returned evaluations; admins edit any open one."""
+    open_states = (Status.draft, Status.returned)
+    if record.status not in open_states:
+        return False
+    if actor.role == Role.admin:
+        return True
+    return actor.role == Role.unit and actor.org_id is not None and record.unit_id == actor.org_id
+
+
+def can_review(actor: Actor, record: EvaluationRecord) -> bool:
+    """Finance reviewers (and admins) review submitted evaluations."""
+    return actor.role in (Role.finance, Role.admin) and record.status == Status.submitted
+
+
+def get_editable(session: Session, actor: Actor, evaluation_id: int) -> EvaluationRecord:
+    """The evaluation if ``actor`` may edit it now."""
+    record = get_visible(session, actor, evaluation_id)
+    if not can_edit(actor, record):
+        if record.status in (Status.submitted, Status.approved):
+            raise Forbidden("该评价已提交或已复核通过，不能再修改")
+        raise Forbidden("您无权修改该评价")
+    return record
+
+
+def require_role(actor: Actor, *roles: Role) -> None:
+    """Refuse unless the actor has one of ``roles``."""
+    if actor.role not in roles:
+        raise Forbidden("您的角色无权执行此操作")

@@ -1,0 +1,370 @@
+"""Workflow operations: tasks, evaluations, review transitions — each one transaction, each logged."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from jixiao import api
+from jixiao.model import Evaluation
+from jixiao.store.analysis import Analysis, analyse
+from jixiao.store.models import (
+    AuditEntry,
+    EvaluationRecord,
+    FindingRecord,
+    Organisation,
+    OrgKind,
+    Role,
+    Status,
+    Task,
+    utcnow,
+)
+from jixiao.store.queries import (
+    Actor,
+    Conflict,
+    Forbidden,
+    StoreError,
+    get_editable,
+    get_visible,
+    require_role,
+)
+
+STATUS_NAMES: dict[str, str] = {
+    Status.draft.value: "填报中",
+    Status.submitted.value: "待复核",
+    Status.returned.value: "已退回",
+    Status.approved.value: "已通过",
+}
+
+
+def log(
+    session: Session,
+    actor: Actor | None,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Append one entry to the audit log (who, when, what, before and after)."""
+    session.add(
+        AuditEntry(
+            user_id=actor.user_id if actor else None,
+            username=actor.username if actor else None,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            before=before,
+            after=after,
+        )
+    )
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def evaluation_data(evaluation: Evaluation) -> dict[str, Any]:
+    """The evaluation as JSON data that loads back unchanged.
+
+    Not ``api.to_data``: its ``exclude_defaults`` drops the ``kind`` discriminator of rules, so a
+    stored rule would not load again.
+    """
+    data: dict[str, Any] = evaluation.model_dump(mode="json", exclude_none=True)
+    return data
+
+
+def apply_analysis(session: Session, record: EvaluationRecord, evaluation: Evaluation) -> Analysis:
+    """Store the evaluation's JSON and its recomputed columns and findings on ``record``."""
+    analysis = analyse(evaluation)
+    score = analysis.score
+    record.data = evaluation_data(evaluation)
+    record.project_name = evaluation.project.name
+    record.year = evaluation.year
+    record.kind = evaluation.kind.value
+    record.department_name = evaluation.project.department or record.department_name
+    record.unit_name = evaluation.project.unit or record.unit_name
+    record.claimed_total = _number(score.claimed_total)
+    record.computed_total = _number(score.computed_total)
+    record.reviewed_total = _number(analysis.reviewed_total)
+    record.inflation = _number(analysis.inflation)
+    record.grade = score.computed_grade
+    record.execution_rate = _number(score.execution_rate)
+    record.max_severity = analysis.max_rank
+    from jixiao.findings import Severity
+
+    record.n_errors = analysis.count(Severity.error)
+    record.n_warnings = analysis.count(Severity.warning)
+    record.updated_at = utcnow()
+    if record.id is not None:
+        session.execute(delete(FindingRecord).where(FindingRecord.evaluation_id == record.id))
+    session.flush()
+    for f in analysis.findings:
+        session.add(
+            FindingRecord(
+                evaluation_id=record.id,
+                code=f.code,
+                severity=f.severity.value,
+                rank=f.severity.rank,
+                message=f.message,
+                path=f.location.path,
+            )
+        )
+    return analysis
+
+
+def load_evaluation(record: EvaluationRecord) -> Evaluation:
+    """The stored JSON as an ``Evaluation`` (it was validated when saved)."""
+    loaded = api.load_data(dict(record.data), file=f"evaluation-{record.id}")
+    if loaded.evaluation is None:
+        raise StoreError("存储的评价数据无法读取：" + "；".join(f.message for f in loaded.findings))
+    return loaded.evaluation
+
+
+def org_by_name(
+    session: Session, name: str, kind: OrgKind, parent: Organisation | None = None
+) -> Organisation:
+    """The organisation called ``name``, created when missing."""
+    org = session.scalars(select(Organisation).where(Organisation.name == name)).first()
+    if org is None:
+        org = Organisation(name=name, kind=kind.value, parent_id=parent.id if parent else None)
+        session.add(org)
+        session.flush()
+    return org
+
+
+def create_task(
+    session: Session,
+    actor: Actor,
+    *,
+    name: str,
+    year: int,
+    framework: str,
+    policy: str,
+    deadline: date | None,
+) -> Task:
+    """Finance issues a yearly self-evaluation task."""
+    require_role(actor, Role.finance, Role.admin)
+    if not name.strip():
+        raise StoreError("任务名称不能为空")
+    task = Task(name=name.strip(), year=year, framework=framework, policy=policy, deadline=deadline)
+    task.created_by = actor.user_id
+    session.add(task)
+    session.flush()
+    log(session, actor, "task.create", "task", task.id, None, {"name": task.name, "year": year})
+    return task
+
+
+def blank_evaluation(framework: str, year: int, project_name: str) -> Evaluation:
+    """A ready-to-fill evaluation from the framework (a built-in 自评表 skeleton when it is missing)."""
+    try:
+        from jixiao.frameworks import load_framework, new_evaluation
+
+        evaluation = new_evaluation(load_framework(framework), year=year, project_name=project_name)
+        evaluation.framework = framework
+        return evaluation
+    except Exception:  # framework module or file missing: fall back to the 10号 form layout
+        return _self_table_skeleton(framework, year, project_name)
+
+
+def _self_table_skeleton(framework: str, year: int, project_name: str) -> Evaluation:
+    rows = [
+        ("产出指标", "数量指标", 20, "higher"),
+        ("产出指标", "质量指标", 10, "higher"),
+        ("产出指标", "时效指标", 10, None),
+        ("产出指标", "成本指标", 10, "lower"),
+        ("效益指标", "社会效益指标", 20, None),
+        ("效益指标", "可持续影响指标", 10, None),
+        ("满意度指标", "服务对象满意度指标", 10, "higher"),
+    ]
+    indicators: list[dict[str, Any]] = []
+    for level1, level2, weight, direction in rows:
+        row: dict[str, Any] = {"level1": level1, "level2": level2, "weight": weight}
+        if direction is None:
+            row.update(type="qualitative", rule={"kind": "qualitative"})
+        else:
+            row.update(type="quantitative", direction=direction)
+        if level1 == "满意度指标":
+            row.update(name="服务对象满意度", rule={"kind": "satisfaction"})
+        indicators.append(row)
+    data: dict[str, Any] = {
+        "kind": "self",
+        "year": year,
+        "framework": framework,
+        "project": {"name": project_name},
+        "funds": {"total": {"source": "total"}, "execution_weight": 10},
+        "indicators": indicators,
+    }
+    loaded = api.load_data(data)
+    assert loaded.evaluation is not None
+    return loaded.evaluation
+
+
+def add_evaluation(
+    session: Session,
+    actor: Actor | None,
+    evaluation: Evaluation,
+    *,
+    unit: Organisation | None,
+    department: Organisation | None = None,
+    task: Task | None = None,
+    status: Status = Status.draft,
+) -> EvaluationRecord:
+    """Store a new evaluation for ``unit`` (a task assignment, an import, a demo seed)."""
+    record = EvaluationRecord(
+        task_id=task.id if task else None,
+        unit_id=unit.id if unit else None,
+        department_id=department.id if department else None,
+        unit_name=unit.name if unit else evaluation.project.unit,
+        department_name=department.name if department else evaluation.project.department,
+        project_name=evaluation.project.name,
+        status=status.value,
+        data={},
+    )
+    if unit is not None and not evaluation.project.unit:
+        evaluation.project.unit = unit.name
+    if department is not None and not evaluation.project.department:
+        evaluation.project.department = department.name
+    session.add(record)
+    session.flush()
+    apply_analysis(session, record, evaluation)
+    log(session, actor, "evaluation.create", "evaluation", record.id, None, record.data)
+    return record
+
+
+def assign_project(
+    session: Session, actor: Actor, task: Task, unit: Organisation, project_name: str
+) -> EvaluationRecord:
+    """Finance assigns a project of ``task`` to ``unit``: a blank 自评表 in draft."""
+    require_role(actor, Role.finance, Role.admin)
+    if not project_name.strip():
+        raise StoreError("项目名称不能为空")
+    if unit.kind != OrgKind.unit:
+        raise StoreError("只能分配给实施单位")
+    evaluation = blank_evaluation(task.framework, task.year, project_name.strip())
+    evaluation.policy = task.policy
+    department = session.get(Organisation, unit.parent_id) if unit.parent_id else None
+    return add_evaluation(session, actor, evaluation, unit=unit, department=department, task=task)
+
+
+def _check_version(record: EvaluationRecord, expected_version: int) -> None:
+    if record.version != expected_version:
+        raise Conflict(
+            f"保存冲突：该评价已被其他人修改（您打开的是第 {expected_version} 版，当前是第 {record.version} 版）。"
+            "为避免覆盖他人的修改，本次未保存；请重新打开后再修改。"
+        )
+
+
+def save_evaluation(
+    session: Session, actor: Actor, evaluation_id: int, expected_version: int, evaluation: Evaluation
+) -> EvaluationRecord:
+    """Save a unit's edits; refused with ``Conflict`` when someone saved since ``expected_version``."""
+    record = get_editable(session, actor, evaluation_id)
+    _check_version(record, expected_version)
+    before = dict(record.data)
+    stored = load_evaluation(record)
+    # A unit never sets review scores: keep the reviewer's values whatever the form says.
+    for i, ind in enumerate(evaluation.indicators):
+        old = stored.indicators[i] if i < len(stored.indicators) else None
+        ind.reviewed = old.reviewed if old else None
+        ind.review_reason = old.review_reason if old else None
+    apply_analysis(session, record, evaluation)
+    log(session, actor, "evaluation.save", "evaluation", record.id, before, record.data)
+    flush(session)
+    return record
+
+
+def flush(session: Session) -> None:
+    """Flush, turning a concurrent update caught by the version column into ``Conflict``."""
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise Conflict("保存冲突：该评价刚被其他人修改，本次未保存；请重新打开后再修改。") from exc
+
+
+def _transition(
+    session: Session,
+    actor: Actor,
+    record: EvaluationRecord,
+    expected_version: int,
+    new: Status,
+    comment: str | None = None,
+) -> EvaluationRecord:
+    _check_version(record, expected_version)
+    before = {"status": record.status, "review_comment": record.review_comment}
+    record.status = new.value
+    if comment is not None:
+        record.review_comment = comment
+    if new is Status.submitted:
+        record.submitted_at = utcnow()
+    record.updated_at = utcnow()
+    log(
+        session,
+        actor,
+        f"evaluation.{new.value}",
+        "evaluation",
+        record.id,
+        before,
+        {"status": new.value, "review_comment": record.review_comment},
+    )
+    flush(session)
+    return record
+
+
+def submit(session: Session, actor: Actor, evaluation_id: int, expected_version: int) -> EvaluationRecord:
+    """The unit submits its evaluation for review."""
+    record = get_editable(session, actor, evaluation_id)
+    if record.n_errors:
+        raise StoreError(f"还有 {record.n_errors} 条错误未处理，请修正后再提交")
+    return _transition(session, actor, record, expected_version, Status.submitted)
+
+
+def review_decision(
+    session: Session, actor: Actor, evaluation_id: int, expected_version: int, *, approve: bool, comment: str
+) -> EvaluationRecord:
+    """The reviewer approves the evaluation or returns it to the unit with comments."""
+    record = get_visible(session, actor, evaluation_id)
+    require_role(actor, Role.finance, Role.admin)
+    if record.status != Status.submitted:
+        raise Forbidden("只有待复核的评价可以通过或退回")
+    if not approve and not comment.strip():
+        raise StoreError("退回时请填写退回意见")
+    new = Status.approved if approve else Status.returned
+    return _transition(session, actor, record, expected_version, new, comment.strip() or None)
+
+
+def set_review_scores(
+    session: Session,
+    actor: Actor,
+    evaluation_id: int,
+    expected_version: int,
+    scores: dict[int, tuple[Decimal | None, str]],
+) -> EvaluationRecord:
+    """The reviewer sets reviewed scores (复核得分) with reasons, indicator index → (score, reason)."""
+    record = get_visible(session, actor, evaluation_id)
+    require_role(actor, Role.finance, Role.admin)
+    if record.status != Status.submitted:
+        raise Forbidden("只有待复核的评价可以调整复核得分")
+    _check_version(record, expected_version)
+    evaluation = load_evaluation(record)
+    before = dict(record.data)
+    for index, (value, reason) in scores.items():
+        if not 0 <= index < len(evaluation.indicators):
+            raise StoreError("指标不存在")
+        indicator = evaluation.indicators[index]
+        if value is not None:
+            if value < 0 or (indicator.weight is not None and value > indicator.weight):
+                raise StoreError(f"“{indicator.label}”复核得分应在 0 到 {indicator.weight} 之间")
+            if not reason.strip():
+                raise StoreError(f"请填写“{indicator.label}”调整复核得分的理由")
+        indicator.reviewed = value
+        indicator.review_reason = reason.strip() or None if value is not None else None
+    apply_analysis(session, record, evaluation)
+    log(session, actor, "evaluation.review-scores", "evaluation", record.id, before, record.data)
+    flush(session)
+    return record

@@ -1,0 +1,169 @@
+"""The 自评表 web form: field names ↔ evaluation data, with Chinese validation errors per field."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from jixiao import api
+from jixiao.model import Evaluation
+
+# form field → (path in the evaluation data, kind)
+SCALAR_FIELDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "project_name": (("project", "name"), "text"),
+    "project_department": (("project", "department"), "text"),
+    "project_unit": (("project", "unit"), "text"),
+    "goals_annual": (("goals", "annual"), "text"),
+    "goals_achieved": (("goals", "achieved"), "text"),
+    "funds_budget": (("funds", "total", "budget"), "number"),
+    "funds_budget_adjusted": (("funds", "total", "budget_adjusted"), "number"),
+    "funds_spent": (("funds", "total", "spent"), "number"),
+    "funds_execution_claimed": (("funds", "execution_claimed"), "number"),
+}
+INDICATOR_FIELDS: dict[str, str] = {
+    "level1": "text",
+    "level2": "text",
+    "name": "text",
+    "weight": "number",
+    "target": "figure",
+    "actual": "figure",
+    "claimed": "number",
+    "deviation_reason": "text",
+}
+# data path (as validation findings print it) → form field, for errors shown beside the field
+PATH_TO_FIELD = {".".join(path): name for name, (path, _kind) in SCALAR_FIELDS.items()}
+
+
+@dataclass
+class FormResult:
+    """The evaluation built from a form (None when invalid) and the error of each field."""
+
+    data: dict[str, Any]
+    evaluation: Evaluation | None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def parse_number(text: str) -> Decimal | None:
+    """``"1,234.5"`` → Decimal; empty → None; raises ValueError otherwise."""
+    cleaned = text.strip().replace(",", "").replace("，", "").replace("　", "")
+    if not cleaned:
+        return None
+    cleaned = cleaned.translate(str.maketrans("０１２３４５６７８９．－", "0123456789.-"))
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise ValueError("请输入数字") from exc
+    if not value.is_finite():
+        raise ValueError("请输入数字")
+    return value
+
+
+def _set(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    target = data
+    for key in path[:-1]:
+        target = target.setdefault(key, {})
+    if value is None:
+        target.pop(path[-1], None)
+    else:
+        target[path[-1]] = value
+
+
+def _json_number(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def indicator_count(form: Mapping[str, Any], base: dict[str, Any]) -> int:
+    """Number of indicator rows posted (at least the stored ones)."""
+    posted = form.get("indicator_count")
+    if isinstance(posted, str) and posted.isdigit():
+        return min(int(posted), 200)
+    return len(base.get("indicators", []))
+
+
+def apply_form(base: dict[str, Any], form: Mapping[str, Any]) -> FormResult:
+    """Apply posted fields onto a copy of ``base`` and validate it through ``api.load_data``."""
+    data = copy.deepcopy(base)
+    errors: dict[str, str] = {}
+    for name, (path, kind) in SCALAR_FIELDS.items():
+        if name not in form:
+            continue
+        raw = str(form.get(name, ""))
+        if kind == "number":
+            try:
+                _set(data, path, _json_number(parse_number(raw)))
+            except ValueError as exc:
+                errors[name] = str(exc)
+                _set(data, path, raw)  # shown back in the field as typed
+        else:
+            _set(data, path, raw.strip() or None)
+    if not str(form.get("project_name", data.get("project", {}).get("name", ""))).strip():
+        errors["project_name"] = "项目名称不能为空"
+        data.setdefault("project", {})["name"] = ""
+    indicators: list[dict[str, Any]] = list(data.get("indicators", []))
+    count = indicator_count(form, data)
+    while len(indicators) < count:
+        indicators.append({"level1": "产出指标"})
+    for i in range(count):
+        row = dict(indicators[i])
+        for key, kind in INDICATOR_FIELDS.items():
+            name = f"ind-{i}-{key}"
+            if name not in form:
+                continue
+            raw = str(form.get(name, "")).strip()
+            if kind == "number":
+                try:
+                    value = parse_number(raw)
+                except ValueError as exc:
+                    errors[name] = str(exc)
+                    row[key] = raw
+                    continue
+                row[key] = _json_number(value)
+                if value is None:
+                    row.pop(key)
+            elif kind == "figure":
+                old = row.get(key)
+                if raw and not (isinstance(old, dict) and old.get("text") == raw):
+                    row[key] = {"text": raw}
+                elif not raw:
+                    row.pop(key, None)
+            else:
+                row[key] = raw or None
+                if not raw:
+                    row.pop(key)
+        if not row.get("level1"):
+            errors[f"ind-{i}-level1"] = "一级指标不能为空"
+            row["level1"] = "（未填）"
+        indicators[i] = row
+    data["indicators"] = indicators[:count] if count else indicators
+    if errors:
+        return FormResult(data, None, errors)
+    loaded = api.load_data(data, file="网页表单")
+    if loaded.evaluation is None:
+        for f in loaded.findings:
+            errors[_field_of(f.location.path)] = f.message.split("：", 1)[-1]
+    return FormResult(data, loaded.evaluation, errors)
+
+
+def _field_of(path: str) -> str:
+    if path.startswith("indicators["):
+        index, _, rest = path[len("indicators[") :].partition("]")
+        key = rest.lstrip(".").split(".")[0] or "level1"
+        return f"ind-{index}-{key}"
+    for prefix, name in PATH_TO_FIELD.items():
+        if path.startswith(prefix):
+            return name
+    return "_form"
+
+
+def figure_text(value: Any) -> str:
+    """The printed text of a figure in the stored data (``{"text": "≥90%"}`` or a bare value)."""
+    if isinstance(value, dict):
+        text = value.get("text")
+        if text is not None:
+            return str(text)
+        number = value.get("value")
+        return "" if number is None else f"{number}{value.get('unit') or ''}"
+    return "" if value is None else str(value)

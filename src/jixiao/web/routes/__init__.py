@@ -1,0 +1,13 @@
+"""Routers, one per area of the app."""
+
+from jixiao.web.routes import auth, dashboard, documents, evaluations, review, surveys, tasks
+
+ROUTERS = (
+    auth.router,
+    tasks.router,
+    evaluations.router,
+    documents.router,
+    review.router,
+    surveys.router,
+    dashboard.router,
+)

@@ -1,0 +1,57 @@
+"""Every evaluation downloads as 自评表 / 评价报告 in Word, Excel, PDF."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from jixiao.store import service
+from jixiao.store.queries import Actor, StoreError, get_visible
+from jixiao.web.deps import current_actor, db_session
+
+router = APIRouter()
+
+KIND_NAMES = {"self-table": "自评表", "report": "评价报告"}
+MEDIA_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+@router.get("/evaluations/{evaluation_id}/download/{kind}.{fmt}")
+def download(
+    evaluation_id: int,
+    kind: str,
+    fmt: str,
+    findings: int = 0,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Render the document through ``jixiao.render.render_bytes`` (the same numbers as the pages)."""
+    if kind not in KIND_NAMES or fmt not in MEDIA_TYPES:
+        raise StoreError("未知的文书种类或格式")
+    record = get_visible(session, actor, evaluation_id)
+    evaluation = service.load_evaluation(record)
+    try:
+        from jixiao.render import RenderError, render_bytes
+    except ImportError:
+        raise StoreError("文书生成模块（jixiao.render）尚未安装") from None
+    try:
+        content = render_bytes(evaluation, kind, fmt, with_findings=bool(findings))  # type: ignore[arg-type]
+    except RenderError as exc:
+        raise StoreError(str(exc)) from exc
+    except ModuleNotFoundError as exc:
+        raise StoreError(f"该格式暂不可用（缺少模块 {exc.name}）") from exc
+    name = f"{record.project_name}-{KIND_NAMES[kind]}.{fmt}"
+    service.log(
+        session, actor, "evaluation.download", "evaluation", record.id, None, {"kind": kind, "format": fmt}
+    )
+    return Response(
+        content,
+        media_type=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    )

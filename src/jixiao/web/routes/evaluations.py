@@ -1,0 +1,330 @@
+"""Units fill the 自评表: list, edit with live scores (HTMX), save drafts, import, evidence, submit."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData, UploadFile
+from starlette.responses import RedirectResponse, Response
+
+from jixiao.store import service
+from jixiao.store.analysis import Analysis, analyse
+from jixiao.store.models import EvaluationRecord, Status, Task, Upload
+from jixiao.store.queries import (
+    Actor,
+    Conflict,
+    StoreError,
+    can_edit,
+    can_review,
+    for_user,
+    get_editable,
+    get_visible,
+)
+from jixiao.web.deps import current_actor, db_session, render, state
+from jixiao.web.forms import apply_form, figure_text
+from jixiao.web.settings import EVIDENCE_TYPES, IMPORT_TYPES
+
+router = APIRouter()
+
+
+def _version(form: FormData) -> int:
+    raw = str(form.get("version", ""))
+    if not raw.isdigit():
+        raise StoreError("表单缺少版本号，请刷新页面后重试")
+    return int(raw)
+
+
+def form_context(
+    record: EvaluationRecord,
+    data: dict[str, Any],
+    analysis: Analysis | None,
+    *,
+    errors: dict[str, str] | None = None,
+    message: str | None = None,
+    version: int | None = None,
+    import_id: int | None = None,
+) -> dict[str, Any]:
+    """What the edit template needs."""
+    scores = {s.index: s for s in analysis.score.indicators} if analysis else {}
+    rows = []
+    for i, ind in enumerate(data.get("indicators", [])):
+        rows.append(
+            {
+                "i": i,
+                "ind": ind,
+                "target": figure_text(ind.get("target")),
+                "actual": figure_text(ind.get("actual")),
+                "score": scores.get(i),
+            }
+        )
+    return {
+        "record": record,
+        "data": data,
+        "rows": rows,
+        "analysis": analysis,
+        "errors": errors or {},
+        "message": message,
+        "version": record.version if version is None else version,
+        "import_id": import_id,
+        "status_names": service.STATUS_NAMES,
+    }
+
+
+@router.get("/evaluations")
+def evaluation_list(
+    request: Request,
+    status: str = "",
+    year: str = "",
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session),
+) -> Response:
+    """The evaluations the user may see, newest first."""
+    query = for_user(actor).order_by(EvaluationRecord.updated_at.desc())
+    if status:
+        query = query.where(EvaluationRecord.status == status)
+    if year.isdigit():
+        query = query.where(EvaluationRecord.year == int(year))
+    records = session.scalars(query.limit(500)).all()
+    return render(
+        request,
+        "evaluations.html",
+        {
+            "records": records,
+            "status": status,
+            "year": year,
+            "status_names": service.STATUS_NAMES,
+        },
+    )
+
+
+@router.get("/evaluations/{evaluation_id}")
+def evaluation_page(
+    request: Request,
+    evaluation_id: int,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Edit form when the user may edit it, else the read-only view with findings and downloads."""
+    record = get_visible(session, actor, evaluation_id)
+    evaluation = service.load_evaluation(record)
+    analysis = analyse(evaluation)
+    context = form_context(record, dict(record.data), analysis)
+    context["task"] = session.get(Task, record.task_id) if record.task_id else None
+    context["uploads"] = session.scalars(
+        select(Upload).where(Upload.evaluation_id == record.id, Upload.purpose == "evidence")
+    ).all()
+    context["editable"] = can_edit(actor, record)
+    context["reviewable"] = can_review(actor, record)
+    return render(request, "evaluation.html", context)
+
+
+@router.post("/evaluations/{evaluation_id}/preview")
+async def preview(
+    request: Request,
+    evaluation_id: int,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session),
+) -> Response:
+    """HTMX: scores and audit warnings of the form as typed (nothing is saved)."""
+    record = get_visible(session, actor, evaluation_id)
+    form = await request.form()
+    result = apply_form(_base_data(session, record, form), form)
+    analysis = analyse(result.evaluation) if result.evaluation is not None else None
+    return render(request, "_live.html", {"analysis": analysis, "errors": result.errors})
+
+
+def _base_data(session: Session, record: EvaluationRecord, form: FormData) -> dict[str, Any]:
+    """The stored data, or the imported document's data when the form confirms an import."""
+    import_id = str(form.get("import_id", ""))
+    if import_id.isdigit():
+        upload = session.get(Upload, int(import_id))
+        if upload is not None and upload.evaluation_id == record.id and upload.parsed:
+            return dict(upload.parsed)
+    return dict(record.data)
+
+
+@router.post("/evaluations/{evaluation_id}")
+async def save(
+    request: Request,
+    evaluation_id: int,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Save the draft (and submit it when asked); errors and conflicts re-show the form with the input."""
+    record = get_editable(session, actor, evaluation_id)
+    form = await request.form()
+    version = _version(form)
+    result = apply_form(_base_data(session, record, form), form)
+    import_id = int(str(form["import_id"])) if str(form.get("import_id", "")).isdigit() else None
+    if result.evaluation is None:
+        context = form_context(
+            record, result.data, None, errors=result.errors, version=version, import_id=import_id
+        )
+        context.update(
+            editable=True, message="有字段填写不正确，请按提示修改后再保存（本次未保存）", uploads=[]
+        )
+        return render(request, "evaluation.html", context, status_code=422)
+    try:
+        with session.begin_nested():
+            service.save_evaluation(session, actor, evaluation_id, version, result.evaluation)
+            if form.get("action") == "submit":
+                service.submit(session, actor, evaluation_id, record.version)
+    except (Conflict, StoreError) as exc:
+        session.expire_all()
+        record = get_visible(session, actor, evaluation_id)
+        analysis = analyse(result.evaluation)
+        context = form_context(
+            record, result.data, analysis, message=exc.message, version=version, import_id=import_id
+        )
+        context.update(editable=True, uploads=[], conflict=isinstance(exc, Conflict))
+        return render(request, "evaluation.html", context, status_code=exc.status)
+    note = "已提交，等待财政复核" if form.get("action") == "submit" else "草稿已保存"
+    request.session["flash"] = note
+    return RedirectResponse(f"/evaluations/{evaluation_id}", status_code=303)
+
+
+@router.post("/evaluations/{evaluation_id}/import")
+async def import_document(
+    request: Request,
+    evaluation_id: int,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Ingest an uploaded Excel form / Word / PDF report and show it pre-filled for confirmation."""
+    record = get_editable(session, actor, evaluation_id)
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise StoreError("请选择要导入的文件")
+    suffix = Path(upload.filename).suffix.lower()
+    if suffix not in IMPORT_TYPES:
+        raise StoreError("只能导入 Excel 自评表（.xlsx）、Word（.docx）、PDF 或评价文件（.yaml/.json）")
+    content = await _read_limited(request, upload)
+    with tempfile.TemporaryDirectory(prefix="jixiao-import-") as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(content)
+        try:
+            from jixiao import api
+
+            loaded = api.load(path)
+        except ModuleNotFoundError:
+            raise StoreError(
+                "文档导入功能（jixiao.ingest）尚未安装，暂时只能导入 .yaml/.json 评价文件"
+            ) from None
+    if loaded.evaluation is None:
+        problems = "；".join(f.message for f in loaded.findings[:5])
+        raise StoreError(f"无法从文件中读出评价：{problems}")
+    from jixiao import api
+
+    data = service.evaluation_data(loaded.evaluation)
+    data.pop("source", None)
+    row = Upload(
+        evaluation_id=record.id,
+        filename=Path(upload.filename).name[:300],
+        content_type=EVIDENCE_TYPES.get(suffix, "application/octet-stream"),
+        size=len(content),
+        content=content,
+        purpose="import",
+        parsed=data,
+        uploaded_by=actor.user_id,
+    )
+    session.add(row)
+    session.flush()
+    service.log(session, actor, "evaluation.import", "evaluation", record.id, None, {"file": row.filename})
+    context = form_context(
+        record,
+        data,
+        analyse(loaded.evaluation),
+        message=f"已从“{row.filename}”读出以下内容，请核对后点击“保存草稿”确认（尚未保存）",
+        import_id=row.id,
+    )
+    context.update(editable=True, uploads=[])
+    return render(request, "evaluation.html", context)
+
+
+async def _read_limited(request: Request, upload: UploadFile) -> bytes:
+    limit = state(request).settings.max_upload_bytes
+    content = await upload.read(limit + 1)
+    if len(content) > limit:
+        raise StoreError(f"文件过大：不能超过 {limit // (1024 * 1024)} MB")
+    if not content:
+        raise StoreError("文件是空的")
+    return content
+
+
+MAGIC = {
+    ".pdf": (b"%PDF",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".png": (b"\x89PNG",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+}
+
+
+@router.post("/evaluations/{evaluation_id}/evidence")
+async def add_evidence(
+    request: Request,
+    evaluation_id: int,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Attach an evidence file (佐证材料): type and size checked, content sniffed."""
+    record = get_editable(session, actor, evaluation_id)
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise StoreError("请选择要上传的文件")
+    suffix = Path(upload.filename).suffix.lower()
+    if suffix not in EVIDENCE_TYPES:
+        raise StoreError("不允许的文件类型：只能上传 PDF、Word、Excel、JPG、PNG 或 TXT")
+    content = await _read_limited(request, upload)
+    if suffix in MAGIC and not content.startswith(MAGIC[suffix]):
+        raise StoreError("文件内容与扩展名不符")
+    row = Upload(
+        evaluation_id=record.id,
+        filename=Path(upload.filename).name[:300],
+        content_type=EVIDENCE_TYPES[suffix],
+        size=len(content),
+        content=content,
+        uploaded_by=actor.user_id,
+    )
+    session.add(row)
+    session.flush()
+    service.log(
+        session,
+        actor,
+        "evidence.add",
+        "evaluation",
+        record.id,
+        None,
+        {"file": row.filename, "size": row.size},
+    )
+    request.session["flash"] = f"已上传佐证材料“{row.filename}”"
+    return RedirectResponse(f"/evaluations/{evaluation_id}", status_code=303)
+
+
+@router.get("/uploads/{upload_id}")
+def download_upload(
+    upload_id: int, actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+) -> Response:
+    """An evidence file, for those who may see its evaluation (always as a download)."""
+    row = session.get(Upload, upload_id)
+    if row is None:
+        raise StoreError("文件不存在")
+    get_visible(session, actor, row.evaluation_id)
+    from urllib.parse import quote
+
+    return Response(
+        row.content,
+        media_type=row.content_type,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(row.filename)}"},
+    )
+
+
+_ = Status

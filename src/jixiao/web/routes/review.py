@@ -1,0 +1,100 @@
+"""Finance review (复核): the queue by severity and inflation, review scores, return or approve."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import nulls_last
+from sqlalchemy.orm import Session
+from starlette.responses import RedirectResponse, Response
+
+from jixiao.store import service
+from jixiao.store.analysis import analyse
+from jixiao.store.models import EvaluationRecord, Role, Status
+from jixiao.store.queries import Actor, StoreError, for_user, get_visible
+from jixiao.web.deps import db_session, render, require
+from jixiao.web.forms import parse_number
+from jixiao.web.routes.evaluations import _version, form_context
+
+router = APIRouter()
+REVIEWERS = require(Role.finance, Role.admin)
+
+
+@router.get("/review")
+def queue(
+    request: Request,
+    status: str = "submitted",
+    actor: Actor = REVIEWERS,
+    session: Session = Depends(db_session),
+) -> Response:
+    """Submitted evaluations, most severe findings first, then the largest inflation."""
+    query = for_user(actor)
+    if status:
+        query = query.where(EvaluationRecord.status == status)
+    query = query.order_by(
+        EvaluationRecord.max_severity,
+        nulls_last(EvaluationRecord.inflation.desc()),
+        EvaluationRecord.id,
+    )
+    records = session.scalars(query.limit(300)).all()
+    return render(
+        request,
+        "review_queue.html",
+        {
+            "records": records,
+            "status": status,
+            "status_names": service.STATUS_NAMES,
+        },
+    )
+
+
+@router.get("/review/{evaluation_id}")
+def review_page(
+    request: Request, evaluation_id: int, actor: Actor = REVIEWERS, session: Session = Depends(db_session)
+) -> Response:
+    """The evaluation's figures with its findings beside them."""
+    record = get_visible(session, actor, evaluation_id)
+    analysis = analyse(service.load_evaluation(record))
+    context = form_context(record, dict(record.data), analysis)
+    return render(request, "review.html", context)
+
+
+@router.post("/review/{evaluation_id}/scores")
+async def review_scores(
+    request: Request, evaluation_id: int, actor: Actor = REVIEWERS, session: Session = Depends(db_session)
+) -> Response:
+    """Set reviewed scores (复核得分) with reasons."""
+    form = await request.form()
+    version = _version(form)
+    record = get_visible(session, actor, evaluation_id)
+    scores: dict[int, tuple[Decimal | None, str]] = {}
+    for i in range(len(record.data.get("indicators", []))):
+        raw = form.get(f"reviewed-{i}")
+        if raw is None:
+            continue
+        try:
+            value = parse_number(str(raw))
+        except ValueError:
+            raise StoreError(f"第 {i + 1} 行复核得分请输入数字") from None
+        scores[i] = (value, str(form.get(f"reason-{i}", "")))
+    service.set_review_scores(session, actor, evaluation_id, version, scores)
+    request.session["flash"] = "复核得分已保存"
+    return RedirectResponse(f"/review/{evaluation_id}", status_code=303)
+
+
+@router.post("/review/{evaluation_id}/decision")
+async def decision(
+    request: Request, evaluation_id: int, actor: Actor = REVIEWERS, session: Session = Depends(db_session)
+) -> Response:
+    """Approve, or return to the unit with comments."""
+    form = await request.form()
+    approve = form.get("action") == "approve"
+    service.review_decision(
+        session, actor, evaluation_id, _version(form), approve=approve, comment=str(form.get("comment", ""))
+    )
+    request.session["flash"] = "已复核通过" if approve else "已退回单位修改"
+    return RedirectResponse("/review", status_code=303)
+
+
+_ = Status
