@@ -43,6 +43,10 @@ def get_policy(name_or_path: str | Path | None = None) -> Policy:
 def load(path: str | Path) -> Loaded:
     """Load an evaluation file (YAML/JSON) or ingest a document (txt, html, docx, xlsx, pdf)."""
     p = Path(path)
+    from jixiao.render.xlsx_form import is_jixiao_form, read_form
+
+    if p.suffix.lower() in (".xlsx", ".xlsm") and is_jixiao_form(p):
+        return read_form(p)
     if p.suffix.lower() in DOCUMENT_SUFFIXES:
         from jixiao.ingest import ingest_file
 

@@ -69,9 +69,10 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
         node[last] = value
 
 
-def build(case: dict[str, Any], default_base: str = DEFAULT_BASE) -> dict[str, Any]:
+def build(case: dict[str, Any], default_base: str | None = DEFAULT_BASE) -> dict[str, Any]:
     """The evaluation data of a case: its base, merged with ``evaluation``, then ``set`` paths."""
-    data = merge(base_data(case.get("base", default_base)), case.get("evaluation") or {})
+    base = case.get("base", default_base)
+    data = merge(base_data(base) if base else {}, copy.deepcopy(case.get("evaluation") or {}))
     for path, value in (case.get("set") or {}).items():
         set_path(data, path, value)
     return data
@@ -99,9 +100,12 @@ def load_cases() -> list[tuple[str, str, dict[str, Any]]]:
     out: list[tuple[str, str, dict[str, Any]]] = []
     for path in sorted(CASES.glob("*.yaml")):
         doc = read_yaml(path)
-        if isinstance(doc, dict):
-            default, cases = doc.get("base", DEFAULT_BASE), doc.get("cases", [])
-        else:
+        default: str | None
+        if isinstance(doc, dict) and "cases" in doc:  # {base, cases: [...]}: partial evaluations on a base
+            default, cases = doc.get("base", DEFAULT_BASE), doc["cases"]
+        elif isinstance(doc, dict):  # {name: {evaluation, expect}}: whole evaluations, no base
+            default, cases = None, [{"name": name, **case} for name, case in doc.items()]
+        else:  # [{name, evaluation, expect}]: partial evaluations on the default base
             default, cases = DEFAULT_BASE, doc or []
         for case in cases:
             case = dict(case)

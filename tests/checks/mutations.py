@@ -77,6 +77,14 @@ def mutate_grade(data: dict[str, Any], rng: random.Random) -> set[str] | None:
     return {"grade.mismatch"}
 
 
+def _met_floor(ind: dict[str, Any]) -> bool:
+    """A “≥” (or unsigned) target the actual currently meets: raising it above the actual must show."""
+    target, actual = parse_quantity(ind["target"]), parse_quantity(ind.get("actual"))
+    if target.comparison in ("<=", "<") or target.value is None or actual.value is None:
+        return False
+    return actual.unit == target.unit and actual.value >= target.value
+
+
 def _target(data: dict[str, Any], rng: random.Random, up_only: bool) -> set[str] | None:
     rows = [
         i
@@ -84,7 +92,7 @@ def _target(data: dict[str, Any], rng: random.Random, up_only: bool) -> set[str]
         if isinstance(ind.get("target"), str)
         and parse_quantity(ind["target"]).value
         and parse_quantity(ind["target"]).unit not in (None, "月")
-        and not (up_only and parse_quantity(ind["target"]).comparison in ("<=", "<"))
+        and not (up_only and not _met_floor(ind))
     ]
     if not rows:
         return None
@@ -126,7 +134,7 @@ def mutate_total(data: dict[str, Any], rng: random.Random) -> set[str] | None:
     if "total" not in claims:
         return None
     claims["total"] = Decimal(str(claims["total"])) + _delta(rng)
-    return {"arithmetic.total-sum", "grade.mismatch"}
+    return {"arithmetic.total-sum", "arithmetic.rounding", "grade.mismatch"}
 
 
 def mutate_target(data: dict[str, Any], rng: random.Random) -> set[str] | None:

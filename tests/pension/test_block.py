@@ -103,3 +103,20 @@ def test_basic_pension_unverified_minimum_is_not_a_fact() -> None:
     assert "pension.standard-below-minimum" not in [f.code for f in findings]
     hint = [f for f in findings if f.code == "pension.minimum-unverified"]
     assert hint and "123" not in hint[0].message
+
+
+def test_basic_pension_without_standard_estimates_the_central_part_only() -> None:
+    block = {"program": "basic_pension", "region_class": "中西部", "year": 2019, "persons": {"actual": 1000}}
+    evaluation = _evaluation(block, total={"source": "total", "spent": 200})
+    est, _ = estimate(evaluation)
+    assert est is not None and est.actual is None
+    assert est.central_actual is not None and est.central_actual.value == D("105.6")  # 1000 × 88 × 12
+    assert "pension.spending-vs-persons" not in [f.code for f in run_pension_checks(evaluation)]
+
+
+def test_central_share_is_not_checked_on_unverified_minimums() -> None:
+    block = {"program": "basic_pension", "region_class": "中西部", "year": 2024, "standard": 200}
+    block["persons"] = {"actual": 1000}
+    lines = [{"source": "central", "spent": 1}]
+    codes = [f.code for f in run_pension_checks(_evaluation(block, lines=lines))]
+    assert "pension.central-share" not in codes and "pension.minimum-unverified" in codes

@@ -144,3 +144,22 @@ def test_load_params_raises_with_findings() -> None:
     with pytest.raises(ParamsError) as info:
         load_params("atlantis")
     assert info.value.findings[0].code == "pension.region-unknown"
+
+
+def test_inline_overrides_merge_over_the_region() -> None:
+    override = {"paid_on_behalf": {"standard": 120, "split": {"municipal": 96, "county": 24}}}
+    params, problems = load_params_with_findings("kunming", override, "e.yaml")
+    assert problems == [] and params is not None
+    assert params.paid_on_behalf.standard == 120
+    assert params.paid_on_behalf.groups == load_params("kunming").paid_on_behalf.groups
+    # the split is merged key by key: kunming's 80 + 20 no longer adds up to 120
+    _, problems = load_params_with_findings("kunming", {"paid_on_behalf": {"standard": 120}}, "e.yaml")
+    assert "各级承担金额之和 100元 与代缴标准 120元 不一致" in problems[0].message
+
+
+def test_inline_override_is_validated_and_named() -> None:
+    _, problems = load_params_with_findings("national", {"account": {"divisor": 0}}, "e.yaml")
+    assert problems[0].code == "pension.params-invalid"
+    assert "pension.params.account.divisor" in problems[0].message
+    assert problems[0].location.path == "pension.params.account.divisor"
+    assert problems[0].location.source is not None and problems[0].location.source.file == "e.yaml"

@@ -27,14 +27,30 @@ def _new(db: Database, actors: dict[str, Actor], unit: str = UNIT_A) -> int:
     with db.session() as session:
         orgs = organisations(session)
         task = service.create_task(
-            session, actors["caizheng"], name="2024年度自评", year=2024, framework="self-2020", policy="national-2020", deadline=None
+            session,
+            actors["caizheng"],
+            name="2024年度自评",
+            year=2024,
+            framework="self-2020",
+            policy="national-2020",
+            deadline=None,
         )
         return service.assign_project(session, actors["caizheng"], task, orgs[unit], "测试项目").id
 
 
 def test_migrations_create_every_table(database: Database) -> None:
     tables = set(inspect(database.engine).get_table_names())
-    assert {"organisations", "users", "tasks", "evaluations", "findings", "surveys", "survey_responses", "uploads", "audit_log"} <= tables
+    assert {
+        "organisations",
+        "users",
+        "tasks",
+        "evaluations",
+        "findings",
+        "surveys",
+        "survey_responses",
+        "uploads",
+        "audit_log",
+    } <= tables
     database.migrate()  # idempotent
 
 
@@ -111,15 +127,21 @@ def test_concurrent_saves_never_lose_an_update(database: Database) -> None:
 
 def test_review_scores_and_reviewed_total(database: Database) -> None:
     actors = _actors(database)
-    evaluation_id = _new(database, actors)
     with database.session() as session:
-        record = session.get(EvaluationRecord, evaluation_id)
-        record.status = "submitted"
+        records = session.scalars(
+            select(EvaluationRecord)
+            .where(EvaluationRecord.computed_total.is_not(None))
+            .order_by(EvaluationRecord.id)
+        ).all()
+        record = next(r for r in records if any(i.get("weight") for i in r.data["indicators"]))
+        index = next(i for i, ind in enumerate(record.data["indicators"]) if ind.get("weight"))
+        evaluation_id, version, computed = record.id, record.version, record.computed_total
     with database.session() as session:
-        version = session.get(EvaluationRecord, evaluation_id).version
-        record = service.set_review_scores(session, actors["caizheng"], evaluation_id, version, {0: (Decimal("5"), "按比例")})
-        assert record.data["indicators"][0]["reviewed"] == "5"
-        assert record.reviewed_total is not None
+        record = service.set_review_scores(
+            session, actors["caizheng"], evaluation_id, version, {index: (Decimal("0"), "佐证材料不足")}
+        )
+        assert record.data["indicators"][index]["reviewed"] == "0"
+        assert record.reviewed_total is not None and record.reviewed_total < computed
 
 
 def test_audit_log_is_append_only(database: Database) -> None:

@@ -41,7 +41,9 @@ def login(app: object, username: str) -> TestClient:
     client = TestClient(app)  # type: ignore[arg-type]
     token = csrf_of(client)
     response = client.post(
-        "/login", data={"username": username, "password": PASSWORD, "csrf_token": token}, follow_redirects=False
+        "/login",
+        data={"username": username, "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
     )
     assert response.status_code == 303, response.text
     return client

@@ -48,7 +48,12 @@ def test_validation_errors_are_shown_beside_the_field_and_nothing_is_saved(app: 
     with db.session() as session:  # type: ignore[attr-defined]
         before = session.get(EvaluationRecord, evaluation_id).data
         logged = session.scalar(select(func.count()).select_from(AuditEntry))
-    form = {**filled_form(token, int(_version(page))), "funds_spent": "九十五", "ind-0-weight": "-5", "action": "save"}
+    form = {
+        **filled_form(token, int(_version(page))),
+        "funds_spent": "九十五",
+        "ind-0-weight": "-5",
+        "action": "save",
+    }
     r = unit.post(url, data=form)
     assert r.status_code == 422
     assert 'id="funds_spent-error">请输入数字' in r.text
@@ -79,7 +84,9 @@ def test_returned_evaluation_can_be_fixed_and_resubmitted(app: object, db: objec
     finance = login(app, "caizheng")
     ftoken = csrf_of(finance, f"/review/{evaluation_id}")
     fv = _version(finance.get(f"/review/{evaluation_id}").text)
-    r = finance.post(f"/review/{evaluation_id}/decision", data={"csrf_token": ftoken, "version": fv, "action": "return"})
+    r = finance.post(
+        f"/review/{evaluation_id}/decision", data={"csrf_token": ftoken, "version": fv, "action": "return"}
+    )
     assert r.status_code == 400 and "退回意见" in r.text
     r = finance.post(
         f"/review/{evaluation_id}/decision",
@@ -101,7 +108,12 @@ def test_review_queue_is_ordered_by_severity_then_inflation(app: object, db: obj
                 EvaluationRecord.status == "submitted"
             )
         ).all()
-    expected = [r.id for r in sorted(rows, key=lambda r: (r.max_severity, -(r.inflation if r.inflation is not None else -1e9), r.id))]
+    expected = [
+        r.id
+        for r in sorted(
+            rows, key=lambda r: (r.max_severity, -(r.inflation if r.inflation is not None else -1e9), r.id)
+        )
+    ]
     page = login(app, "caizheng").get("/review").text
     shown = [int(x) for x in re.findall(r'href="/review/(\d+)"', page)]
     assert shown == expected

@@ -16,8 +16,14 @@ def _new_evaluation(app: object) -> int:
     token = csrf_of(finance, "/tasks")
     r = finance.post(
         "/tasks",
-        data={"csrf_token": token, "name": "2024年度项目支出绩效自评", "year": "2024", "framework": "self-2020",
-              "policy": "national-2020", "deadline": "2025-03-31"},
+        data={
+            "csrf_token": token,
+            "name": "2024年度项目支出绩效自评",
+            "year": "2024",
+            "framework": "self-2020",
+            "policy": "national-2020",
+            "deadline": "2025-03-31",
+        },
         follow_redirects=False,
     )
     assert r.status_code == 303, r.text
@@ -99,7 +105,12 @@ def test_unit_fills_submits_and_reviewer_approves(app: object, db: object) -> No
     version = int(re.search(r'name="version" value="(\d+)"', review.text).group(1))  # type: ignore[union-attr]
     r = finance.post(
         f"/review/{evaluation_id}/scores",
-        data={"csrf_token": token, "version": str(version), "reviewed-0": "15.5", "reason-0": "完成率 80%，按比例扣减"},
+        data={
+            "csrf_token": token,
+            "version": str(version),
+            "reviewed-0": "15.5",
+            "reason-0": "完成率 80%，按比例扣减",
+        },
         follow_redirects=False,
     )
     assert r.status_code == 303, r.text
@@ -115,13 +126,19 @@ def test_unit_fills_submits_and_reviewer_approves(app: object, db: object) -> No
     with db.session() as session:  # type: ignore[attr-defined]
         record = session.get(EvaluationRecord, evaluation_id)
         assert record.status == "approved"
-        actions = session.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == evaluation_id)).all()
-    assert {"evaluation.save", "evaluation.submitted", "evaluation.review-scores", "evaluation.approved"} <= set(actions)
+        actions = session.scalars(
+            select(AuditEntry.action).where(AuditEntry.entity_id == evaluation_id)
+        ).all()
+    assert {
+        "evaluation.save",
+        "evaluation.submitted",
+        "evaluation.review-scores",
+        "evaluation.approved",
+    } <= set(actions)
 
     docx = finance.get(f"/evaluations/{evaluation_id}/download/self-table.docx")
     assert docx.status_code == 200, docx.text
     assert docx.content[:2] == b"PK"
-    _ = io
 
 
 def test_pages_render_for_each_role(app: object) -> None:
@@ -136,3 +153,20 @@ def test_pages_render_for_each_role(app: object) -> None:
         for page in pages:
             r = client.get(page)
             assert r.status_code == 200, (username, page, r.text[:500])
+
+
+def test_dashboard_export_and_audit_log(app: object) -> None:
+    finance = login(app, "caizheng")
+    r = finance.get("/dashboard.xlsx?year=2020")
+    assert r.status_code == 200
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["编号", "年度", "项目名称"]
+    assert all(row[1] == 2020 for row in sheet.iter_rows(min_row=2, values_only=True))
+    page = finance.get("/dashboard?year=2022")
+    assert page.status_code == 200 and "<svg" in page.text
+    audit = finance.get("/audit")
+    assert audit.status_code == 200 and "user.login" in audit.text
+    assert login(app, "danwei").get("/audit").status_code == 403

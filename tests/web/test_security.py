@@ -46,7 +46,9 @@ def test_unit_cannot_read_or_change_another_units_evaluation(app: object, db: ob
         assert session.get(EvaluationRecord, ev_b).data == before
     assert "被篡改" not in unit_a.get("/evaluations").text
     # a unit may not approve anything, nor reach the review pages
-    r = unit_a.post(f"/review/{ev_a}/decision", data={"csrf_token": token, "version": "1", "action": "approve"})
+    r = unit_a.post(
+        f"/review/{ev_a}/decision", data={"csrf_token": token, "version": "1", "action": "approve"}
+    )
     assert r.status_code == 403
 
 
@@ -67,7 +69,13 @@ def test_form_cannot_set_review_scores(app: object, db: object) -> None:
     token = csrf_of(unit, f"/evaluations/{ev_a}")
     r = unit.post(
         f"/evaluations/{ev_a}",
-        data={"csrf_token": token, "version": version, "ind-0-reviewed": "1", "unit_id": "999", "action": "save"},
+        data={
+            "csrf_token": token,
+            "version": version,
+            "ind-0-reviewed": "1",
+            "unit_id": "999",
+            "action": "save",
+        },
         follow_redirects=False,
     )
     assert r.status_code == 303
@@ -114,7 +122,9 @@ def test_script_in_project_name_is_text(app: object, db: object) -> None:
     from docx import Document
 
     text = "\n".join(p.text for p in Document(BytesIO(docx.content)).paragraphs)
-    tables = "\n".join(c.text for t in Document(BytesIO(docx.content)).tables for r in t.rows for c in r.cells)
+    tables = "\n".join(
+        c.text for t in Document(BytesIO(docx.content)).tables for r in t.rows for c in r.cells
+    )
     assert evil in text + tables  # the name is printed as plain text, not markup
 
 
@@ -122,7 +132,9 @@ def test_wrong_passwords_are_throttled(app: object) -> None:
     client = TestClient(app)  # type: ignore[arg-type]
     token = csrf_of(client)
     codes = [
-        client.post("/login", data={"username": "danwei", "password": "wrong", "csrf_token": token}).status_code
+        client.post(
+            "/login", data={"username": "danwei", "password": "wrong", "csrf_token": token}
+        ).status_code
         for _ in range(6)
     ]
     assert codes[:5] == [401] * 5
@@ -150,7 +162,9 @@ def test_upload_type_and_size_checks(app: object, db: object) -> None:
     unit = login(app, "danwei")
     token = csrf_of(unit, f"/evaluations/{ev_a}")
     url = f"/evaluations/{ev_a}/evidence"
-    r = unit.post(url, data={"csrf_token": token}, files={"file": ("x.exe", b"MZ", "application/octet-stream")})
+    r = unit.post(
+        url, data={"csrf_token": token}, files={"file": ("x.exe", b"MZ", "application/octet-stream")}
+    )
     assert r.status_code == 400 and "不允许的文件类型" in r.text
     r = unit.post(url, data={"csrf_token": token}, files={"file": ("fake.pdf", b"<html>", "application/pdf")})
     assert r.status_code == 400 and "不符" in r.text
@@ -158,7 +172,10 @@ def test_upload_type_and_size_checks(app: object, db: object) -> None:
     r = unit.post(url, data={"csrf_token": token}, files={"file": ("big.pdf", big, "application/pdf")})
     assert r.status_code == 413
     r = unit.post(
-        url, data={"csrf_token": token}, files={"file": ("ok.pdf", b"%PDF-1.4 test", "application/pdf")}, follow_redirects=False
+        url,
+        data={"csrf_token": token},
+        files={"file": ("ok.pdf", b"%PDF-1.4 test", "application/pdf")},
+        follow_redirects=False,
     )
     assert r.status_code == 303
     page = unit.get(f"/evaluations/{ev_a}").text

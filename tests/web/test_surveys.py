@@ -30,8 +30,13 @@ def test_survey_answers_change_the_satisfaction_indicator(app: object, db: objec
     token = csrf_of(evaluator, "/surveys")
     r = evaluator.post(
         "/surveys",
-        data={"csrf_token": token, "evaluation_id": str(evaluation_id), "title": "养老保险满意度", "questions": "总体满意度\n服务态度",
-              "population": "1000"},
+        data={
+            "csrf_token": token,
+            "evaluation_id": str(evaluation_id),
+            "title": "养老保险满意度",
+            "questions": "总体满意度\n服务态度",
+            "population": "1000",
+        },
         follow_redirects=False,
     )
     assert r.status_code == 303
@@ -53,7 +58,7 @@ def test_survey_answers_change_the_satisfaction_indicator(app: object, db: objec
     assert r.status_code == 303
     with db.session() as session:  # type: ignore[attr-defined]
         data = session.get(EvaluationRecord, evaluation_id).data
-    satisfaction = [i for i in data["indicators"] if i["level1"] == "满意度指标"][0]
+    satisfaction = next(i for i in data["indicators"] if i["level1"] == "满意度指标")
     assert satisfaction["actual"]["text"] == "66.67%"
     assert data["survey"]["sample_size"] == 3
 
@@ -64,8 +69,11 @@ def test_public_answers_are_rate_limited(app: object, db: object) -> None:
         evaluation_id = session.scalars(select(EvaluationRecord.id)).first()
     evaluator = login(app, "pingjia")
     token = csrf_of(evaluator, "/surveys")
-    r = evaluator.post("/surveys", data={"csrf_token": token, "evaluation_id": str(evaluation_id), "questions": "总体"},
-                       follow_redirects=False)
+    r = evaluator.post(
+        "/surveys",
+        data={"csrf_token": token, "evaluation_id": str(evaluation_id), "questions": "总体"},
+        follow_redirects=False,
+    )
     page = evaluator.get(r.headers["location"]).text
     link = re.search(r'href="http://testserver(/s/[^"]+)"', page).group(1)  # type: ignore[union-attr]
     codes = []

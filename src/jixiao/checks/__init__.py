@@ -37,24 +37,31 @@ class Audit(BaseModel):
         return self.count(Severity.error) == 0
 
 
+def _crashed(name: str, exc: Exception) -> Finding:
+    return finding(
+        CRASHED,
+        Severity.error,
+        f"复核规则 {name} 运行出错（{type(exc).__name__}: {exc}），其余复核照常进行",
+        expected="规则正常运行",
+        actual=f"{type(exc).__name__}: {exc}",
+        rule=name,
+    )
+
+
 def run_checks(evaluation: Evaluation, policy: Policy) -> Audit:
     """Audit one evaluation: score it, run every registered check, sort the findings by severity."""
-    score = score_evaluation(evaluation, policy)
+    findings: list[Finding] = []
+    try:
+        score = score_evaluation(evaluation, policy)
+    except Exception as exc:  # a scoring bug: still run the checks that need no scores
+        score = ScoreResult(policy=policy.name, granularity="total")
+        findings.append(_crashed("jixiao.scoring.score_evaluation", exc))
     ctx = CheckContext(policy=policy, score=score)
-    findings: list[Finding] = list(score.findings)
+    findings.extend(score.findings)
     for item in load_checks():
         try:
             findings.extend(item.func(evaluation, ctx))
         except Exception as exc:  # a bug in one check must not hide the others
-            findings.append(
-                finding(
-                    CRASHED,
-                    Severity.error,
-                    f"复核规则 {item.name} 运行出错（{type(exc).__name__}: {exc}），其余复核照常进行",
-                    expected="规则正常运行",
-                    actual=f"{type(exc).__name__}: {exc}",
-                    rule=item.name,
-                )
-            )
+            findings.append(_crashed(item.name, exc))
     findings.sort(key=lambda f: f.severity.rank)
     return Audit(score=score, findings=findings)

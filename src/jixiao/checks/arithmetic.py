@@ -17,7 +17,6 @@ from jixiao.checks.common import (
     pts,
     score_agrees,
     scored,
-    shortfall,
     wt,
 )
 from jixiao.checks.registry import CheckContext, check
@@ -64,8 +63,8 @@ def line_score(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
             continue
         if s.rule == "qualitative":
             continue  # outside the answer's band: inflation.qualitative-band
-        if s.claimed == s.weight and s.computed < s.claimed and (shortfall(ind) is not False):
-            continue  # full marks on a shortfall: inflation.full-marks
+        if s.claimed == s.weight and s.computed < s.claimed:
+            continue  # full marks the rule does not give: inflation.full-marks
         out.append(
             finding(
                 "arithmetic.line-score",
@@ -169,11 +168,13 @@ def total_sum(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
         got = sum(parts, Decimal(0))
         if not score_agrees(claims.total, got, ctx.policy.rounding.places):
             terms = " + ".join(f"{lv.name}{num(c)}" for lv, c in zip(levels, parts, strict=True))
+            rounding = abs(got - claims.total) <= _slack(parts, ctx.policy.rounding.places)
             out.append(
                 finding(
-                    "arithmetic.total-sum",
-                    Severity.error,
-                    f"总分印为{pts(claims.total)}，但各一级指标得分 {terms} = {pts(got)}",
+                    "arithmetic.rounding" if rounding else "arithmetic.total-sum",
+                    Severity.info if rounding else Severity.error,
+                    f"总分印为{pts(claims.total)}，{'' if rounding else '但'}各一级指标得分 {terms} = {pts(got)}"
+                    + ("，差额在舍入误差之内" if rounding else ""),
                     "claims.total",
                     source=claims.source,
                     expected=got,

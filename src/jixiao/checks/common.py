@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.model import Direction, Evaluation, Figure, Indicator, Level
-from jixiao.numbers import format_number, matches_printed
+from jixiao.numbers import comparable, convert, format_number, matches_printed
 from jixiao.scoring.result import IndicatorScore, ScoreResult
-from jixiao.scoring.rules.ratio import direction_of, pair_of
+from jixiao.scoring.rules.ratio import direction_of
 
 HUNDRED = Decimal(100)
 RULE_10 = "财预〔2020〕10号"
@@ -94,9 +95,36 @@ def scored(evaluation: Evaluation) -> list[tuple[int, Indicator]]:
     return [(i, ind) for i, ind in enumerate(evaluation.indicators) if ind.weight is not None]
 
 
+@dataclass(frozen=True)
+class Numbers:
+    """Target and actual of an indicator as numbers in the target's unit."""
+
+    target: Decimal
+    actual: Decimal
+    upper: Decimal | None
+    unit: str
+
+
+def numbers(ind: Indicator) -> Numbers | None:
+    """Target and actual in one unit (as the ratio rule reads them), without formatting any text."""
+    target, actual = ind.target, ind.actual
+    if target is None or target.value is None or actual is None or actual.value is None:
+        return None
+    t_unit, a_unit = target.unit or "", actual.unit or ""
+    value = actual.value
+    if t_unit and a_unit and t_unit != a_unit:
+        if not comparable(t_unit, a_unit):
+            return None
+        try:
+            value = convert(value, a_unit, t_unit)
+        except ValueError:
+            return None
+    return Numbers(target.value, value, target.upper, t_unit or a_unit)
+
+
 def completion(ind: Indicator) -> Decimal | None:
     """actual / target in percent, in the target's unit; None when either is not a number."""
-    pair, _ = pair_of(ind)
+    pair = numbers(ind)
     if pair is None or pair.target == 0 or pair.unit == "月":
         return None
     return pair.actual / pair.target * HUNDRED
@@ -104,7 +132,7 @@ def completion(ind: Indicator) -> Decimal | None:
 
 def shortfall(ind: Indicator) -> bool | None:
     """True when the actual misses the target by its direction, False when met, None when unknown."""
-    pair, _ = pair_of(ind)
+    pair = numbers(ind)
     if pair is None:
         return None
     direction = direction_of(ind)

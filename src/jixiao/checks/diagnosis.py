@@ -61,12 +61,20 @@ def transposed(a: Decimal, b: Decimal) -> bool:
     return da != db and sorted(da) == sorted(db)
 
 
-def explain_ratio(printed: Decimal, places: int, figures: dict[str, Decimal]) -> str | None:
-    """Say which quotient of the printed figures (or of a sum or difference) gives ``printed`` percent."""
+def explain_ratio(
+    printed: Decimal, places: int, figures: dict[str, Decimal], intended: str | None = None
+) -> str | None:
+    """Say which quotient of the printed figures (or of a sum or difference) gives ``printed`` percent,
+    and what that suggests; ``intended`` names the denominator the rule uses."""
     terms = terms_of(figures)
     originals = [t for t in terms if not t.derived]
     best: tuple[int, Term, Term] | None = None
     for numerator in originals:
+        if len(numerator.parts) > 1 and matches_printed(printed, HUNDRED, places):
+            a, b = numerator.parts[:2]  # two figures printed equal: their quotient is the 100 %
+            return (
+                f"{num(printed, places)}%恰为{a} / {b}（两者同为{num(numerator.value)}），疑为用错了计算口径"
+            )
         for denominator in terms:
             if denominator is numerator or denominator.value == 0:
                 continue
@@ -79,13 +87,17 @@ def explain_ratio(printed: Decimal, places: int, figures: dict[str, Decimal]) ->
         return None
     _, numerator, denominator = best
     text = f"{num(printed, places)}%恰为{numerator.words} / {denominator.words}"
-    if denominator.derived:
-        text += f"，而{denominator.words} = {denominator.formed}"
-        near = [
-            t for t in originals if transposed(t.value, denominator.value) and t.parts != denominator.parts
-        ]
-        if near:
-            text += f"（与{near[0].words}数字相同、顺序颠倒）"
+    if not denominator.derived:
+        return text + "，疑为用错了分子或分母"
+    text += f"，而{denominator.words} = {denominator.formed}"
+    near = [t for t in originals if transposed(t.value, denominator.value) and t.parts != denominator.parts]
+    if near:
+        text += f"（与{near[0].words}数字相同、顺序颠倒）"
+    suspects = [p for p in denominator.parts if p not in numerator.parts]
+    if intended:
+        suspects.insert(0, intended)
+    if suspects:
+        text += f"，{'或'.join(dict.fromkeys(s + '数' for s in suspects))}有误"
     return text
 
 

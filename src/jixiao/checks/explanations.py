@@ -5,7 +5,7 @@ from __future__ import annotations
 from jixiao.checks.common import RULE_FORM, completion, figure_text, ind_path, label, pct, pts, shortfall
 from jixiao.checks.registry import CheckContext, check
 from jixiao.findings import Finding, Severity, finding
-from jixiao.model import Evaluation, Indicator
+from jixiao.model import Evaluation, Indicator, RatioRule
 
 
 def _reason(ind: Indicator) -> str:
@@ -17,8 +17,14 @@ def _reason(ind: Indicator) -> str:
 def missing_deviation(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     """An indicator below its target states the reason (偏差原因分析及改进措施)."""
     out: list[Finding] = []
+    explained = {  # target rows whose score line (RatioRule.refs) gives the reason
+        ref
+        for ind in evaluation.indicators
+        if isinstance(ind.rule, RatioRule) and _reason(ind)
+        for ref in ind.rule.refs
+    }
     for i, ind in enumerate(evaluation.indicators):
-        if not shortfall(ind) or _reason(ind):
+        if not shortfall(ind) or _reason(ind) or (ind.id and ind.id in explained):
             continue
         rate = completion(ind)
         done = f"，完成{pct(rate)}" if rate is not None else ""

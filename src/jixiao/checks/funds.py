@@ -158,19 +158,20 @@ def _rate_finding(
     if printed is None or printed.value is None:
         return []
     places = printed.places
-    computed: list[tuple[Decimal, str]] = []
+    computed: list[tuple[Decimal, str, str]] = []
     for formula in formulas:
         rate, words = funds_rate_explained(evaluation, formula)
         if rate is not None:
-            computed.append((rate, words))
-    if not computed or any(matches_printed(printed.value, rate, places) for rate, _ in computed):
+            used = next((s for s in formula.denominator if stage_total(evaluation, s)), "")
+            computed.append((rate, words, used))
+    if not computed or any(matches_printed(printed.value, rate, places) for rate, _, _ in computed):
         return []
-    rate, words = computed[0]
+    rate, words, stage = computed[0]
     name = "预算执行率" if which == "execution" else "资金到位率"
     message = f"{name}印为{pct(printed.value, places)}，但{words}"
-    diagnosis = explain_ratio(printed.value, places, _figures(evaluation))
+    diagnosis = explain_ratio(printed.value, places, _figures(evaluation), STAGE_NAMES.get(stage))
     if diagnosis:
-        message += f"；{diagnosis}，预算数、支出数或结余数中有印错的"
+        message += f"；{diagnosis}"
     return [
         finding(
             f"funds.{which}-rate",
@@ -300,7 +301,7 @@ def unit_mix(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     median = ordered[len(ordered) // 2][2]
     for path, name, value in amounts:
         ratio = value / median if unit == "万元" else median / value
-        if ratio >= 2000:
+        if 3000 <= ratio <= 30000:  # about 10 000 times the typical amount
             shown = value / 10000 if unit == "万元" else value * 10000
             out.append(
                 finding(

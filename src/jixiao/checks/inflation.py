@@ -53,16 +53,15 @@ def full_marks(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
         if s.claimed != s.weight or s.computed >= s.claimed or score_agrees(s.claimed, s.computed, places):
             continue
         ind = evaluation.indicators[s.index]
+        if s.rule == "qualitative":
+            continue  # outside the answer's band: qualitative_band
         missed = _missed_refs(evaluation, ind)
-        if s.rule == "ratio" and not missed:
-            continue
-        why = _shortfall_words(missed) if missed else s.explanation
+        why = f"，但{_shortfall_words(missed)}" if missed else ""
         out.append(
             finding(
                 "inflation.full-marks",
                 Severity.warning,
-                f"“{label(ind)}”填报满分{pts(s.claimed)}，但{why}；按评分规则应得{pts(s.computed)}"
-                f"（{s.explanation}）",
+                f"“{label(ind)}”填报满分{pts(s.claimed)}{why}；按评分规则应得{pts(s.computed)}（{s.explanation}）",
                 ind_path(s.index, "claimed"),
                 source=ind.source,
                 expected=s.computed,

@@ -58,6 +58,7 @@ class RegisteredCheck:
 
 
 REGISTRY: list[RegisteredCheck] = []
+_version = [0]  # bumped on every registration: invalidates the cached run order
 
 
 def _name_of(func: CheckFunc) -> str:
@@ -70,6 +71,7 @@ def _register(func: CheckFunc, codes: tuple[str, ...]) -> None:
     if any(item.name == name for item in REGISTRY):  # re-import (tests reload modules)
         REGISTRY[:] = [item for item in REGISTRY if item.name != name]
     REGISTRY.append(RegisteredCheck(name, codes, func))
+    _version[0] += 1
 
 
 def check(*codes: str) -> Callable[[CheckFunc], CheckFunc]:
@@ -100,11 +102,12 @@ def _collect_marked(module: ModuleType) -> None:
 
 
 _loaded = False
+_ordered: tuple[tuple[int, int], list[RegisteredCheck]] = ((-1, -1), [])
 
 
 def load_checks() -> list[RegisteredCheck]:
     """Import every topic module (once) and return the registered checks in run order."""
-    global _loaded
+    global _loaded, _ordered
     if not _loaded:
         for name in TOPIC_MODULES:
             try:
@@ -115,8 +118,11 @@ def load_checks() -> list[RegisteredCheck]:
                 raise
             _collect_marked(module)
         _loaded = True
-    order = {name: i for i, name in enumerate(TOPIC_MODULES)}
-    return sorted(REGISTRY, key=lambda item: order.get(item.name.rsplit(".", 1)[0], len(order)))
+    if _ordered[0] != (_version[0], len(REGISTRY)):  # registrations changed since the last call
+        order = {name: i for i, name in enumerate(TOPIC_MODULES)}
+        ranked = sorted(REGISTRY, key=lambda item: order.get(item.name.rsplit(".", 1)[0], len(order)))
+        _ordered = ((_version[0], len(REGISTRY)), ranked)
+    return list(_ordered[1])
 
 
 def registered_codes() -> set[str]:

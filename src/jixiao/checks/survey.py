@@ -101,17 +101,18 @@ def sample_size(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     """The sample is big enough for the population (margin of error within the policy's bound)."""
     survey = evaluation.survey
     n = _n(survey) if survey else None
-    if survey is None or not n:
+    if survey is None or not n or n < 0:
         return []
     params = ctx.policy.survey
     confidence = float(params.confidence)
-    moe = margin_of_error(n, survey.population, confidence)
+    population = survey.population if survey.population and survey.population > 0 else None
+    moe = margin_of_error(n, population, confidence)
     if moe <= float(params.max_margin) and n >= params.min_sample:
         return []
-    if survey.population and n >= survey.population:
+    if population and n >= population:
         return []
-    need = sample_needed(float(params.max_margin), survey.population, confidence)
-    who = f"，而受益对象{survey.population}人" if survey.population else ""
+    need = sample_needed(float(params.max_margin), population, confidence)
+    who = f"，而受益对象{population}人" if population else ""
     return [
         finding(
             "survey.sample-size",

@@ -13,6 +13,7 @@ from jixiao.checks.common import (
     ind_path,
     label,
     num,
+    numbers,
     pct,
 )
 from jixiao.checks.diagnosis import explain_ratio
@@ -21,7 +22,7 @@ from jixiao.findings import Finding, Severity, finding
 from jixiao.model import Comparison, Direction, Evaluation, Indicator, IndicatorType
 from jixiao.numbers import matches_printed
 from jixiao.scoring.rules.qualitative import answer_of
-from jixiao.scoring.rules.ratio import direction_of, pair_of
+from jixiao.scoring.rules.ratio import direction_of
 
 EMPTY_SLOT = re.compile(r"^\s*指标\s*\d*\s*[:：]?\s*$")
 RULE_SMART = "财预〔2020〕10号：绩效指标应清晰、可衡量（定量为主）"
@@ -156,7 +157,7 @@ def printed_completion(evaluation: Evaluation, ctx: CheckContext) -> list[Findin
         if printed is None or printed.value is None or printed.unit not in ("%", None):
             continue
         rate = completion(ind)
-        pair, _ = pair_of(ind)
+        pair = numbers(ind)
         if rate is None or pair is None:
             continue
         if matches_printed(printed.value, rate, printed.places):

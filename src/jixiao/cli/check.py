@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -32,17 +33,34 @@ def line_for(path: str, line_of: dict[str, int]) -> int | None:
     return None
 
 
+def _same_file(a: str | None, b: str) -> bool:
+    return a is not None and Path(a).name == Path(b).name
+
+
+def finding_line(f: Finding, file: str, line_of: dict[str, int]) -> int | None:
+    """The line in ``file``: the finding's own source when it is this file, else the field path's line."""
+    source = f.location.source
+    if source is not None and source.line and _same_file(source.file, file):
+        return source.line
+    return line_for(f.location.path, line_of)
+
+
 def _source_note(f: Finding, file: str) -> str:
     source = f.location.source
     if source is None or not source.describe():
         return ""
-    if source.file and Path(source.file).name == Path(file).name:
+    if _same_file(source.file, file):
         return ""
     return source.describe()
 
 
 def _value(value: Any) -> Any:
-    return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+    """Numbers stay numbers (Decimal → JSON number), lists stay lists, anything else becomes text."""
+    if isinstance(value, str | int | float | bool | Decimal | type(None)):
+        return value
+    if isinstance(value, list | tuple):
+        return [_value(v) for v in value]
+    return str(value)
 
 
 def finding_record(f: Finding, file: str, line_of: dict[str, int]) -> dict[str, Any]:
@@ -54,7 +72,7 @@ def finding_record(f: Finding, file: str, line_of: dict[str, int]) -> dict[str, 
         "message": f.message,
         "location": {
             "path": f.location.path,
-            "line": line_for(f.location.path, line_of),
+            "line": finding_line(f, file, line_of),
             "source": source.model_dump(exclude_none=True) if source is not None else None,
         },
         "expected": _value(f.expected),
@@ -159,7 +177,15 @@ def register(group: click.Group) -> None:
         unusable = errors = False
         for path in files:
             file = str(path)
-            loaded = api.load(path)
+            try:
+                loaded = api.load(path)
+            except ImportError:  # a document reader that is not installed or not built yet
+                click.echo(
+                    f"{file}: error file.unsupported 暂不能读取此类文件（{path.suffix}），请先转为评价文件（YAML/JSON）",
+                    err=True,
+                )
+                unusable = True
+                continue
             if loaded.evaluation is None:
                 echo_findings(loaded.findings, file)
                 unusable = True
@@ -196,7 +222,7 @@ def register(group: click.Group) -> None:
             else:
                 assert printer is not None
                 for f in shown:
-                    line = line_for(f.location.path, loaded.line_of)
+                    line = finding_line(f, file, loaded.line_of)
                     printer.finding(f"{file}:{line}" if line else file, f, _source_note(f, file))
                 score = audit.score
                 printer.line(

@@ -82,7 +82,9 @@ class Document:
 
     def paragraph_source(self, para: Paragraph, text: str | None = None) -> Source:
         """The Source of a paragraph (or of a part of it)."""
-        return Source(file=self.file, page=para.page, line=para.line, text=para.text if text is None else text)
+        return Source(
+            file=self.file, page=para.page, line=para.line, text=para.text if text is None else text
+        )
 
     def plain_text(self) -> str:
         """All text, tables as tab-separated rows: the floor for benchmarks and debugging."""

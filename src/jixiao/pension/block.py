@@ -124,6 +124,7 @@ class PensionBlock(_Record):
     spent_by_level: dict[GovLevel, Decimal] = Field(default_factory=dict)  # 万元
     indicator: str | None = None  # id or 三级 name of the persons indicator (default: found by unit)
     gap_reason: str | None = None  # why fewer persons than planned
+    params: dict[str, Any] | None = None  # parameters written inline, merged over the region's
 
     @model_validator(mode="after")
     def _non_negative_split(self) -> PensionBlock:

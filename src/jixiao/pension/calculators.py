@@ -191,26 +191,34 @@ def central_minimum_for_year(basic: BasicPension, year: int, months: int = 12) -
     return Amount(value, "元", f"{year}年中央最低基础养老金 {text}"), verified
 
 
+def central_subsidy(
+    beneficiaries: Decimal | int, central_per_person: Decimal, central_share: Decimal
+) -> Amount:
+    """Central part of 基础养老金: persons × central minimum (元/人 over the period) × share %."""
+    n = _count(beneficiaries)
+    if not 0 <= central_share <= 100:
+        raise CalculationError(f"中央补助比例应在0到100之间（实际 {show(central_share)}%）")
+    central = to_wan(n * central_per_person * central_share / 100)
+    return Amount(
+        central,
+        "万元",
+        f"中央 {show(n)}人 × {show(central_per_person)}元 × {show(central_share)}% = {show(central)}万元",
+    )
+
+
 def basic_pension_split(
     beneficiaries: Decimal | int,
     total: Amount,
     central_per_person: Decimal,
     central_share: Decimal,
 ) -> dict[str, Amount]:
-    """Split a 基础养老金 cost: central = persons × central minimum (元/人 over the period) × share %; local = rest."""
-    n = _count(beneficiaries)
-    if not 0 <= central_share <= 100:
-        raise CalculationError(f"中央补助比例应在0到100之间（实际 {show(central_share)}%）")
-    central = to_wan(n * central_per_person * central_share / 100)
-    local = total.value - central
+    """Split a 基础养老金 cost: central = persons × central minimum × share %; local = the rest."""
+    central = central_subsidy(beneficiaries, central_per_person, central_share)
+    local = total.value - central.value
     return {
-        "central": Amount(
-            central,
-            "万元",
-            f"中央 {show(n)}人 × {show(central_per_person)}元 × {show(central_share)}% = {show(central)}万元",
-        ),
+        "central": central,
         "local": Amount(
-            local, "万元", f"地方 {show(total.value)}万元 − {show(central)}万元 = {show(local)}万元"
+            local, "万元", f"地方 {show(total.value)}万元 − {show(central.value)}万元 = {show(local)}万元"
         ),
     }
 

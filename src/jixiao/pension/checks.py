@@ -187,6 +187,11 @@ def check_plan(evaluation: Evaluation, ctx: CheckContext | None = None) -> list[
 
 
 def _expected_spent_by_level(est: Estimate) -> dict[str, Amount]:
+    if est.block.program is Program.basic_pension:
+        # only the central part is fixed by rule, and only from verified minimums
+        if est.central_actual is None or not est.central_verified:
+            return {}
+        return {"central": est.central_actual}
     if est.actual_by_level:
         return dict(est.actual_by_level)
     if est.spent is not None and est.split_complete:

@@ -156,8 +156,8 @@ def _basic_program(est: Estimate) -> None:
     months = block.months
     if block.standard is not None:
         est.standard, est.standard_source = block.standard, "评价文件"
-    elif est.central_per_person is not None:
-        est.standard_source = "中央最低标准"
+    else:
+        est.notes.append("没有基础养老金月标准（standard），只测算中央补助部分")
     region_class = block.region_class or params.region_class
     share = params.basic_pension.central_share.get(region_class) if region_class else None
     if share is None:
@@ -165,22 +165,28 @@ def _basic_program(est: Estimate) -> None:
     for attr, count in (("planned", block.persons.planned), ("actual", block.persons.actual)):
         if count is None:
             continue
-        if est.standard is not None:
-            total = calc.basic_pension_cost(count.value, est.standard, months)
-        elif est.central_per_person is not None:
-            value = calc.to_wan(count.value * est.central_per_person.value)
-            total = Amount(
-                value,
-                "万元",
-                f"{calc.show(count.value)}人 × {calc.show(est.central_per_person.value)}元 = {calc.show(value)}万元",
-            )
-        else:
-            continue
-        setattr(est, attr, total)
+        central: Amount | None = None
         if share is not None and est.central_per_person is not None:
-            parts = calc.basic_pension_split(count.value, total, est.central_per_person.value, share)
-            setattr(est, f"central_{attr}", parts["central"])
-            setattr(est, f"{attr}_by_level", {"central": parts["central"], "local": parts["local"]})
+            central = calc.central_subsidy(count.value, est.central_per_person.value, share)
+            setattr(est, f"central_{attr}", central)
+        if est.standard is None:
+            continue
+        total = calc.basic_pension_cost(count.value, est.standard, months)
+        setattr(est, attr, total)
+        if central is not None:
+            local = total.value - central.value
+            setattr(
+                est,
+                f"{attr}_by_level",
+                {
+                    "central": central,
+                    "local": Amount(
+                        local,
+                        "万元",
+                        f"地方 {calc.show(total.value)}万元 − {calc.show(central.value)}万元 = {calc.show(local)}万元",
+                    ),
+                },
+            )
 
 
 def estimate(
@@ -190,7 +196,8 @@ def estimate(
     block, problems = parse_block(evaluation)
     if block is None:
         return None, problems
-    params, problems = load_params_with_findings(region or block.region)
+    origin = evaluation.source.file if evaluation.source and evaluation.source.file else "<evaluation>"
+    params, problems = load_params_with_findings(region or block.region, block.params, origin)
     if params is None:
         return None, problems
     est = Estimate(block=block, params=params, year=block.year or evaluation.year)
@@ -232,6 +239,9 @@ def describe(est: Estimate) -> list[str]:
             lines.append(f"{label}测算区间：{rng[0].explanation} 至 {rng[1].explanation}")
         for level_amount in by_level.values():
             lines.append(f"  {level_amount.explanation}")
+    for label, central in (("计划", est.central_planned), ("实际", est.central_actual)):
+        if central is not None and not est.planned_by_level and not est.actual_by_level:
+            lines.append(f"{label}中央补助：{central.explanation}")
     if est.planned_amount is not None:
         lines.append(f"预算支出（报告所列）：{calc.show(est.planned_amount)}万元")
     if est.budget is not None:

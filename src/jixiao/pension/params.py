@@ -7,7 +7,7 @@ findings with file and line (``pension.params-invalid``), never a traceback.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -311,8 +311,16 @@ def _has(data: Any, loc: Sequence[str | int]) -> bool:
     return True
 
 
-def _locate(exc: ValidationError, docs: list[ParsedDocument], merged: dict[str, Any]) -> list[Finding]:
-    """Findings pointing at the file (region or an ancestor) that holds each bad field."""
+def _locate(
+    exc: ValidationError,
+    docs: list[ParsedDocument],
+    merged: dict[str, Any],
+    inline: ParsedDocument | None = None,
+) -> list[Finding]:
+    """Findings pointing at the file (region or an ancestor) that holds each bad field.
+
+    A field set inline in an evaluation (``inline``) is named ``pension.params.…``.
+    """
     out: list[Finding] = []
     top = ParsedDocument(merged, docs[0]._raw, docs[0].file)
     for err, problem in zip(exc.errors(), validation_findings(exc, top, INVALID), strict=True):
@@ -321,26 +329,37 @@ def _locate(exc: ValidationError, docs: list[ParsedDocument], merged: dict[str, 
         depth = max(n for n in range(len(loc) + 1) if _has(merged, loc[:n]))
         owner = next((doc for doc in docs if _has(doc.data, loc[:depth])), docs[0])
         message = problem.message.replace("Value error, ", "")
+        path = problem.location.path
+        if owner is inline:
+            message = message.replace("字段 ", "养老保险信息块：字段 pension.params.", 1)
+            path = f"pension.params.{path}" if path else "pension.params"
+        source = Source(file=owner.file, line=owner.line_of(loc))
         out.append(
             problem.model_copy(
                 update={
                     "message": message,
-                    "location": problem.location.model_copy(
-                        update={"source": Source(file=owner.file, line=owner.line_of(loc))}
-                    ),
+                    "location": problem.location.model_copy(update={"path": path, "source": source}),
                 }
             )
         )
     return out
 
 
-def load_params_with_findings(region: str | Path | None = None) -> tuple[PensionParams | None, list[Finding]]:
-    """Parameters of ``region`` (a built-in name or a file path; default national) and the problems."""
+def load_params_with_findings(
+    region: str | Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    origin: str = "<evaluation>",
+) -> tuple[PensionParams | None, list[Finding]]:
+    """Parameters of ``region`` (a built-in name or a file path; default national) and the problems.
+
+    ``overrides`` are parameters written inline in an evaluation's pension block (``pension.params``);
+    they merge over the region's like one more ``extends`` level.
+    """
     name = str(region) if region not in (None, "") else NATIONAL
-    if name in builtin_region_names():
+    if name in builtin_region_names() and not overrides:
         params, problems = _builtin(name)
         return params, list(problems)
-    path = _path_of(name, None)
+    path = PARAMS_DIR / f"{name}.yaml" if name in builtin_region_names() else _path_of(name, None)
     if path is None:
         return None, [
             finding(
@@ -349,20 +368,25 @@ def load_params_with_findings(region: str | Path | None = None) -> tuple[Pension
                 f"找不到养老保险参数“{name}”：既不是内置地区（{'、'.join(builtin_region_names())}），也不是存在的文件",
             )
         ]
-    return _load_path(path)
+    inline = ParsedDocument(dict(overrides), dict(overrides), origin) if overrides else None
+    return _load_path(path, inline)
 
 
-def _load_path(path: Path) -> tuple[PensionParams | None, list[Finding]]:
+def _load_path(
+    path: Path, inline: ParsedDocument | None = None
+) -> tuple[PensionParams | None, list[Finding]]:
     docs, problems = _chain(path)
     if not docs:
         return None, problems
+    if inline is not None:
+        docs = [inline, *docs]
     merged: dict[str, Any] = {}
     for doc in reversed(docs):
         merged = _merge(merged, doc.data)
     try:
         return PensionParams.model_validate(merged), []
     except ValidationError as exc:
-        return None, _locate(exc, docs, merged)
+        return None, _locate(exc, docs, merged, inline)
 
 
 @cache

@@ -108,9 +108,7 @@ def render_document(
     Scores are computed by ``jixiao.api.score`` (or ``check`` with ``with_findings``, whose findings
     are appended as a 复核意见 annex).  Raises ``RenderError`` for problems the user can fix.
     """
-    data = render_bytes(
-        evaluation, kind, fmt, policy=policy, template=template, with_findings=with_findings
-    )
+    data = render_bytes(evaluation, kind, fmt, policy=policy, template=template, with_findings=with_findings)
     out = Path(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

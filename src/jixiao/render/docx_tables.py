@@ -6,10 +6,9 @@ from collections.abc import Sequence
 
 from docx.document import Document as DocumentObject
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm
 from docx.table import Table, _Cell, _Row
 
 from jixiao.render.text import clean
@@ -22,9 +21,12 @@ def add_table(document: DocumentObject, rows: int, widths_cm: Sequence[float]) -
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     tbl_pr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
+    width = tbl_pr.find(qn("w:tblW"))
+    if width is None:
+        width = OxmlElement("w:tblW")
+        tbl_pr.append(width)
+    width.set(qn("w:type"), "dxa")
+    width.set(qn("w:w"), str(int(sum(widths_cm) * 567)))  # twentieths of a point per cm
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         element = OxmlElement(f"w:{edge}")
@@ -42,7 +44,7 @@ def add_table(document: DocumentObject, rows: int, widths_cm: Sequence[float]) -
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    return table
+    return table  # type: ignore[no-any-return]
 
 
 def keep_row_together(row: _Row) -> None:
@@ -67,35 +69,40 @@ def write_cell(
     align: str = "center",
     face: Face | None = None,
 ) -> None:
-    """Put text in a cell (replacing what it held) in the table face; newlines become paragraphs."""
+    """Put text in a cell (replacing what it held) in the table face; newlines become paragraphs.
+
+    Paragraph formatting comes from the ``Table Text`` / ``Table Heading`` styles (no indent,
+    single spacing); runs carry their fonts explicitly so a user template cannot lose them.
+    """
     chosen = face or (TABLE_HEAD if head else TABLE)
-    lines = clean(text).split("\n") or [""]
-    paragraphs = cell.paragraphs
-    for extra in paragraphs[1:]:
-        extra._p.getparent().remove(extra._p)
-    first = paragraphs[0]
-    for run in list(first.runs):
-        run._r.getparent().remove(run._r)
-    for i, line in enumerate(lines):
-        paragraph = first if i == 0 else cell.add_paragraph()
-        fmt = paragraph.paragraph_format
-        fmt.first_line_indent = Pt(0)
-        fmt.space_before = fmt.space_after = Pt(0)
-        fmt.line_spacing = 1.0
-        paragraph.alignment = {
-            "center": WD_ALIGN_PARAGRAPH.CENTER,
-            "left": WD_ALIGN_PARAGRAPH.LEFT,
-            "right": WD_ALIGN_PARAGRAPH.RIGHT,
-        }[align]
-        styled_run(paragraph, line, chosen)
+    lines = clean(text).split("\n")
+    tc = cell._tc
+    for p in tc.findall(qn("w:p")):
+        tc.remove(p)
+    for line in lines:
+        paragraph = cell.add_paragraph()
+        ppr = paragraph._p.get_or_add_pPr()
+        style = OxmlElement("w:pStyle")
+        style.set(qn("w:val"), "TableHeading" if head else "TableText")
+        ppr.insert(0, style)
+        jc = OxmlElement("w:jc")
+        jc.set(qn("w:val"), {"center": "center", "left": "left", "right": "right"}[align])
+        ppr.append(jc)
+        if line:
+            styled_run(paragraph, line, chosen)
 
 
-def merge(table: Table, top: int, left: int, bottom: int, right: int) -> _Cell:
-    """Merge a rectangle of cells (inclusive bounds) and return the merged cell."""
-    first = table.cell(top, left)
+def merge(grid: Sequence[Sequence[_Cell]], top: int, left: int, bottom: int, right: int) -> _Cell:
+    """Merge a rectangle of cells (inclusive bounds) and return the merged cell.
+
+    ``grid`` is ``[row.cells for row in table.rows]`` taken once before any merge (looking cells
+    up through ``table.cell`` re-reads the whole table each time).
+    """
+    first = grid[top][left]
     if (top, left) == (bottom, right):
         return first
-    return first.merge(table.cell(bottom, right))
+    merged: _Cell = first.merge(grid[bottom][right])
+    return merged
 
 
 def merge_runs(values: Sequence[str]) -> list[tuple[int, int]]:

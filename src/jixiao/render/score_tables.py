@@ -27,7 +27,9 @@ def level_rows(score: ScoreResult) -> list[list[str]]:
         ]
         for level in score.levels
     ]
-    rows.append(["合计", plain(score.weight), plain(score.claimed_total), score_text(score.computed_total), "", ""])
+    rows.append(
+        ["合计", plain(score.weight), plain(score.claimed_total), score_text(score.computed_total), "", ""]
+    )
     return rows
 
 
@@ -52,7 +54,9 @@ def grade_line(score: ScoreResult, claimed_grade: str | None) -> str:
     """``自评总分 99.80，评价等级“优”；按规则计算总分 99.25，等级“优”。`` with the parts that are known."""
     parts: list[str] = []
     if score.claimed_total is not None or claimed_grade:
-        text = "自评（报告）总分" + (f" {plain(score.claimed_total)}" if score.claimed_total is not None else "未列明")
+        text = "自评（报告）总分" + (
+            f" {plain(score.claimed_total)}" if score.claimed_total is not None else "未列明"
+        )
         if claimed_grade:
             text += f"，评价等级“{clean(claimed_grade)}”"
         parts.append(text)

@@ -17,11 +17,13 @@ from jixiao.render.typography import BODY, TITLE, Face, add_page_numbers, setup_
 from jixiao.render.view import FUND_COLUMNS, INDICATOR_COLUMNS, SelfTableView, build_view
 from jixiao.scoring.result import ScoreResult
 
-WIDTHS_CM = (2.4, 2.8, 4.2, 3.0, 3.0, 1.6, 1.6, 7.1)  # 25.7 cm: A4 landscape less 2 cm margins
+WIDTHS_CM = (2.2, 2.6, 4.0, 3.0, 3.0, 1.6, 2.0, 7.3)  # 25.7 cm: A4 landscape less 2 cm margins
 FORM_TITLE = Face(TITLE.east_asia, TITLE.fallback, 18)
 
 
-def build(evaluation: Evaluation, score: ScoreResult, findings: list[Finding] | None = None) -> DocumentObject:
+def build(
+    evaluation: Evaluation, score: ScoreResult, findings: list[Finding] | None = None
+) -> DocumentObject:
     """The 自评表 as a python-docx document, a 评分说明 page of computed scores, and the findings if given."""
     document = new_document(None)
     section = document.sections[0]
@@ -53,16 +55,16 @@ def _form_table(document: DocumentObject, view: SelfTableView) -> None:
     cells = [row.cells for row in table.rows]
 
     # header: 项目名称 / 主管部门 · 实施单位
-    write_cell(merge(table, 0, 0, 0, 1), "项目名称", head=True)
-    write_cell(merge(table, 0, 2, 0, 7), view.name)
-    write_cell(merge(table, 1, 0, 1, 1), "主管部门", head=True)
-    write_cell(merge(table, 1, 2, 1, 3), view.department)
-    write_cell(merge(table, 1, 4, 1, 5), "实施单位", head=True)
-    write_cell(merge(table, 1, 6, 1, 7), view.unit)
+    write_cell(merge(cells, 0, 0, 0, 1), "项目名称", head=True)
+    write_cell(merge(cells, 0, 2, 0, 7), view.name)
+    write_cell(merge(cells, 1, 0, 1, 1), "主管部门", head=True)
+    write_cell(merge(cells, 1, 2, 1, 3), view.department)
+    write_cell(merge(cells, 1, 4, 1, 5), "实施单位", head=True)
+    write_cell(merge(cells, 1, 6, 1, 7), view.unit)
 
     # 项目资金（万元）
     r = 2
-    write_cell(merge(table, r, 0, r + n_funds, 0), "项目资金\n（万元）", head=True)
+    write_cell(merge(cells, r, 0, r + n_funds, 0), "项目资金\n（万元）", head=True)
     write_cell(cells[r][1], "", head=True)
     for cell, title in zip(cells[r][2:], FUND_COLUMNS, strict=True):
         write_cell(cell, title, head=True)
@@ -77,11 +79,11 @@ def _form_table(document: DocumentObject, view: SelfTableView) -> None:
 
     # 年度总体目标
     r = 3 + n_funds
-    write_cell(merge(table, r, 0, r + 1, 0), "年度\n总体目标", head=True)
-    write_cell(merge(table, r, 1, r, 4), "预期目标", head=True)
-    write_cell(merge(table, r, 5, r, 7), "实际完成情况", head=True)
-    write_cell(merge(table, r + 1, 1, r + 1, 4), view.goal_expected, align="left")
-    write_cell(merge(table, r + 1, 5, r + 1, 7), view.goal_achieved, align="left")
+    write_cell(merge(cells, r, 0, r + 1, 0), "年度\n总体目标", head=True)
+    write_cell(merge(cells, r, 1, r, 4), "预期目标", head=True)
+    write_cell(merge(cells, r, 5, r, 7), "实际完成情况", head=True)
+    write_cell(merge(cells, r + 1, 1, r + 1, 4), view.goal_expected, align="left")
+    write_cell(merge(cells, r + 1, 5, r + 1, 7), view.goal_achieved, align="left")
 
     # 绩效指标
     r += 2
@@ -90,7 +92,15 @@ def _form_table(document: DocumentObject, view: SelfTableView) -> None:
         write_cell(cell, title, head=True)
     first = r + 1
     for i, ind in enumerate(view.indicators, start=first):
-        values = [ind.level1, ind.level2, ind.name, ind.target, ind.actual, plain(ind.weight), plain(ind.score)]
+        values = [
+            ind.level1,
+            ind.level2,
+            ind.name,
+            ind.target,
+            ind.actual,
+            plain(ind.weight),
+            plain(ind.score),
+        ]
         for j, value in enumerate(values):
             write_cell(cells[i][j], value, align="left" if j == 2 else "center")
         write_cell(cells[i][7], ind.deviation, align="left")
@@ -98,12 +108,12 @@ def _form_table(document: DocumentObject, view: SelfTableView) -> None:
     level2 = [f"{ind.level1}\x00{ind.level2}" if ind.level2 else "" for ind in view.indicators]
     for column, values in ((0, level1), (1, level2)):
         for start, end in merge_runs(values):
-            cell = merge(table, first + start, column, first + end, column)
+            cell = merge(cells, first + start, column, first + end, column)
             write_cell(cell, values[start].split("\x00")[-1])
 
     # 总分
     r = rows - 1
-    write_cell(merge(table, r, 0, r, 4), "总分", head=True)
+    write_cell(merge(cells, r, 0, r, 4), "总分", head=True)
     write_cell(cells[r][5], plain(view.total_weight))
     write_cell(cells[r][6], plain(view.total_score))
     write_cell(cells[r][7], f"评价等级：{view.grade}" if view.grade else "")

@@ -64,7 +64,9 @@ def read_template(template: Path) -> bytes:
         raise RenderError(f"模板文件 {name} 过大（{size // 1024 // 1024} MB），上限 20 MB")
     data = template.read_bytes()
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise RenderError(f"模板文件 {name} 不是 Word 文档（.docx）：文件不是 zip 格式；旧版 .doc 请先另存为 .docx")
+        raise RenderError(
+            f"模板文件 {name} 不是 Word 文档（.docx）：文件不是 zip 格式；旧版 .doc 请先另存为 .docx"
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
@@ -73,10 +75,18 @@ def read_template(template: Path) -> bytes:
                 raise RenderError(f"模板文件 {name} 含有过多部件（{len(infos)} 个），不像 Word 文档")
             total = sum(info.file_size for info in infos)
             if total > MAX_UNPACKED_BYTES:
-                raise RenderError(f"模板文件 {name} 解压后过大（{total // 1024 // 1024} MB），疑似压缩炸弹，已拒绝")
+                raise RenderError(
+                    f"模板文件 {name} 解压后过大（{total // 1024 // 1024} MB），疑似压缩炸弹，已拒绝"
+                )
             for info in infos:
-                if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1 << 20:
-                    raise RenderError(f"模板文件 {name} 的部件 {info.filename} 压缩比异常，疑似压缩炸弹，已拒绝")
+                if (
+                    info.compress_size
+                    and info.file_size / info.compress_size > MAX_RATIO
+                    and info.file_size > 1 << 20
+                ):
+                    raise RenderError(
+                        f"模板文件 {name} 的部件 {info.filename} 压缩比异常，疑似压缩炸弹，已拒绝"
+                    )
             if "[Content_Types].xml" not in names or "word/document.xml" not in names:
                 raise RenderError(f"模板文件 {name} 不是 Word 文档（.docx）：缺少 word/document.xml")
             if "word/vbaProject.bin" in names:

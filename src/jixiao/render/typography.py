@@ -9,18 +9,20 @@ The font table lists a fallback (``w:altName``) for each official font, so a mac
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.section import Section
 from docx.shared import Cm, Pt, RGBColor
 from docx.styles.style import BaseStyle
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from lxml import etree
 
 LATIN_FONT = "Times New Roman"
 
@@ -79,14 +81,40 @@ def set_east_asian_font(rpr_parent: object, face: Face) -> None:
     rfonts.set(qn("w:cs"), LATIN_FONT)
 
 
+@cache
+def _run_properties(face: Face, bold: bool | None) -> bytes:
+    """The ``w:rPr`` of a face as XML (built once per face; copying is much faster than the API)."""
+    rpr = OxmlElement("w:rPr")
+    rfonts = OxmlElement("w:rFonts")
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        rfonts.set(qn(attr), LATIN_FONT)
+    rfonts.set(qn("w:eastAsia"), face.east_asia)
+    rpr.append(rfonts)
+    if bold if bold is not None else face.bold:
+        rpr.append(OxmlElement("w:b"))
+    for tag in ("w:sz", "w:szCs"):
+        size = OxmlElement(tag)
+        size.set(qn("w:val"), str(round(face.size * 2)))  # half-points
+        rpr.append(size)
+    data: bytes = etree.tostring(rpr)
+    return data
+
+
 def styled_run(paragraph: Paragraph, text: str, face: Face | None = None, *, bold: bool | None = None) -> Run:
-    """Add a run; with a face, its fonts are set explicitly (tables, title)."""
-    run = paragraph.add_run(text)
-    if face is not None:
-        set_east_asian_font(run, face)
-    if bold is not None:
-        run.font.bold = bold
-    return run
+    """Add a run; with a face, its fonts (Latin + ``w:eastAsia``), size and weight are set explicitly."""
+    if face is None:
+        run = paragraph.add_run(text)
+        if bold is not None:
+            run.font.bold = bold
+        return run
+    r = OxmlElement("w:r")
+    r.append(parse_xml(_run_properties(face, bold)))
+    t = OxmlElement("w:t")
+    t.text = text
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    r.append(t)
+    paragraph._p.append(r)
+    return Run(r, paragraph)
 
 
 def setup_styles(document: DocumentObject, *, keep_existing: bool = False) -> None:
@@ -101,18 +129,21 @@ def setup_styles(document: DocumentObject, *, keep_existing: bool = False) -> No
         style = styles[name]
         set_east_asian_font(style, face)
         style.font.color.rgb = RGBColor(0, 0, 0)
-        fmt = style.paragraph_format  # type: ignore[attr-defined]
+        fmt = style.paragraph_format
         fmt.space_before = Pt(0)
         fmt.space_after = Pt(0)
         if name.startswith("Table"):
+            fmt.first_line_indent = Pt(0)
             fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
             fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER if name == "Table Heading" else None
         elif name == "Caption":
             fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            fmt.first_line_indent = Pt(0)
         else:
             fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
             fmt.line_spacing = Pt(28)  # 公文: 每页 22 行, 固定值 28 磅
             if name == "Title":
+                fmt.first_line_indent = Pt(0)
                 fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 fmt.line_spacing = Pt(36)
                 fmt.space_after = Pt(16)
@@ -142,8 +173,6 @@ def register_font_fallbacks(document: DocumentObject) -> None:
         )
     except StopIteration:
         return
-    from docx.oxml import parse_xml
-
     root = parse_xml(part.blob)
     known = {f.get(qn("w:name")) for f in root.findall(qn("w:font"))}
     faces = {f.east_asia: f for f in (*STYLE_FACES.values(), FOOTER)}
@@ -163,8 +192,6 @@ def register_font_fallbacks(document: DocumentObject) -> None:
         family.set(qn("w:val"), "modern" if name == "黑体" else "roman")
         font.append(family)
         root.append(font)
-    from lxml import etree
-
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 

@@ -17,7 +17,16 @@ from jixiao.scoring.result import ScoreResult
 TITLE = "项目支出绩效自评表"
 EXECUTION_LEVEL = "预算执行率"
 FUND_COLUMNS = ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
-INDICATOR_COLUMNS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
+INDICATOR_COLUMNS = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+)
 
 
 @dataclass
@@ -98,7 +107,9 @@ def build_view(evaluation: Evaluation, score: ScoreResult) -> SelfTableView:
     if not funds.lines:
         for n, source in enumerate(s for s in STANDARD_FUND_ROWS if s not in present):
             label = fund_label(source, None)
-            rows.append(FundRow(f"fund:new:{source.value}", ("其中：" if n == 0 else "") + label, None, None, None))
+            rows.append(
+                FundRow(f"fund:new:{source.value}", ("其中：" if n == 0 else "") + label, None, None, None)
+            )
 
     by_index = {s.index: s for s in score.indicators}
     indicators: list[IndicatorRow] = []
@@ -123,7 +134,7 @@ def build_view(evaluation: Evaluation, score: ScoreResult) -> SelfTableView:
         title=TITLE,
         year=f"{evaluation.year}年度" if evaluation.year else "    年度",
         name=clean(evaluation.project.name),
-        department=clean(evaluation.project.department),
+        department=_department(evaluation),
         unit=clean(evaluation.project.unit),
         funds=rows,
         goal_expected=clean(evaluation.goals.annual or evaluation.goals.overall),
@@ -148,3 +159,11 @@ def standard_source(key: str) -> FundSource | None:
     if key.startswith("fund:new:"):
         return FundSource(key.removeprefix("fund:new:"))
     return None
+
+
+def _department(evaluation: Evaluation) -> str:
+    """主管部门, with its code when printed: ``人社局（077）`` or just ``077``."""
+    name, code = clean(evaluation.project.department), clean(evaluation.project.department_code)
+    if name and code:
+        return f"{name}（{code}）"
+    return name or code

@@ -33,6 +33,12 @@ INDICATOR_FIELDS: dict[str, str] = {
     "claimed": "number",
     "deviation_reason": "text",
 }
+# the three fixed answers of a qualitative indicator (定性三档) → QualitativeRule.answer
+QUALITATIVE_ANSWERS = {
+    "达成年度指标": "达成",
+    "部分达成年度指标并具有一定效果": "部分达成",
+    "未达成年度指标且效果较差": "未达成",
+}
 # data path (as validation findings print it) → form field, for errors shown beside the field
 PATH_TO_FIELD = {".".join(path): name for name, (path, _kind) in SCALAR_FIELDS.items()}
 
@@ -133,6 +139,7 @@ def apply_form(base: dict[str, Any], form: Mapping[str, Any]) -> FormResult:
                 row[key] = raw or None
                 if not raw:
                     row.pop(key)
+        _qualitative_answer(row)
         if not row.get("level1"):
             errors[f"ind-{i}-level1"] = "一级指标不能为空"
             row["level1"] = "（未填）"
@@ -145,6 +152,17 @@ def apply_form(base: dict[str, Any], form: Mapping[str, Any]) -> FormResult:
         for f in loaded.findings:
             errors[_field_of(f.location.path)] = f.message.split("：", 1)[-1]
     return FormResult(data, loaded.evaluation, errors)
+
+
+def _qualitative_answer(row: dict[str, Any]) -> None:
+    """A qualitative row's chosen answer also selects the band of its rule."""
+    if row.get("type") != "qualitative":
+        return
+    actual = row.get("actual")
+    answer = QUALITATIVE_ANSWERS.get(figure_text(actual))
+    rule = row.get("rule") if isinstance(row.get("rule"), dict) else None
+    if rule is None or rule.get("kind") == "qualitative":
+        row["rule"] = {"kind": "qualitative", **({"answer": answer} if answer else {})}
 
 
 def _field_of(path: str) -> str:

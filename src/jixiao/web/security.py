@@ -49,7 +49,10 @@ async def security_headers(request: Request, call_next: Callable[[Request], Awai
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-    response.headers.setdefault("Cache-Control", "no-store")
+    if request.url.path.startswith("/static/"):
+        response.headers["Cache-Control"] = "public, max-age=86400"
+    else:
+        response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 

@@ -27,15 +27,21 @@ HEADING = re.compile(
 )
 
 
+_SIGN_SPACE = re.compile(r"(?<=[＞＜><≥≤=＝])\s+(?=[=＝\d])")
+_DIGITS = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+
+
 def clean(text: str) -> str:
-    """Cell or paragraph text with PDF line-wrap spaces between Chinese characters removed."""
-    text = normalise(text)
+    """Cell or paragraph text as printed, with full-width digits made ASCII, whitespace collapsed
+    and PDF line-wrap spaces between Chinese characters removed (punctuation is kept)."""
+    text = re.sub(r"\s+", " ", text.translate(_DIGITS))
+    text = _SIGN_SPACE.sub("", text)
     return _CJK_SPACE.sub("", text).strip()
 
 
 def label_key(text: str) -> str:
     """A label cell reduced for matching: no spaces, no trailing colon, no unit in brackets."""
-    s = clean(text).replace(" ", "")
+    s = normalise(clean(text)).replace(" ", "")
     s = _UNIT_PAREN.sub("", s)
     s = re.sub(r"^(?:其中[:：]?|[一二三四五六七八九十\d]+[、.．]|[（(][一二三四五六七八九十\d]+[)）])", "", s)
     return s.strip(":：*").strip()
@@ -93,7 +99,9 @@ class Context:
 
     def info(self, code: str, message: str, source: Source | None = None, path: str = "") -> None:
         """Record an info finding (an ambiguity or an inference)."""
-        self.findings.append(finding(code, Severity.info, message, path, source=source or Source(file=self.doc.file)))
+        self.findings.append(
+            finding(code, Severity.info, message, path, source=source or Source(file=self.doc.file))
+        )
 
     def rows(self, include_consumed: bool = False) -> Iterator[tuple[Table, int, list[str]]]:
         """Every table row with cleaned cells (rows used by an earlier extractor skipped)."""

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from jixiao.ingest.document import Paragraph
-from jixiao.ingest.extract.context import Context, clean, label_key
+from jixiao.ingest.extract.context import Context, cell_number, clean, label_key
 from jixiao.model import Source
 
 LABELS: dict[str, str] = {
@@ -34,8 +34,8 @@ LABELS: dict[str, str] = {
     "methods": r"评价方法|绩效评价方法|评价方法及标准",
     "process": r"(?:绩效)?评价工作过程|工作过程|评价过程|工作安排|评价工作安排",
     "overall": r"总体目标|项目总目标|年度总体目标|长期目标",
-    "annual": r"年度(?:绩效)?目标|预期目标|年度目标|绩效目标",
-    "achieved": r"实际完成情况|目标完成情况|主要绩效|完成情况",
+    "annual": r"(?:项目)?年度(?:绩效)?目标|预期目标|绩效目标",
+    "achieved": r"实际完成情况|目标完成情况|主要绩效|完成情况|项目实施情况",
     "responsible": r"负责人|项目负责人|单位负责人",
     "handler": r"经办人|填表人|联系人",
     "problems": r"存在(?:的)?问题(?:及原因分析)?|主要问题|问题及原因",
@@ -66,6 +66,7 @@ class Value:
 
 
 _INLINE = re.compile(r"^\s*([^:：\s]{2,16})\s*[:：]\s*(.*)$")
+_STOP_INLINE = re.compile(r"^\s*([^:：。\s]{2,10})\s*。\s*(.+)$")
 
 
 def collect(ctx: Context) -> dict[str, list[Value]]:
@@ -99,15 +100,30 @@ def collect(ctx: Context) -> dict[str, list[Value]]:
     paras = ctx.doc.paragraphs
     for i, para in enumerate(paras):
         text = clean(para.text)
-        m = _INLINE.match(text)
+        parts = [x for x in re.split(r"[；;]", text) if x.strip()]
+        if len(parts) >= 2 and sum(1 for x in parts if (im := _INLINE.match(x)) and which_label(im.group(1))) >= 2:
+            for x in parts:  # 项目名称：X；实施单位：Y；评价类型：Z
+                im = _INLINE.match(x)
+                if im and (part_name := which_label(im.group(1))) is not None and im.group(2).strip():
+                    add(part_name, im.group(2).rstrip("。"), ctx.para(para))
+            continue
+        m = _INLINE.match(text) or _STOP_INLINE.match(text)
         if m and (name := which_label(m.group(1))) is not None and m.group(2).strip():
             add(name, m.group(2), ctx.para(para))
             continue
         name = which_label(text)
         if name is not None and i + 1 < len(paras) and which_label(paras[i + 1].text) is None:
-            nxt = paras[i + 1]
-            if not _INLINE.match(clean(nxt.text)) or name in ("problems", "suggestions"):
-                add(name, nxt.text, ctx.para(nxt))
+            following = paras[i + 1]
+            after = paras[i + 2] if i + 2 < len(paras) else None
+            if (
+                name == "total"
+                and cell_number(following.text) == 100
+                and after is not None
+                and cell_number(after.text) is not None
+            ):
+                following = after  # 总分 / 100 (the full mark) / 97.82 (the score)
+            if not _INLINE.match(clean(following.text)) or name in ("problems", "suggestions"):
+                add(name, following.text, ctx.para(following))
             continue
         _space_separated(text, para, ctx, add)
     return out

@@ -51,7 +51,9 @@ def read_document(path: str | Path) -> tuple[Document | None, list[Finding]]:
     if size == 0:
         return None, [problem("ingest.empty", "error", "文件为空", p)]
     if size > limits.MAX_FILE_BYTES:
-        return None, [problem("ingest.too-large", "error", f"文件过大（{size // 1024 // 1024} MB），拒绝读取", p)]
+        return None, [
+            problem("ingest.too-large", "error", f"文件过大（{size // 1024 // 1024} MB），拒绝读取", p)
+        ]
     try:
         return reader(p)
     except MemoryError:

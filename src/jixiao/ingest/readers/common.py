@@ -27,13 +27,22 @@ def check_zip(path: Path) -> Finding | None:
     total = 0
     for info in infos:
         total += info.file_size
-        if info.file_size > 1024 * 1024 and info.compress_size and info.file_size / info.compress_size > limits.MAX_ZIP_RATIO:
+        if (
+            info.file_size > 1024 * 1024
+            and info.compress_size
+            and info.file_size / info.compress_size > limits.MAX_ZIP_RATIO
+        ):
             ratio = info.file_size // max(info.compress_size, 1)
             return problem(
-                "ingest.zip-bomb", "error", f"压缩比异常（{info.filename} 解压后放大 {ratio} 倍），疑似压缩炸弹，拒绝读取", path
+                "ingest.zip-bomb",
+                "error",
+                f"压缩比异常（{info.filename} 解压后放大 {ratio} 倍），疑似压缩炸弹，拒绝读取",
+                path,
             )
     if total > limits.MAX_ZIP_UNCOMPRESSED:
-        return problem("ingest.zip-bomb", "error", f"解压后总大小 {total // 1024 // 1024} MB 超过上限，拒绝读取", path)
+        return problem(
+            "ingest.zip-bomb", "error", f"解压后总大小 {total // 1024 // 1024} MB 超过上限，拒绝读取", path
+        )
     return None
 
 
@@ -41,7 +50,11 @@ def decode_text(data: bytes, path: Path) -> tuple[str | None, list[Finding]]:
     """Decode text bytes: UTF-8 (with or without BOM), else GB18030, else the best guess."""
     findings: list[Finding] = []
     sample = data[:65536]
-    if sample and (sample.count(b"\x00") > len(sample) // 20) and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if (
+        sample
+        and (sample.count(b"\x00") > len(sample) // 20)
+        and not sample.startswith((b"\xff\xfe", b"\xfe\xff"))
+    ):
         return None, [problem("ingest.binary", "error", "文件内容是二进制数据，不是文本", path)]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -63,5 +76,7 @@ def decode_text(data: bytes, path: Path) -> tuple[str | None, list[Finding]]:
     best = from_bytes(data[: 2 * 1024 * 1024]).best()
     if best is None:
         return None, [problem("ingest.encoding", "error", "无法识别文本编码", path)]
-    findings.append(problem("ingest.encoding", "warning", f"文本编码不明，按 {best.encoding} 解码，可能有乱码", path))
+    findings.append(
+        problem("ingest.encoding", "warning", f"文本编码不明，按 {best.encoding} 解码，可能有乱码", path)
+    )
     return data.decode(best.encoding, errors="replace"), findings

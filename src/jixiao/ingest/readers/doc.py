@@ -30,7 +30,14 @@ def read_doc(path: Path) -> tuple[Document | None, list[Finding]]:
         return None, [problem("ingest.corrupt", "error", "文件扩展名为 .doc，但内容不是 Word 文档", path)]
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        return None, [problem("ingest.doc-unsupported", "error", "旧版 Word（.doc）无法直接读取，请另存为 .docx 后再导入", path)]
+        return None, [
+            problem(
+                "ingest.doc-unsupported",
+                "error",
+                "旧版 Word（.doc）无法直接读取，请另存为 .docx 后再导入",
+                path,
+            )
+        ]
     with tempfile.TemporaryDirectory(prefix="jixiao-doc-") as tmp:
         profile = Path(tmp) / "profile"
         cmd = [
@@ -46,10 +53,19 @@ def read_doc(path: Path) -> tuple[Document | None, list[Finding]]:
         try:
             subprocess.run(cmd, capture_output=True, timeout=CONVERT_TIMEOUT, check=False)
         except (subprocess.TimeoutExpired, OSError) as exc:
-            return None, [problem("ingest.doc-unsupported", "error", f"转换 .doc 失败（{type(exc).__name__}），请另存为 .docx 后再导入", path)]
+            return None, [
+                problem(
+                    "ingest.doc-unsupported",
+                    "error",
+                    f"转换 .doc 失败（{type(exc).__name__}），请另存为 .docx 后再导入",
+                    path,
+                )
+            ]
         out = Path(tmp) / (path.stem + ".docx")
         if not out.exists():
-            return None, [problem("ingest.doc-unsupported", "error", "转换 .doc 失败，请另存为 .docx 后再导入", path)]
+            return None, [
+                problem("ingest.doc-unsupported", "error", "转换 .doc 失败，请另存为 .docx 后再导入", path)
+            ]
         from jixiao.ingest.readers.docx import read_docx
 
         doc, findings = read_docx(out)

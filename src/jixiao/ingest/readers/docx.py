@@ -23,7 +23,9 @@ def read_docx(path: Path) -> tuple[Document | None, list[Finding]]:
     try:
         doc = docx.Document(str(path))
     except Exception as exc:  # python-docx raises many kinds on malformed packages
-        return None, [problem("ingest.corrupt", "error", f"无法打开 Word 文档：{type(exc).__name__}: {exc}", path)]
+        return None, [
+            problem("ingest.corrupt", "error", f"无法打开 Word 文档：{type(exc).__name__}: {exc}", path)
+        ]
     blocks: list[Block] = []
     number = 0
     table_no = 0
@@ -35,7 +37,9 @@ def read_docx(path: Path) -> tuple[Document | None, list[Finding]]:
             text = para.text.strip()
             if text:
                 style = (para.style.name if para.style is not None else "") or ""
-                blocks.append(Paragraph(text=text, line=number, heading=style.lower().startswith(("heading", "title"))))
+                blocks.append(
+                    Paragraph(text=text, line=number, heading=style.lower().startswith(("heading", "title")))
+                )
         elif tag == "tbl":
             table_no += 1
             number += 1
@@ -47,20 +51,22 @@ def read_docx(path: Path) -> tuple[Document | None, list[Finding]]:
 
 def _table(table: Any, index: int, line: int) -> Table:
     rows: list[list[str]] = []
-    seen: set[int] = set()
+    seen: set[Any] = set()  # the cell elements themselves: holding them keeps identities stable
     for r, row in enumerate(table.rows):
         if r >= limits.MAX_SHEET_ROWS:
             break
         cells: list[str] = []
         for cell in row.cells:
-            key = id(cell._tc)
+            key = cell._tc
             if key in seen:
                 cells.append("")  # the part of a merged cell already read
                 continue
             seen.add(key)
-            cells.append(" ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())[: limits.MAX_CELL_CHARS])
+            cells.append(
+                " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())[: limits.MAX_CELL_CHARS]
+            )
         rows.append(cells)
-    width = max((len(r) for r in rows), default=0)
-    for r in rows:
-        r.extend([""] * (width - len(r)))
+    width = max((len(cells) for cells in rows), default=0)
+    for cells in rows:
+        cells.extend([""] * (width - len(cells)))
     return Table(rows=rows, index=index, row_lines=[line] * len(rows))

@@ -25,7 +25,9 @@ def read_html(path: Path) -> tuple[Document | None, list[Finding]]:
     """Read an HTML page or fragment."""
     size = path.stat().st_size
     if size > limits.MAX_TEXT_BYTES:
-        return None, [problem("ingest.too-large", "error", f"网页文件过大（{size // 1024 // 1024} MB），拒绝读取", path)]
+        return None, [
+            problem("ingest.too-large", "error", f"网页文件过大（{size // 1024 // 1024} MB），拒绝读取", path)
+        ]
     data = path.read_bytes()
     declared = _CHARSET.search(data[:4096])
     text: str | None = None
@@ -90,7 +92,8 @@ def _table(html: str, line: int, index: int) -> Table:
     outer = soup.find("table")
     rows = [tr for tr in soup.find_all("tr") if tr.find_parent("table") is outer]
     for r, tr in enumerate(rows):
-        lines.append(line + (tr.sourceline - 1 if getattr(tr, "sourceline", None) else 0))
+        source_line = getattr(tr, "sourceline", None)
+        lines.append(line + (source_line - 1 if isinstance(source_line, int) else 0))
         c = 0
         for cell in tr.find_all(["td", "th"], recursive=False):
             while (r, c) in grid:

@@ -15,7 +15,9 @@ from jixiao.ingest import limits
 from jixiao.ingest.document import Block, Document, Paragraph, Table
 from jixiao.ingest.readers.common import problem
 
-_PAGE_NUMBER = re.compile(r"^\s*(?:[—\-－–―]{1,3}\s*\d{1,4}\s*[—\-－–―]{1,3}|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,4})\s*$")
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[—\-－–―]{1,3}\s*\d{1,4}\s*[—\-－–―]{1,3}|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,4})\s*$"
+)
 
 
 def read_pdf(path: Path) -> tuple[Document | None, list[Finding]]:
@@ -41,12 +43,23 @@ def read_pdf(path: Path) -> tuple[Document | None, list[Finding]]:
     with pdf:
         total = len(pdf.pages)
         if total > limits.MAX_PDF_PAGES:
-            findings.append(problem("ingest.truncated", "warning", f"PDF 共 {total} 页，只读取前 {limits.MAX_PDF_PAGES} 页", path))
+            findings.append(
+                problem(
+                    "ingest.truncated",
+                    "warning",
+                    f"PDF 共 {total} 页，只读取前 {limits.MAX_PDF_PAGES} 页",
+                    path,
+                )
+            )
         for number, page in enumerate(pdf.pages[: limits.MAX_PDF_PAGES], start=1):
             try:
                 page_blocks, n_chars, table_no = _page(page, number, table_no)
             except Exception as exc:  # a broken content stream spoils one page, not the file
-                findings.append(problem("ingest.page-error", "warning", f"第{number}页无法解析：{type(exc).__name__}", path))
+                findings.append(
+                    problem(
+                        "ingest.page-error", "warning", f"第{number}页无法解析：{type(exc).__name__}", path
+                    )
+                )
                 continue
             images += len(page.images)
             chars += n_chars
@@ -54,7 +67,15 @@ def read_pdf(path: Path) -> tuple[Document | None, list[Finding]]:
             page.flush_cache()
     if chars == 0:
         why = "（扫描件）" if images else ""
-        return None, [*findings, problem("ingest.no-text", "error", f"PDF 没有文本层{why}，请提供可复制文字的 PDF 或先做 OCR（no text layer (scanned)）", path)]
+        return None, [
+            *findings,
+            problem(
+                "ingest.no-text",
+                "error",
+                f"PDF 没有文本层{why}，请提供可复制文字的 PDF 或先做 OCR（no text layer (scanned)）",
+                path,
+            ),
+        ]
     return Document(file=str(path), blocks=blocks, format="pdf", pages=total), findings
 
 
@@ -76,7 +97,10 @@ def _page(page: Any, number: int, table_no: int) -> tuple[list[Block], int, int]
     for line in lines:
         text = line["text"].strip()
         mid = (line["top"] + line["bottom"]) / 2
-        if any(b[1] - 1 <= mid <= b[3] + 1 and b[0] - 1 <= (line["x0"] + line["x1"]) / 2 <= b[2] + 1 for b in boxes):
+        if any(
+            b[1] - 1 <= mid <= b[3] + 1 and b[0] - 1 <= (line["x0"] + line["x1"]) / 2 <= b[2] + 1
+            for b in boxes
+        ):
             continue
         line_no += 1
         if not text or _PAGE_NUMBER.match(text):

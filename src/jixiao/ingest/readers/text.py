@@ -16,14 +16,18 @@ def read_text(path: Path) -> tuple[Document | None, list[Finding]]:
     """Read a text file (UTF-8, GBK/GB18030 or a guessed encoding)."""
     size = path.stat().st_size
     if size > limits.MAX_TEXT_BYTES:
-        return None, [problem("ingest.too-large", "error", f"文本文件过大（{size // 1024 // 1024} MB），拒绝读取", path)]
+        return None, [
+            problem("ingest.too-large", "error", f"文本文件过大（{size // 1024 // 1024} MB），拒绝读取", path)
+        ]
     text, findings = decode_text(path.read_bytes(), path)
     if text is None:
         return None, findings
     return text_document(text, str(path), findings)
 
 
-def text_document(text: str, file: str, findings: list[Finding] | None = None) -> tuple[Document | None, list[Finding]]:
+def text_document(
+    text: str, file: str, findings: list[Finding] | None = None
+) -> tuple[Document | None, list[Finding]]:
     """A Document from already-decoded text; whole HTML tables inside the text go to the HTML reader."""
     findings = list(findings or [])
     text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -11,7 +11,9 @@ import re
 
 from jixiao.ingest.document import Block, Paragraph, Table
 
-_PAGE_MARK = re.compile(r"^\s*(?:[—\-－–―]{1,3}\s*(\d{1,4})\s*[—\-－–―]{1,3}|第\s*(\d{1,4})\s*页(?:\s*共\s*\d+\s*页)?|(\d{1,4})\s*/\s*\d{1,4})\s*$")
+_PAGE_MARK = re.compile(
+    r"^\s*(?:[—\-－–―]{1,3}\s*(\d{1,4})\s*[—\-－–―]{1,3}|第\s*(\d{1,4})\s*页(?:\s*共\s*\d+\s*页)?|(\d{1,4})\s*/\s*\d{1,4})\s*$"
+)
 _BLOCK_TAG = re.compile(r"</?(?:p|div|li|ol|ul|br|h[1-6]|tr|table|section|article)\b[^>]*>", re.I)
 _ANY_TAG = re.compile(r"<[^<>]{0,400}>")
 _ENTITY = {"&nbsp;": " ", "&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&#39;": "'"}
@@ -61,7 +63,9 @@ def text_to_blocks(text: str, start_table: int = 1) -> tuple[list[Block], int | 
     page: int | None = None
     pages_seen = 0
     next_table = start_table
-    has_marks = bool(re.search(r"^\s*[—\-－–―]{1,3}\s*\d{1,4}\s*[—\-－–―]{1,3}\s*$", text, re.M)) or "\f" in text
+    has_marks = (
+        bool(re.search(r"^\s*[—\-－–―]{1,3}\s*\d{1,4}\s*[—\-－–―]{1,3}\s*$", text, re.M)) or "\f" in text
+    )
     if has_marks:
         page = 1
     for number, raw in enumerate(text.split("\n"), start=1):

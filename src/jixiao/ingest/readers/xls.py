@@ -19,7 +19,9 @@ def read_xls(path: Path) -> tuple[Document | None, list[Finding]]:
     try:
         book = xlrd.open_workbook(str(path), on_demand=True)
     except Exception as exc:  # xlrd raises XLRDError, CompDocError, struct errors …
-        return None, [problem("ingest.corrupt", "error", f"无法打开 .xls 文件：{type(exc).__name__}: {exc}", path)]
+        return None, [
+            problem("ingest.corrupt", "error", f"无法打开 .xls 文件：{type(exc).__name__}: {exc}", path)
+        ]
     blocks: list[Block] = []
     findings: list[Finding] = []
     for index in range(book.nsheets):
@@ -27,7 +29,11 @@ def read_xls(path: Path) -> tuple[Document | None, list[Finding]]:
         nrows = min(sheet.nrows, limits.MAX_SHEET_ROWS)
         ncols = min(sheet.ncols, limits.MAX_SHEET_COLUMNS)
         if sheet.nrows > nrows:
-            findings.append(problem("ingest.truncated", "warning", f"工作表“{sheet.name}”行数过多，只读取前 {nrows} 行", path))
+            findings.append(
+                problem(
+                    "ingest.truncated", "warning", f"工作表“{sheet.name}”行数过多，只读取前 {nrows} 行", path
+                )
+            )
         rows: list[list[str]] = []
         for r in range(nrows):
             row: list[str] = []
@@ -46,6 +52,14 @@ def read_xls(path: Path) -> tuple[Document | None, list[Finding]]:
         while rows and not any(rows[-1]):
             rows.pop()
         if rows:
-            blocks.append(Table(rows=rows, index=index + 1, page=index + 1, row_lines=list(range(1, len(rows) + 1)), name=sheet.name))
+            blocks.append(
+                Table(
+                    rows=rows,
+                    index=index + 1,
+                    page=index + 1,
+                    row_lines=list(range(1, len(rows) + 1)),
+                    name=sheet.name,
+                )
+            )
         book.unload_sheet(index)
     return Document(file=str(path), blocks=blocks, format="xls", pages=book.nsheets), findings

@@ -38,19 +38,32 @@ def read_xlsx(path: Path) -> tuple[Document | None, list[Finding]]:
 
     findings: list[Finding] = []
     try:
-        wb = openpyxl.load_workbook(str(path), data_only=True)
+        wb = openpyxl.load_workbook(str(path), data_only=True, read_only=True)
     except Exception as exc:  # openpyxl raises many kinds on malformed packages
-        return None, [problem("ingest.corrupt", "error", f"无法打开 Excel 文件：{type(exc).__name__}: {exc}", path)]
+        return None, [
+            problem("ingest.corrupt", "error", f"无法打开 Excel 文件：{type(exc).__name__}: {exc}", path)
+        ]
     blocks: list[Block] = []
     for index, ws in enumerate(wb.worksheets, start=1):
         max_row = min(ws.max_row or 0, limits.MAX_SHEET_ROWS)
         max_col = min(ws.max_column or 0, limits.MAX_SHEET_COLUMNS)
         if (ws.max_row or 0) > limits.MAX_SHEET_ROWS:
-            findings.append(problem("ingest.truncated", "warning", f"工作表“{ws.title}”行数过多，只读取前 {max_row} 行", path))
-        rows = [[cell_text(c.value) for c in row] for row in ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col)]
+            findings.append(
+                problem(
+                    "ingest.truncated", "warning", f"工作表“{ws.title}”行数过多，只读取前 {max_row} 行", path
+                )
+            )
+        rows = [
+            [cell_text(c.value) for c in row]
+            for row in ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col)
+        ]
         while rows and not any(rows[-1]):
             rows.pop()
         if rows:
-            blocks.append(Table(rows=rows, index=index, page=index, row_lines=list(range(1, len(rows) + 1)), name=ws.title))
+            blocks.append(
+                Table(
+                    rows=rows, index=index, page=index, row_lines=list(range(1, len(rows) + 1)), name=ws.title
+                )
+            )
     wb.close()
     return Document(file=str(path), blocks=blocks, format="xlsx", pages=len(wb.worksheets)), findings

@@ -1,6 +1,6 @@
 """Routers, one per area of the app."""
 
-from jixiao.web.routes import auth, dashboard, documents, evaluations, review, surveys, tasks
+from jixiao.web.routes import audit, auth, dashboard, documents, evaluations, review, surveys, tasks
 
 ROUTERS = (
     auth.router,
@@ -10,4 +10,5 @@ ROUTERS = (
     review.router,
     surveys.router,
     dashboard.router,
+    audit.router,
 )

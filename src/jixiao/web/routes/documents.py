@@ -44,8 +44,8 @@ def download(
         content = render_bytes(evaluation, kind, fmt, with_findings=bool(findings))  # type: ignore[arg-type]
     except RenderError as exc:
         raise StoreError(str(exc)) from exc
-    except ModuleNotFoundError as exc:
-        raise StoreError(f"该格式暂不可用（缺少模块 {exc.name}）") from exc
+    except ImportError as exc:
+        raise StoreError(f"该文书暂不可用（文书模块尚未安装：{exc.name or exc}）") from exc
     name = f"{record.project_name}-{KIND_NAMES[kind]}.{fmt}"
     service.log(
         session, actor, "evaluation.download", "evaluation", record.id, None, {"kind": kind, "format": fmt}

@@ -26,7 +26,7 @@ from jixiao.store.queries import (
     get_visible,
 )
 from jixiao.web.deps import current_actor, db_session, render, state
-from jixiao.web.forms import apply_form, figure_text
+from jixiao.web.forms import QUALITATIVE_ANSWERS, apply_form, figure_text
 from jixiao.web.settings import EVIDENCE_TYPES, IMPORT_TYPES
 
 router = APIRouter()
@@ -72,6 +72,7 @@ def form_context(
         "version": record.version if version is None else version,
         "import_id": import_id,
         "status_names": service.STATUS_NAMES,
+        "qualitative_answers": list(QUALITATIVE_ANSWERS),
     }
 
 
@@ -135,7 +136,7 @@ async def preview(
     form = await request.form()
     result = apply_form(_base_data(session, record, form), form)
     analysis = analyse(result.evaluation) if result.evaluation is not None else None
-    return render(request, "_live.html", {"analysis": analysis, "errors": result.errors})
+    return render(request, "_live.html", {"analysis": analysis, "errors": result.errors, "oob": True})
 
 
 def _base_data(session: Session, record: EvaluationRecord, form: FormData) -> dict[str, Any]:

@@ -1,0 +1,67 @@
+"""``jixiao ingest``: read published reports into evaluation files, or print a flat summary."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from jixiao.cli.common import dump_json, echo_findings
+
+
+def register(group: click.Group) -> None:
+    """Add ``ingest`` to the command group."""
+
+    @group.command("ingest")
+    @click.argument("docs", nargs=-1, required=True, type=click.Path(path_type=Path))
+    @click.option(
+        "-o",
+        "--output",
+        "out_dir",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="输出目录（默认打印到标准输出）",
+    )
+    @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", help="输出格式")
+    @click.option("--summary", is_flag=True, help="只输出扁平摘要（金额单位万元，比率为 %，未知为 null）")
+    def ingest(docs: tuple[Path, ...], out_dir: Path | None, fmt: str, summary: bool) -> None:
+        """读取评价报告/自评表（txt、html、docx、doc、xlsx、xls、pdf），生成评价文件。"""
+        from jixiao.ingest import ingest_file, summarize
+        from jixiao.ingest.output import to_json, to_yaml
+
+        failed = False
+        summaries = []
+        for doc in docs:
+            loaded = ingest_file(doc)
+            echo_findings(loaded.findings, str(doc))
+            if loaded.evaluation is None:
+                failed = True
+                if summary:
+                    summaries.append(summarize(loaded))
+                continue
+            if summary:
+                summaries.append(summarize(loaded))
+                continue
+            text = (
+                to_json(loaded.evaluation)
+                if fmt == "json"
+                else to_yaml(loaded.evaluation, f"由 jixiao ingest 从 {doc} 提取")
+            )
+            if out_dir is None:
+                click.echo(text)
+            else:
+                out_dir.mkdir(parents=True, exist_ok=True)
+                target = out_dir / f"{doc.stem}.{fmt}"
+                target.write_text(text, encoding="utf-8")
+                click.echo(f"{doc} → {target}", err=True)
+        if summary:
+            payload = summaries[0] if len(summaries) == 1 else summaries
+            text = dump_json(payload)  # the summary is always JSON
+            if out_dir is not None:
+                out_dir.mkdir(parents=True, exist_ok=True)
+                (out_dir / "summary.json").write_text(text, encoding="utf-8")
+            else:
+                click.echo(text)
+        if failed:
+            sys.exit(1)

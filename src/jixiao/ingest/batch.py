@@ -1,0 +1,193 @@
+"""Batch ingest + audit over folders: one row per document, resumable, parallel over processes.
+
+The unit of work is :func:`jixiao.ingest.process_document` (a path in, a plain dict out, never
+raises), so any ``concurrent.futures.Executor`` can run it — a local process pool here, or a
+cluster engine's executor (Dask: ``distributed.Client().get_executor()``).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from jixiao.ingest.api import ROW_FIELDS, process_document
+from jixiao.ingest.limits import DEFAULT_TIMEOUT_SECONDS
+
+FINDING_FIELDS = ["file", "code", "severity", "message", "where", "page", "line"]
+MEMORY_LIMIT_BYTES = 3 * 1024 * 1024 * 1024
+
+
+def iter_documents(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Supported documents under the given files and folders, sorted, each once."""
+    from jixiao.ingest.readers import READERS
+
+    seen: set[Path] = set()
+    for p in map(Path, paths):
+        found = sorted(q for q in p.rglob("*") if q.is_file()) if p.is_dir() else [p]
+        for q in found:
+            if q.suffix.lower() in READERS and q not in seen and not q.name.startswith(("~$", ".")):
+                seen.add(q)
+                yield q
+
+
+def done_files(summary: Path) -> set[str]:
+    """Files already recorded in an existing summary CSV (for resuming)."""
+    if not summary.exists():
+        return set()
+    with summary.open(encoding="utf-8", newline="") as fh:
+        return {row["file"] for row in csv.DictReader(fh) if row.get("file")}
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: FrameType | None) -> None:
+    raise _Timeout()
+
+
+def process_with_timeout(path: str, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> dict[str, Any]:
+    """``process_document`` with a wall-clock limit (SIGALRM where available)."""
+    use_alarm = hasattr(signal, "SIGALRM") and timeout > 0
+    if use_alarm:
+        old = signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        row = process_document(path)
+    except _Timeout:
+        row = dict.fromkeys(ROW_FIELDS)
+        row.update(
+            file=path,
+            status="failed",
+            error=f"超时（{timeout:g} 秒）",
+            errors=1,
+            warnings=0,
+            infos=0,
+            findings=[],
+        )
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+    if row.get("error") and "_Timeout" in str(row.get("error")):
+        row.update(status="failed", error=f"超时（{timeout:g} 秒）")
+    return row
+
+
+def _limit_memory() -> None:
+    """Worker initializer: cap the address space so a hostile file cannot exhaust the machine."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else value
+
+
+def run_batch(
+    paths: Iterable[str | Path],
+    summary: Path,
+    findings: Path | None = None,
+    *,
+    jobs: int = 1,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    executor: Executor | None = None,
+    on_row: Callable[[dict[str, Any]], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Process every document not yet in ``summary``; append rows (and findings) as they finish."""
+    done = done_files(summary)
+    todo = [str(p) for p in iter_documents(paths) if str(p) not in done]
+    if on_total is not None:
+        on_total(len(todo))
+    summary.parent.mkdir(parents=True, exist_ok=True)
+    new_summary = not summary.exists()
+    new_findings = findings is not None and not findings.exists()
+    rows: list[dict[str, Any]] = []
+    with summary.open("a", encoding="utf-8", newline="") as sfh:
+        swriter = csv.DictWriter(sfh, fieldnames=ROW_FIELDS, extrasaction="ignore")
+        if new_summary:
+            swriter.writeheader()
+        ffh = findings.open("a", encoding="utf-8", newline="") if findings is not None else None
+        fwriter = csv.DictWriter(ffh, fieldnames=FINDING_FIELDS, extrasaction="ignore") if ffh else None
+        if fwriter is not None and new_findings:
+            fwriter.writeheader()
+        try:
+            for row in _results(todo, jobs, timeout, executor):
+                swriter.writerow({k: _csv_value(row.get(k)) for k in ROW_FIELDS})
+                sfh.flush()
+                if fwriter is not None and ffh is not None:
+                    for f in row.get("findings") or []:
+                        fwriter.writerow({k: _csv_value(f.get(k)) for k in FINDING_FIELDS})
+                    ffh.flush()
+                rows.append(row)
+                if on_row is not None:
+                    on_row(row)
+        finally:
+            if ffh is not None:
+                ffh.close()
+    return rows
+
+
+def _results(
+    todo: list[str], jobs: int, timeout: float, executor: Executor | None
+) -> Iterator[dict[str, Any]]:
+    if executor is None and jobs <= 1:
+        for path in todo:
+            yield process_with_timeout(path, timeout)
+        return
+    own = executor is None
+    pool = executor or ProcessPoolExecutor(max_workers=jobs, initializer=_limit_memory)
+    try:
+        futures: dict[Future[dict[str, Any]], str] = {
+            pool.submit(process_with_timeout, p, timeout): p for p in todo
+        }
+        from concurrent.futures import as_completed
+
+        for future in as_completed(futures):
+            try:
+                yield future.result()
+            except Exception as exc:  # a worker died (e.g. killed for memory): a failed row
+                row = dict.fromkeys(ROW_FIELDS)
+                row.update(
+                    file=futures[future],
+                    status="failed",
+                    error=f"进程异常：{type(exc).__name__}: {exc}",
+                    errors=1,
+                    warnings=0,
+                    infos=0,
+                    findings=[],
+                )
+                yield row
+    finally:
+        if own:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def write_parquet(summary: Path) -> Path:
+    """Convert the summary CSV to Parquet beside it (all columns read as text, numbers kept typed)."""
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    table = pacsv.read_csv(str(summary))
+    target = summary.with_suffix(".parquet")
+    pq.write_table(table, str(target))
+    return target
+
+
+def default_jobs() -> int:
+    """Processes to use by default: the cores available."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))

@@ -1,0 +1,259 @@
+"""Indicator tables: self-evaluation target tables and score tables of every framework.
+
+A header row names the columns (一级/二级/三级指标, 分值, 得分, 年度指标值, 实际完成值 …); rows below
+are read by those roles, with merged cells carried down.  Rows naming a 一级 alone are printed
+level subtotals; a 总分/合计 row gives the claimed total.  Misaligned rows (PDF text moves cells)
+fall back to the order of their numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from jixiao.ingest.document import Table
+from jixiao.ingest.extract.context import Context, cell_number, label_key
+from jixiao.ingest.extract.lexicon import COLUMN_ROLES, LEVEL1, TOTAL_ROW, level_family
+from jixiao.model import Claims, Figure, Indicator, Level, Source
+from jixiao.numbers import normalise
+
+_SLOT = re.compile(r"^指标\s*\d+\s*[:：]\s*")
+_STOP = re.compile(
+    r"^(?:评价人员|评价结果等次|评价等级|负责人|经办人|填报日期|联系电话|项目名称|主管部门|项目资金|资金情况|审核意见|单位负责人)"
+)
+
+
+@dataclass
+class Header:
+    roles: dict[str, int]
+    level1_weight: int | None = None
+    level2_weight: int | None = None
+    is_target_table: bool = False
+
+
+@dataclass
+class Found:
+    """What the indicator tables gave."""
+
+    indicators: list[Indicator] = field(default_factory=list)
+    levels: list[Level] = field(default_factory=list)
+    claims: Claims = field(default_factory=Claims)
+
+
+def _role(cell: str) -> str | None:
+    key = label_key(cell).replace(" ", "")
+    if not key or len(key) > 14:
+        return None
+    for role, pattern in COLUMN_ROLES:
+        if pattern.fullmatch(key):
+            return role
+    return None
+
+
+def header_of(cells: list[str]) -> Header | None:
+    """Column roles when ``cells`` is a header row of an indicator table."""
+    roles: dict[str, int] = {}
+    weights: list[int] = []
+    last_level: str | None = None
+    level_weights: dict[str, int] = {}
+    for c, cell in enumerate(cells):
+        role = _role(cell)
+        if role is None:
+            continue
+        if role == "weight":
+            weights.append(c)
+            if (
+                last_level is not None
+                and last_level not in level_weights
+                and c == _prev_filled(cells, c, roles[last_level])
+            ):
+                level_weights[last_level] = c
+            continue
+        if role in ("level1", "level2", "name"):
+            last_level = role
+        roles.setdefault(role, c)
+    names = {"level1", "level2", "name"} & roles.keys()
+    measures = {"score", "target", "actual"} & roles.keys()
+    if not names or not (measures or weights) or len(roles) + len(weights) < 3:
+        return None
+    level_cols = (level_weights.get("level1"), level_weights.get("level2"))
+    indicator_weight = [w for w in weights if w not in level_cols]
+    if indicator_weight:
+        roles["weight"] = indicator_weight[-1]
+    elif weights:
+        roles["weight"] = weights[-1]
+    if "level1" not in roles and "level2" in roles and roles["level2"] > 0:
+        roles["level1"] = roles["level2"] - 1
+    header = Header(roles, level_weights.get("level1"), level_weights.get("level2"))
+    header.is_target_table = "target" in roles and "weight" not in roles
+    return header
+
+
+def _prev_filled(cells: list[str], c: int, level_col: int) -> int:
+    return c if all(not cells[j] for j in range(level_col + 1, c)) else -1
+
+
+def _get(cells: list[str], col: int | None) -> str:
+    return cells[col] if col is not None and col < len(cells) else ""
+
+
+def extract_indicators(ctx: Context) -> Found:
+    """Read every indicator table of the document."""
+    found = Found()
+    for table in ctx.doc.tables:
+        _table(ctx, table, found)
+    # a document may print the same indicators twice (the form and an annex of computed scores)
+    seen: dict[tuple[object, ...], int | None] = {}
+    unique: list[Indicator] = []
+    for ind in found.indicators:
+        key = (ind.level1, ind.level2, ind.name, ind.weight, ind.claimed)
+        table = ind.source.table if ind.source else None
+        if key in seen and seen[key] != table:
+            continue
+        seen.setdefault(key, table)
+        unique.append(ind)
+    found.indicators = unique
+    levels: dict[str, Level] = {}
+    for level in found.levels:
+        levels.setdefault(level.name, level)
+    found.levels = list(levels.values())
+    return found
+
+
+def _table(ctx: Context, table: Table, found: Found) -> None:
+    header: Header | None = None
+    level1 = level2 = None
+    seen_levels: set[str] = set()
+    for r, raw in enumerate(table.rows):
+        cells = [ctx_clean(c) for c in raw]
+        h = header_of(cells)
+        if h is not None:
+            header, level1, level2 = h, None, None
+            ctx.consumed.add((table.index, r))
+            continue
+        if header is None or not any(cells):
+            continue
+        roles = header.roles
+        first_text = next((c for c in cells if c), "")
+        if _STOP.match(label_key(first_text)) or any(len(c) > 80 for c in cells):
+            header = None
+            continue
+        texts = [(c, v) for c, v in enumerate(cells) if v and cell_number(v) is None and "%" not in v]
+        numbers = [
+            (c, cell_number(v)) for c, v in enumerate(cells) if v and cell_number(v) is not None and c != roles.get("seq")
+        ]
+        src = ctx.cell(table, r, texts[0][0] if texts else 0)
+        # total row
+        if texts and TOTAL_ROW.fullmatch(label_key(texts[0][1])) and len(texts) == 1:
+            weight, score = _weight_score(cells, numbers, header)
+            found.claims = Claims(total=score, total_weight=weight, source=src)
+            ctx.consumed.add((table.index, r))
+            continue
+        # level subtotal row: the only text is a 一级 name
+        if len(texts) == 1 and _is_subtotal(texts[0][1]) and numbers and not header.is_target_table:
+            name = label_key(texts[0][1])
+            weight, score = _weight_score(cells, numbers, header)
+            found.levels.append(Level(name=name, weight=weight, claimed=score, source=src))
+            seen_levels.add(name)
+            level1, level2 = name, None
+            ctx.consumed.add((table.index, r))
+            continue
+        l1 = label_key(_get(cells, roles.get("level1")))
+        l2 = label_key(_get(cells, roles.get("level2")))
+        name = _get(cells, roles.get("name"))
+        if l1 and cell_number(l1) is None:
+            level1, level2 = l1, None
+            if header.level1_weight is not None and l1 not in seen_levels:
+                w = cell_number(_get(cells, header.level1_weight))
+                found.levels.append(Level(name=l1, weight=w, source=ctx.cell(table, r, roles["level1"])))
+                seen_levels.add(l1)
+        if l2 and cell_number(l2) is None:
+            level2 = l2
+            if header.is_target_table and not l1 and (family := level_family(l2)) is not None:
+                level1 = family  # the merged 一级 cell is printed on another row of a fixed form
+        slot = bool(_SLOT.match(name))
+        measured = any(
+            _get(cells, roles.get(k)) for k in ("weight", "score", "target", "actual", "completion")
+        ) or (numbers and not header.is_target_table)
+        if not (name or l2) or not (measured or slot) or level1 is None:
+            continue
+        ind = _indicator(ctx, table, r, cells, numbers, header, level1, level2, name)
+        found.indicators.append(ind)
+        ctx.consumed.add((table.index, r))
+
+
+def _is_subtotal(text: str) -> bool:
+    key = label_key(text)
+    if normalise(text).rstrip().endswith(":"):
+        return bool(LEVEL1.fullmatch(key))
+    return bool(LEVEL1.fullmatch(key)) and not re.search(r"执行率|^管理|^绩效", key)
+
+
+def ctx_clean(text: str) -> str:
+    from jixiao.ingest.extract.context import clean
+
+    return clean(text)
+
+
+def _weight_score(
+    cells: list[str], numbers: list[tuple[int, Decimal | None]], header: Header
+) -> tuple[Decimal | None, Decimal | None]:
+    roles = header.roles
+    weight = cell_number(_get(cells, roles.get("weight")))
+    score = cell_number(_get(cells, roles.get("score")))
+    values = [v for c, v in numbers if c not in (header.level1_weight, header.level2_weight)]
+    if (weight is None or score is None) and len(values) == 2:
+        weight, score = values
+    elif weight is None and score is None and len(values) == 1:
+        score = values[0]
+    return weight, score
+
+
+def _indicator(
+    ctx: Context,
+    table: Table,
+    r: int,
+    cells: list[str],
+    numbers: list[tuple[int, Decimal | None]],
+    header: Header,
+    level1: str,
+    level2: str | None,
+    name: str,
+) -> Indicator:
+    roles = header.roles
+    name = label_key(name) if not _SLOT.fullmatch(name) else name.replace(" ", "")
+    if _SLOT.match(name) and _SLOT.sub("", name):
+        name = _SLOT.sub("", name)
+    weight, score = (None, None)
+    if "weight" in roles or "score" in roles:
+        weight, score = _weight_score(cells, numbers, header)
+    ind = Indicator(
+        level1=level1,
+        level2=level2 or None,
+        name=name or None,
+        weight=weight,
+        claimed=score,
+        source=Source(
+            file=ctx.doc.file,
+            page=table.page_of(r),
+            line=table.line_of(r),
+            table=table.index,
+            row=r + 1,
+            text="\t".join(table.rows[r]),
+        ),
+    )
+    for role in ("target", "actual", "completion"):
+        col = roles.get(role)
+        text = _get(cells, col)
+        if text and col is not None:
+            setattr(ind, role, Figure(text=text, source=ctx.cell(table, r, col)))
+    for role, attr in (
+        ("deviation", "deviation_reason"),
+        ("criteria", "criteria"),
+        ("explanation", "explanation"),
+    ):
+        text = _get(cells, roles.get(role))
+        if text:
+            setattr(ind, attr, text)
+    return ind

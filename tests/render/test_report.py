@@ -1,0 +1,118 @@
+"""绩效评价报告 in Word: outline, figures, empty sections, findings annex, templates, charts."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from jixiao import api
+from jixiao.model import Evaluation, Project
+from jixiao.render import RenderError, charts, render_bytes
+from jixiao.render.text import NO_DATA
+from tests.render.conftest import computed_figures, docx_text, load_seed, missing, printed_figures
+
+OUTLINE = (
+    "一、基本情况",
+    "二、绩效评价工作开展情况",
+    "三、综合评价情况及评价结论",
+    "四、绩效评价指标分析",
+    "五、主要经验及做法、存在的问题及原因分析",
+    "六、有关建议",
+    "七、其他需要说明的问题",
+)
+
+
+def test_report_follows_the_outline_and_holds_every_figure(seed: Evaluation) -> None:
+    data = render_bytes(seed, "report", "docx")
+    text = docx_text(data)
+    positions = [text.index(heading) for heading in OUTLINE]
+    assert positions == sorted(positions)
+    assert missing(text, printed_figures(seed)) == []
+    assert missing(text, computed_figures(api.score(seed))) == []
+    for item in [*seed.problems, *seed.suggestions, *seed.basis]:
+        assert "".join(item.split()) in "".join(text.split())
+    document = docx.Document(io.BytesIO(data))
+    assert document.inline_shapes, "charts are embedded"
+
+
+def test_sections_without_data_say_so() -> None:
+    ev = Evaluation(kind="finance", project=Project(name="空项目"))
+    text = docx_text(render_bytes(ev, "report", "docx"))
+    assert text.count(NO_DATA) >= 6
+    assert "<" not in text
+
+
+def test_findings_annex() -> None:
+    ev = load_seed("000-jiayuguan-2022")
+    text = docx_text(render_bytes(ev, "report", "docx", with_findings=True))
+    assert "附件：复核意见" in text
+    for finding in api.check(ev).findings:
+        assert finding.code in text
+
+
+def test_user_template_keeps_header_and_styles(tmp_path: Path) -> None:
+    template = docx.Document()
+    template.sections[0].header.paragraphs[0].text = "某某市财政局绩效评价专用"
+    template.styles["Normal"].font.name = "Arial"
+    template.add_paragraph("这段模板正文应被替换")
+    path = tmp_path / "bureau.docx"
+    template.save(path)
+    data = render_bytes(load_seed("004-xinfeng-2022"), "report", "docx", template=path)
+    document = docx.Document(io.BytesIO(data))
+    assert "某某市财政局绩效评价专用" in document.sections[0].header.paragraphs[0].text
+    assert document.styles["Normal"].font.name == "Arial"
+    text = docx_text(data)
+    assert "这段模板正文应被替换" not in text and "一、基本情况" in text
+    assert document.styles["Table Text"].element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+
+
+def _zip(path: Path, parts: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.write_bytes(b"just text") and p, "不是 zip"),
+        (lambda p: _zip(p, {"hello.txt": b"x"}), "缺少 word/document.xml"),
+        (
+            lambda p: _zip(p, {"[Content_Types].xml": b"<x/>", "word/document.xml": b"\0" * (120 << 20)}),
+            "压缩炸弹",
+        ),
+        (
+            lambda p: _zip(p, {"[Content_Types].xml": b"<broken", "word/document.xml": b"<w:document"}),
+            "无法作为 Word 文档打开",
+        ),
+        (lambda p: p, "不存在"),
+    ],
+)
+def test_hostile_templates_give_a_clear_error(tmp_path: Path, make: object, message: str) -> None:
+    path = tmp_path / "t.docx"
+    make(path)  # type: ignore[operator]
+    with pytest.raises(RenderError, match=message):
+        render_bytes(load_seed("003-dongchuan-2019"), "report", "docx", template=path)
+
+
+def test_self_table_refuses_template_and_report_refuses_xlsx(tmp_path: Path) -> None:
+    ev = load_seed("003-dongchuan-2019")
+    with pytest.raises(RenderError, match="模板"):
+        render_bytes(ev, "self-table", "docx", template=tmp_path / "x.docx")
+    with pytest.raises(RenderError, match="Excel"):
+        render_bytes(ev, "report", "xlsx")
+
+
+def test_charts_are_png() -> None:
+    ev = load_seed("002-jinzhong-2020")
+    score = api.score(ev)
+    for png in (charts.level_rate_chart(score), charts.completion_chart(ev, score), charts.funds_chart(ev)):
+        assert png.startswith(b"\x89PNG")
+    empty = Evaluation(kind="self", project=Project(name="x"))
+    assert charts.funds_chart(empty).startswith(b"\x89PNG")
