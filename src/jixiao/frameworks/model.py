@@ -103,6 +103,7 @@ class Framework(_Strict):
     source: str = ""
     description: str | None = None
     execution_weight: Decimal | None = Field(default=None, ge=0)  # 自评表 预算执行率 row (年度资金总额)
+    pension: dict[str, Any] | None = None  # pension block template copied into new evaluations
     levels: list[FrameworkLevel] = Field(min_length=1)
 
     @property

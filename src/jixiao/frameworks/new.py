@@ -45,6 +45,7 @@ def new_evaluation(
         project=Project(name=project_name),
         funds=Funds(execution_weight=framework.execution_weight),
         indicators=indicators,
+        pension=dict(framework.pension) if framework.pension else None,
     )
 
 

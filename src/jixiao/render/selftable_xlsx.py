@@ -8,6 +8,7 @@ the value written into each form cell, and a hidden column I keys each row (``in
 from __future__ import annotations
 
 import json
+from copy import copy
 from decimal import Decimal
 from typing import Any
 
@@ -51,6 +52,20 @@ class _Form:
         self.ws = ws
         self.row = 0
         self.written: dict[str, dict[str, str]] = {}
+        self.styles: dict[tuple[bool, bool, bool], Any] = {}
+
+    def _style(self, cell: Any, head: bool, left: bool, *, bordered: bool) -> None:
+        """Apply font, alignment and border; style arrays are cached (openpyxl hashes styles slowly)."""
+        key = (head, left, bordered)
+        cached = self.styles.get(key)
+        if cached is None:
+            cell.font = HEAD_FONT if head else BODY_FONT
+            cell.alignment = LEFT if left else CENTER
+            if bordered:
+                cell.border = BORDER
+            self.styles[key] = copy(cell._style)
+        else:
+            cell._style = copy(cached)
 
     def next_row(self, key: str) -> int:
         self.row += 1
@@ -71,15 +86,16 @@ class _Form:
         else:
             cell.value = clean(value)
             cell.data_type = "s"  # never a formula, whatever the text starts with
-        cell.font = HEAD_FONT if head else BODY_FONT
-        cell.alignment = LEFT if left else CENTER
+        self._style(cell, head, left, bordered=False)
         if key:
             self.written.setdefault(key, {})[cell.column_letter] = written_text(value)
 
     def box(self, top: int, left: int, bottom: int, right: int, *, merge: bool = True) -> None:
         for row in self.ws.iter_rows(min_row=top, max_row=bottom, min_col=left, max_col=right):
             for cell in row:
-                cell.border = BORDER
+                head = cell.font is not None and cell.font.name == HEAD_FONT.name
+                aligned_left = cell.alignment is not None and cell.alignment.horizontal == "left"
+                self._style(cell, head, aligned_left, bordered=True)
         if merge and (top, left) != (bottom, right):
             self.ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
 

@@ -33,7 +33,8 @@ def read_pdf(path: Path) -> tuple[Document | None, list[Finding]]:
         pdf = pdfplumber.open(str(path))
     except Exception as exc:  # pdfminer raises PDFSyntaxError, PDFPasswordIncorrect, …
         name = type(exc).__name__
-        if "Password" in name or "Encrypt" in name:
+        chain = " ".join(f"{type(e).__name__} {e!r}" for e in (exc, exc.__cause__, exc.__context__, *exc.args) if e is not None)
+        if re.search(r"Password|Encrypt", chain) or _declares_encryption(path):
             return None, [problem("ingest.encrypted", "error", "PDF 已加密（需要密码），无法读取", path)]
         return None, [problem("ingest.corrupt", "error", f"无法打开 PDF：{name}: {exc}", path)]
     blocks: list[Block] = []
@@ -77,6 +78,15 @@ def read_pdf(path: Path) -> tuple[Document | None, list[Finding]]:
             ),
         ]
     return Document(file=str(path), blocks=blocks, format="pdf", pages=total), findings
+
+
+def _declares_encryption(path: Path) -> bool:
+    """True when the file's trailer names an /Encrypt dictionary."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        fh.seek(max(0, size - 65536))
+        tail = fh.read()
+    return b"/Encrypt" in tail
 
 
 def _page(page: Any, number: int, table_no: int) -> tuple[list[Block], int, int]:

@@ -1,0 +1,94 @@
+"""``jixiao ingest`` and ``jixiao batch``: files loadable by score/check, summaries, resumable batches."""
+
+from __future__ import annotations
+
+import csv
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from jixiao import api
+from jixiao.cli import main
+from jixiao.ingest import process_document
+from jixiao.ingest.batch import run_batch
+from tests.ingest.conftest import seed
+
+
+def test_ingest_writes_loadable_files(tmp_path: Path) -> None:
+    runner = CliRunner()
+    for fmt in ("yaml", "json"):
+        out = tmp_path / fmt
+        result = runner.invoke(main, ["ingest", str(seed("002")), "-o", str(out), "--format", fmt])
+        assert result.exit_code == 0, result.output
+        written = next(out.glob(f"*.{fmt}"))
+        loaded = api.load(written)
+        assert loaded.ok, loaded.findings
+        assert loaded.evaluation is not None
+        assert api.score(loaded.evaluation).computed_total == api.score(api.load(seed("002")).evaluation).computed_total  # type: ignore[arg-type]
+
+
+def test_ingest_summary_json() -> None:
+    result = CliRunner().invoke(main, ["ingest", str(seed("000")), "--summary", "--format", "json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert (data["budget"], data["spent"], data["execution_rate"], data["total"], data["grade"]) == (5838, 4321.24, 80.28, 88.58, "良")
+    assert data["levels"][1] == {"name": "过程", "weight": 29, "score": 27.89}
+
+
+def test_ingest_unreadable_exits_nonzero(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"nope")
+    result = CliRunner().invoke(main, ["ingest", str(bad)])
+    assert result.exit_code == 1 and "ingest.not-pdf" in result.output
+
+
+def test_check_document_directly() -> None:
+    result = CliRunner().invoke(main, ["check", str(seed("000"))])
+    assert "funds.execution-rate" in result.output and "funds.surplus" in result.output
+
+
+def _corpus_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "docs"
+    d.mkdir()
+    for prefix in ("000", "004"):
+        src = seed(prefix)
+        (d / src.name).write_bytes(src.read_bytes())
+    (d / "broken.docx").write_bytes(b"PK\3\4garbage")
+    (d / "junk.pdf").write_bytes(b"\0" * 64)
+    return d
+
+
+def test_batch_rows_failed_rows_and_resume(tmp_path: Path) -> None:
+    d = _corpus_dir(tmp_path)
+    summary, findings = tmp_path / "summary.csv", tmp_path / "findings.csv"
+    runner = CliRunner()
+    result = runner.invoke(main, ["batch", str(d), "-o", str(summary), "--findings", str(findings), "--jobs", "2", "--parquet", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(summary.open(encoding="utf-8")))
+    assert len(rows) == 4
+    by = {Path(r["file"]).name: r for r in rows}
+    assert by["broken.docx"]["status"] == "failed" and by["junk.pdf"]["status"] == "failed"
+    seed0 = by[seed("000").name]
+    assert seed0["status"] == "ok" and seed0["total"] == "88.58" and seed0["recomputed_total"] == "88.58"
+    assert int(seed0["errors"]) >= 2
+    assert any(r["code"] == "funds.surplus" for r in csv.DictReader(findings.open(encoding="utf-8")))
+    assert summary.with_suffix(".parquet").exists()
+    # resume: nothing new to do, nothing duplicated; a new file is picked up
+    (d / "extra.txt").write_text("项目名称：补充项目\n自评得分 95 分\n", encoding="utf-8")
+    result = runner.invoke(main, ["batch", str(d), "-o", str(summary), "--jobs", "1", "--no-progress"])
+    rows = list(csv.DictReader(summary.open(encoding="utf-8")))
+    assert len(rows) == 5 and Path(rows[-1]["file"]).name == "extra.txt" and rows[-1]["total"] == "95"
+
+
+def test_any_executor_runs_the_unit(tmp_path: Path) -> None:
+    d = _corpus_dir(tmp_path)
+    with ThreadPoolExecutor(2) as ex:
+        rows = run_batch([d], tmp_path / "s.csv", executor=ex)
+    assert sorted(r["status"] for r in rows) == ["failed", "failed", "ok", "ok"]
+    # the unit is picklable in and out
+    import pickle
+
+    row = process_document(str(seed("004")))
+    assert pickle.loads(pickle.dumps(row))["total"] == 100

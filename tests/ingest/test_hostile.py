@@ -1,0 +1,111 @@
+"""Hostile input: each a clear finding, bounded time and memory, never an exception."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from jixiao.ingest import ingest_file, process_document, read_document
+from jixiao.ingest import limits
+
+
+def _codes(path: Path) -> list[str]:
+    doc, findings = read_document(path)
+    assert doc is None
+    return [f.code for f in findings]
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".xlsx"])
+def test_zip_bomb(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"bomb{suffix}"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", b"\0" * (50 * 1024 * 1024))
+    assert path.stat().st_size < 1024 * 1024
+    assert _codes(path) == ["ingest.zip-bomb"]
+
+
+def test_too_many_members(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_ZIP_MEMBERS", 5)
+    path = tmp_path / "many.docx"
+    with zipfile.ZipFile(path, "w") as zf:
+        for i in range(10):
+            zf.writestr(f"f{i}.xml", "x")
+    assert _codes(path) == ["ingest.zip-bomb"]
+
+
+def test_binary_junk_named_pdf(tmp_path: Path) -> None:
+    path = tmp_path / "junk.pdf"
+    path.write_bytes(bytes(range(256)) * 100)
+    assert _codes(path) == ["ingest.not-pdf"]
+
+
+def test_truncated_pdf(tmp_path: Path) -> None:
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n")
+    codes = _codes(path)
+    assert codes and codes[0] in ("ingest.corrupt", "ingest.no-text")
+
+
+def test_encrypted_pdf(tmp_path: Path) -> None:
+    pypdfium2 = pytest.importorskip("pypdfium2")
+    del pypdfium2
+    from tests.ingest.encrypted import write_encrypted_pdf
+
+    path = tmp_path / "locked.pdf"
+    write_encrypted_pdf(path)
+    assert _codes(path) == ["ingest.encrypted"]
+
+
+def test_scanned_pdf_without_text(tmp_path: Path) -> None:
+    from tests.ingest.encrypted import write_image_pdf
+
+    path = tmp_path / "scan.pdf"
+    write_image_pdf(path)
+    codes = _codes(path)
+    assert codes == ["ingest.no-text"]
+    assert "scanned" in read_document(path)[1][0].message
+
+
+def test_binary_junk_named_txt(tmp_path: Path) -> None:
+    path = tmp_path / "junk.txt"
+    path.write_bytes(b"\0\1\2\3" * 5000)
+    assert _codes(path) == ["ingest.binary"]
+
+
+def test_corrupt_docx_and_xlsx(tmp_path: Path) -> None:
+    for name in ("bad.docx", "bad.xlsx"):
+        path = tmp_path / name
+        path.write_bytes(b"PK\3\4 not really a zip")
+        assert _codes(path) == ["ingest.corrupt"]
+
+
+def test_enormous_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_TEXT_BYTES", 1000)
+    path = tmp_path / "big.txt"
+    path.write_text("项目名称：x\n" * 500, encoding="utf-8")
+    assert _codes(path) == ["ingest.too-large"]
+
+
+def test_empty_and_missing(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert _codes(empty) == ["ingest.empty"]
+    assert _codes(tmp_path / "nope.pdf") == ["file.unreadable"]
+    assert _codes(tmp_path) == ["file.unreadable"]
+
+
+def test_unknown_suffix(tmp_path: Path) -> None:
+    path = tmp_path / "x.rtf"
+    path.write_text("x", encoding="utf-8")
+    assert _codes(path) == ["ingest.unsupported"]
+
+
+def test_batch_unit_never_raises(tmp_path: Path) -> None:
+    path = tmp_path / "junk.pdf"
+    path.write_bytes(b"\x00" * 100)
+    row = process_document(str(path))
+    assert row["status"] == "failed" and row["errors"] >= 1 and "PDF" in row["error"]
+    assert ingest_file(path).evaluation is None
