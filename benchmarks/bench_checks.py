@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import random
 import time
 from collections import Counter
@@ -60,6 +61,7 @@ def main() -> None:
     evaluations = corpus(CORPUS_SIZE)
     n_checks = len(load_checks())
     run_checks(evaluations[0], policy)  # warm caches and imports
+    load = os.getloadavg()[0]
     findings: Counter[str] = Counter()
     start = time.perf_counter()
     for evaluation in evaluations:
@@ -73,6 +75,7 @@ generated evaluations (variants of the clean evaluations in `tests/checks/evalua
 third-party finance evaluation, 2013 department evaluation, with scores, spending, grades and
 sections nudged so that checks fire), each fully audited with `national-2020` — scoring plus
 {n_checks} registered checks (pension checks included). Validation of the files is not included.
+Load average when the run started: {load:.1f} (other work on the machine slows the figures down).
 
 | measure | value |
 | --- | --- |

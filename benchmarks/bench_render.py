@@ -69,7 +69,10 @@ def main() -> None:
         with ThreadPoolExecutor(2) as pool:
             list(pool.map(lambda part: docx_to_pdf_batch(part[1], root / f"par{part[0]}"), enumerate(halves)))
         parallel = time.perf_counter() - start
-    print(f"PDF: {single:.2f} s each; batch of {BATCH}: {batch:.1f} s; 2 parallel batches: {parallel:.1f} s", flush=True)
+    print(
+        f"PDF: {single:.2f} s each; batch of {BATCH}: {batch:.1f} s; 2 parallel batches: {parallel:.1f} s",
+        flush=True,
+    )
     rows = "\n".join(f"| {name} | {rate:.1f} 份/秒 |" for name, rate in rates.items())
     write_section(
         "Documents (jixiao report)",

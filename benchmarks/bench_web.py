@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 USERS = 50
-REQUESTS_PER_PAGE = 1000
+REQUESTS_PER_PAGE = 300
 PASSWORD = "bench-password-1"
 
 

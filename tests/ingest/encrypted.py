@@ -33,7 +33,11 @@ def write_encrypted_pdf(path: Path) -> None:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
         b"<< /Filter /Standard /V 1 /R 2 /O <" + b"11" * 32 + b"> /U <" + b"22" * 32 + b"> /P -44 >>",
     ]
-    _write(path, objects, b" /Encrypt 4 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>]")
+    _write(
+        path,
+        objects,
+        b" /Encrypt 4 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>]",
+    )
 
 
 def _write(path: Path, objects: list[bytes], trailer_extra: bytes) -> None:
@@ -46,5 +50,9 @@ def _write(path: Path, objects: list[bytes], trailer_extra: bytes) -> None:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     for off in offsets:
         out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R" % (len(objects) + 1) + trailer_extra + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    out += (
+        b"trailer\n<< /Size %d /Root 1 0 R" % (len(objects) + 1)
+        + trailer_extra
+        + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    )
     path.write_bytes(bytes(out))

@@ -26,14 +26,23 @@ def test_ingest_writes_loadable_files(tmp_path: Path) -> None:
         loaded = api.load(written)
         assert loaded.ok, loaded.findings
         assert loaded.evaluation is not None
-        assert api.score(loaded.evaluation).computed_total == api.score(api.load(seed("002")).evaluation).computed_total  # type: ignore[arg-type]
+        assert (
+            api.score(loaded.evaluation).computed_total
+            == api.score(api.load(seed("002")).evaluation).computed_total
+        )  # type: ignore[arg-type]
 
 
 def test_ingest_summary_json() -> None:
     result = CliRunner().invoke(main, ["ingest", str(seed("000")), "--summary", "--format", "json"])
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert (data["budget"], data["spent"], data["execution_rate"], data["total"], data["grade"]) == (5838, 4321.24, 80.28, 88.58, "良")
+    assert (data["budget"], data["spent"], data["execution_rate"], data["total"], data["grade"]) == (
+        5838,
+        4321.24,
+        80.28,
+        88.58,
+        "良",
+    )
     assert data["levels"][1] == {"name": "过程", "weight": 29, "score": 27.89}
 
 
@@ -64,7 +73,21 @@ def test_batch_rows_failed_rows_and_resume(tmp_path: Path) -> None:
     d = _corpus_dir(tmp_path)
     summary, findings = tmp_path / "summary.csv", tmp_path / "findings.csv"
     runner = CliRunner()
-    result = runner.invoke(main, ["batch", str(d), "-o", str(summary), "--findings", str(findings), "--jobs", "2", "--parquet", "--no-progress"])
+    result = runner.invoke(
+        main,
+        [
+            "batch",
+            str(d),
+            "-o",
+            str(summary),
+            "--findings",
+            str(findings),
+            "--jobs",
+            "2",
+            "--parquet",
+            "--no-progress",
+        ],
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(summary.open(encoding="utf-8")))
     assert len(rows) == 4

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.ingest import ingest_file, process_document, read_document
-from jixiao.ingest import limits
+from jixiao.ingest import ingest_file, limits, process_document, read_document
 
 
 def _codes(path: Path) -> list[str]:
@@ -109,3 +108,19 @@ def test_batch_unit_never_raises(tmp_path: Path) -> None:
     row = process_document(str(path))
     assert row["status"] == "failed" and row["errors"] >= 1 and "PDF" in row["error"]
     assert ingest_file(path).evaluation is None
+
+
+def test_batch_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from jixiao.ingest import batch
+
+    def slow(path: str) -> dict[str, object]:
+        time.sleep(5)
+        return {}
+
+    monkeypatch.setattr(batch, "process_document", slow)
+    start = time.perf_counter()
+    row = batch.process_with_timeout(str(tmp_path / "x.txt"), timeout=0.3)
+    assert time.perf_counter() - start < 2
+    assert row["status"] == "failed" and "超时" in str(row["error"])

@@ -16,7 +16,10 @@ def _compare(summary: dict[str, Any], expected: dict[str, Any]) -> dict[str, Any
     for key, value in expected.items():
         got = summary.get(key)
         if key == "indicators":
-            got = [{k: i[k] for k in ("name", "target", "actual", "weight", "score")} for i in summary["indicators"]]
+            got = [
+                {k: i[k] for k in ("name", "target", "actual", "weight", "score")}
+                for i in summary["indicators"]
+            ]
         if got != value:
             wrong[key] = got
     return wrong

@@ -55,7 +55,11 @@ def test_self_table_round_trip(tmp_path: Path, to: str) -> None:
         original.claims.total,
         original.claims.grade,
     )
-    expected = sorted((i.level1, i.name or i.level2, i.weight, i.claimed) for i in original.indicators if i.weight is not None)
+    expected = sorted(
+        (i.level1, i.name or i.level2, i.weight, i.claimed)
+        for i in original.indicators
+        if i.weight is not None
+    )
     assert got["scored"] == expected
 
 

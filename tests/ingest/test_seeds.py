@@ -53,13 +53,21 @@ def test_seed_002_self_form() -> None:
     assert ev is not None
     assert ev.kind == "self" and ev.year == 2020 and ev.framework == "common-2013"
     p = ev.project
-    assert (p.name, p.department_code, p.unit, p.attribute) == ("城乡居民养老金缴费补助（入口补）", "077", "晋中市养老保险中心", "recurring")
+    assert (p.name, p.department_code, p.unit, p.attribute) == (
+        "城乡居民养老金缴费补助（入口补）",
+        "077",
+        "晋中市养老保险中心",
+        "recurring",
+    )
     assert (str(p.period_start), str(p.period_end)) == ("2020-01-01", "2020-12-31")
     t = ev.funds.total
     assert (t.budget, t.available, t.spent) == (D("2536.08"), D("2364.01"), D("2364.01"))
     by = {i.level2: i for i in ev.indicators if i.weight is None and i.target is not None}
     q = by["数量指标"]
-    assert (q.target and q.target.text, q.actual and q.actual.text) == ("入口补每年116.11万人", "入口补每年108.13万人")
+    assert (q.target and q.target.text, q.actual and q.actual.text) == (
+        "入口补每年116.11万人",
+        "入口补每年108.13万人",
+    )
     scores = {(i.level1, i.name): (i.weight, i.claimed) for i in ev.indicators if i.weight is not None}
     assert scores[("投入", "资金到位率")] == (D("3"), D("2.80"))
     assert scores[("产出", "实际完成率")] == (D("8"), D("8.00"))
@@ -72,7 +80,11 @@ def test_seed_002_self_form() -> None:
         ("效果", D("30"), D("30.00")),
     ]
     assert (ev.claims.total, ev.claims.grade) == (D("99.80"), "优")
-    assert [(e.name, e.role) for e in ev.evaluators][:3] == [("杨宝金", "评价人员"), ("胡建华", "评价人员"), ("闫小全", "评价人员")]
+    assert [(e.name, e.role) for e in ev.evaluators][:3] == [
+        ("杨宝金", "评价人员"),
+        ("胡建华", "评价人员"),
+        ("闫小全", "评价人员"),
+    ]
     assert {(e.name, e.role) for e in ev.evaluators} >= {("闫小全", "负责人"), ("于蕾", "经办人")}
     assert str(ev.dates.filled) == "2021-07-05"
     assert api.score(ev).computed_total == D("99.25")
@@ -93,7 +105,10 @@ def test_seed_003_prose_report() -> None:
     assert ev.claims.total == D("97") and ev.claims.grade is None
     assert ev.survey is not None and ev.survey.distributed == 20 and ev.survey.population == 61722
     persons = next(i for i in ev.indicators if i.target and i.target.unit == "人")
-    assert (persons.target and persons.target.value, persons.actual and persons.actual.value) == (D("65443"), D("61722"))
+    assert (persons.target and persons.target.value, persons.actual and persons.actual.value) == (
+        D("65443"),
+        D("61722"),
+    )
     assert len(ev.problems) == 2 and len(ev.suggestions) == 3
 
 
@@ -103,11 +118,24 @@ def test_seed_004_department_report() -> None:
     assert ev.kind == "self" and ev.year == 2022  # not printed: by the report date
     assert ev.project.name == "社保专项工作经费" and ev.project.unit == "信丰县人力资源和社会保障局"
     assert ev.funds.total.budget == D("57")
-    targets = [(i.target and i.target.text, i.actual and i.actual.text, i.completion and i.completion.text) for i in ev.indicators if i.weight is None]
-    assert targets == [("6.42万人", "5.68万人", "88.47%"), ("1.7238万人", "1.92万人", "111.38%"), ("39万人", "39.05万人", "100.1%")]
+    targets = [
+        (i.target and i.target.text, i.actual and i.actual.text, i.completion and i.completion.text)
+        for i in ev.indicators
+        if i.weight is None
+    ]
+    assert targets == [
+        ("6.42万人", "5.68万人", "88.47%"),
+        ("1.7238万人", "1.92万人", "111.38%"),
+        ("39万人", "39.05万人", "100.1%"),
+    ]
     scored = [i for i in ev.indicators if i.weight is not None]
     assert len(scored) == 20 and sum(i.weight or 0 for i in scored) == 100
-    assert (scored[0].level1, scored[0].level2, scored[0].name, scored[0].claimed) == ("决策", "项目立项", "立项依据充分性", D("2"))
+    assert (scored[0].level1, scored[0].level2, scored[0].name, scored[0].claimed) == (
+        "决策",
+        "项目立项",
+        "立项依据充分性",
+        D("2"),
+    )
     assert [(lv.name, lv.weight) for lv in ev.levels] == [("决策", D("40")), ("产出", D("60"))]
     assert (ev.claims.total, ev.claims.total_weight, ev.claims.grade) == (D("100"), D("100"), "优秀")
     assert ev.problems == ["无"] and ev.suggestions == ["无"]
@@ -120,7 +148,12 @@ MUST = {
     "003": {"arithmetic.unverifiable", "survey.sample-size"},
     "004": {"inflation.full-marks", "text.no-problems", "text.no-suggestions"},
 }
-EXAMPLES = {"000": "000-jiayuguan-2022", "002": "002-jinzhong-2020", "003": "003-dongchuan-2019", "004": "004-xinfeng-2022"}
+EXAMPLES = {
+    "000": "000-jiayuguan-2022",
+    "002": "002-jinzhong-2020",
+    "003": "003-dongchuan-2019",
+    "004": "004-xinfeng-2022",
+}
 
 
 @pytest.mark.parametrize("prefix", sorted(MUST))
@@ -149,7 +182,21 @@ def test_findings_point_at_document_lines() -> None:
 
 def test_summary_shape() -> None:
     s = summarize(ingest_file(seed("002")))
-    assert list(s) == ["file", "kind", "project", "year", "unit", "budget", "available", "spent", "execution_rate", "total", "grade", "levels", "indicators"]
+    assert list(s) == [
+        "file",
+        "kind",
+        "project",
+        "year",
+        "unit",
+        "budget",
+        "available",
+        "spent",
+        "execution_rate",
+        "total",
+        "grade",
+        "levels",
+        "indicators",
+    ]
     assert s["budget"] == 2536.08 and s["execution_rate"] is None and s["total"] == 99.8
     assert s["levels"][0] == {"name": "投入", "weight": 20, "score": 19.8}
     assert set(s["indicators"][0]) == {"level1", "level2", "name", "target", "actual", "weight", "score"}

@@ -55,7 +55,12 @@ def _alarm(signum: int, frame: FrameType | None) -> None:
 
 def process_with_timeout(path: str, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> dict[str, Any]:
     """``process_document`` with a wall-clock limit (SIGALRM where available)."""
-    use_alarm = hasattr(signal, "SIGALRM") and timeout > 0
+    import threading
+
+    # signals work only in a process's main thread (a process pool worker, not a thread pool)
+    use_alarm = (
+        hasattr(signal, "SIGALRM") and timeout > 0 and threading.current_thread() is threading.main_thread()
+    )
     if use_alarm:
         old = signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)

@@ -17,7 +17,7 @@ from jixiao.render.typography import BODY, TITLE, Face, add_page_numbers, setup_
 from jixiao.render.view import FUND_COLUMNS, INDICATOR_COLUMNS, SelfTableView, build_view
 from jixiao.scoring.result import ScoreResult
 
-WIDTHS_CM = (2.2, 2.6, 4.0, 3.0, 3.0, 1.6, 2.0, 7.3)  # 25.7 cm: A4 landscape less 2 cm margins
+WIDTHS_CM = (2.2, 3.0, 3.8, 3.0, 3.0, 1.4, 2.4, 6.9)  # 25.7 cm: A4 landscape less 2 cm margins
 FORM_TITLE = Face(TITLE.east_asia, TITLE.fallback, 18)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from copy import copy
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -257,13 +258,39 @@ def _score_sheet(
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
 
 
+def _tag(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+def _untag(obj: dict[str, Any]) -> Any:
+    if obj.keys() == {"$decimal"}:
+        return Decimal(obj["$decimal"])
+    if obj.keys() == {"$date"}:
+        return date.fromisoformat(obj["$date"])
+    return obj
+
+
+def dump_evaluation(evaluation: Evaluation) -> str:
+    """The evaluation as JSON that keeps Decimals and dates exactly, even inside free-form mappings."""
+    return json.dumps(evaluation.model_dump(exclude_none=True), ensure_ascii=False, default=_tag)
+
+
+def load_evaluation(text: str) -> Evaluation:
+    """The evaluation stored by ``dump_evaluation`` (raises ValueError / ValidationError when broken)."""
+    return Evaluation.model_validate(json.loads(text, object_hook=_untag))
+
+
 def _meta(ws: Worksheet, evaluation: Evaluation, written: dict[str, dict[str, str]]) -> None:
     ws.sheet_state = "hidden"
     ws["A1"] = MARKER
     ws["B1"] = FORM_VERSION
     for row, (name, text) in enumerate(
         (
-            ("evaluation", evaluation.model_dump_json(exclude_none=True)),
+            ("evaluation", dump_evaluation(evaluation)),
             ("written", json.dumps(written, ensure_ascii=False)),
         ),
         start=2,

@@ -24,7 +24,14 @@ from jixiao.findings import Finding, Severity, finding
 from jixiao.loader import Loaded
 from jixiao.model import Evaluation, Figure, FundLine, FundSource, Indicator, Source
 from jixiao.numbers import parse_decimal
-from jixiao.render.selftable_xlsx import FORM_SHEET, KEY_COLUMN, MARKER, META_SHEET, written_text
+from jixiao.render.selftable_xlsx import (
+    FORM_SHEET,
+    KEY_COLUMN,
+    MARKER,
+    META_SHEET,
+    load_evaluation,
+    written_text,
+)
 from jixiao.render.text import LABEL_TO_SOURCE
 from jixiao.render.view import standard_source
 
@@ -111,7 +118,7 @@ def read_form(path: str | Path) -> Loaded:
             str(row[0].value): "".join(str(c.value or "") for c in row[1:])
             for row in meta.iter_rows(min_row=2, max_row=3)
         }
-        base = Evaluation.model_validate_json(data["evaluation"])
+        base = load_evaluation(data["evaluation"])
         written = json.loads(data["written"])
     except (KeyError, ValueError, ValidationError) as exc:
         return Loaded(

@@ -138,7 +138,13 @@ class EvaluationRecord(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
-    __table_args__ = (Index("ix_evaluations_queue", "status", "max_severity", "inflation"),)
+    # Covering indexes: the dashboard's aggregates read these instead of the wide rows (with their JSON).
+    __table_args__ = (
+        Index("ix_evaluations_queue", "status", "max_severity", "inflation"),
+        Index("ix_evaluations_grade", "grade", "year", "task_id", "department_name"),
+        Index("ix_evaluations_department", "department_name", "computed_total", "year", "task_id"),
+        Index("ix_evaluations_rate", "execution_rate", "year", "task_id", "department_name"),
+    )
 
 
 class FindingRecord(Base):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from jixiao.store.models import EvaluationRecord, Role, Status, User
 
@@ -71,6 +71,11 @@ def for_user(actor: Actor) -> Select[EvaluationRecord]:
     if actor.role == Role.unit and actor.org_id is not None:
         return query.where(EvaluationRecord.unit_id == actor.org_id)
     return query.where(EvaluationRecord.id == -1)
+
+
+def listing(actor: Actor) -> Select[EvaluationRecord]:
+    """``for_user`` without loading the evaluation JSON: for lists and queues."""
+    return for_user(actor).options(defer(EvaluationRecord.data))
 
 
 def get_visible(session: Session, actor: Actor, evaluation_id: int) -> EvaluationRecord:

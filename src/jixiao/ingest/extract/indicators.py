@@ -108,10 +108,10 @@ def extract_indicators(ctx: Context) -> Found:
     unique: list[Indicator] = []
     for ind in found.indicators:
         key = (ind.level1, ind.level2, ind.name, ind.weight, ind.claimed)
-        table = ind.source.table if ind.source else None
-        if key in seen and seen[key] != table:
+        table_no = ind.source.table if ind.source else None
+        if key in seen and seen[key] != table_no:
             continue
-        seen.setdefault(key, table)
+        seen.setdefault(key, table_no)
         unique.append(ind)
     found.indicators = unique
     levels: dict[str, Level] = {}
@@ -141,7 +141,9 @@ def _table(ctx: Context, table: Table, found: Found) -> None:
             continue
         texts = [(c, v) for c, v in enumerate(cells) if v and cell_number(v) is None and "%" not in v]
         numbers = [
-            (c, cell_number(v)) for c, v in enumerate(cells) if v and cell_number(v) is not None and c != roles.get("seq")
+            (c, cell_number(v))
+            for c, v in enumerate(cells)
+            if v and cell_number(v) is not None and c != roles.get("seq")
         ]
         src = ctx.cell(table, r, texts[0][0] if texts else 0)
         # total row
@@ -202,7 +204,12 @@ def _weight_score(
     roles = header.roles
     weight = cell_number(_get(cells, roles.get("weight")))
     score = cell_number(_get(cells, roles.get("score")))
-    values = [v for c, v in numbers if c not in (header.level1_weight, header.level2_weight)]
+    skip = {
+        header.level1_weight,
+        header.level2_weight,
+        *(roles.get(k) for k in ("target", "actual", "completion", "seq")),
+    }
+    values = [v for c, v in numbers if c not in skip]
     if (weight is None or score is None) and len(values) == 2:
         weight, score = values
     elif weight is None and score is None and len(values) == 1:

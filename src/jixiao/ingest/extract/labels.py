@@ -101,7 +101,10 @@ def collect(ctx: Context) -> dict[str, list[Value]]:
     for i, para in enumerate(paras):
         text = clean(para.text)
         parts = [x for x in re.split(r"[；;]", text) if x.strip()]
-        if len(parts) >= 2 and sum(1 for x in parts if (im := _INLINE.match(x)) and which_label(im.group(1))) >= 2:
+        if (
+            len(parts) >= 2
+            and sum(1 for x in parts if (im := _INLINE.match(x)) and which_label(im.group(1))) >= 2
+        ):
             for x in parts:  # 项目名称：X；实施单位：Y；评价类型：Z
                 im = _INLINE.match(x)
                 if im and (part_name := which_label(im.group(1))) is not None and im.group(2).strip():
@@ -125,7 +128,7 @@ def collect(ctx: Context) -> dict[str, list[Value]]:
             if not _INLINE.match(clean(following.text)) or name in ("problems", "suggestions"):
                 add(name, following.text, ctx.para(following))
             continue
-        _space_separated(text, para, ctx, add)
+        _space_separated(" ".join(para.text.split()), para, ctx, add)
     return out
 
 

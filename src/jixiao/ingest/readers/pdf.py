@@ -33,7 +33,11 @@ def read_pdf(path: Path) -> tuple[Document | None, list[Finding]]:
         pdf = pdfplumber.open(str(path))
     except Exception as exc:  # pdfminer raises PDFSyntaxError, PDFPasswordIncorrect, …
         name = type(exc).__name__
-        chain = " ".join(f"{type(e).__name__} {e!r}" for e in (exc, exc.__cause__, exc.__context__, *exc.args) if e is not None)
+        chain = " ".join(
+            f"{type(e).__name__} {e!r}"
+            for e in (exc, exc.__cause__, exc.__context__, *exc.args)
+            if e is not None
+        )
         if re.search(r"Password|Encrypt", chain) or _declares_encryption(path):
             return None, [problem("ingest.encrypted", "error", "PDF 已加密（需要密码），无法读取", path)]
         return None, [problem("ingest.corrupt", "error", f"无法打开 PDF：{name}: {exc}", path)]

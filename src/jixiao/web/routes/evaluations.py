@@ -21,9 +21,9 @@ from jixiao.store.queries import (
     StoreError,
     can_edit,
     can_review,
-    for_user,
     get_editable,
     get_visible,
+    listing,
 )
 from jixiao.web.deps import current_actor, db_session, render, state
 from jixiao.web.forms import QUALITATIVE_ANSWERS, apply_form, figure_text
@@ -85,12 +85,12 @@ def evaluation_list(
     session: Session = Depends(db_session),
 ) -> Response:
     """The evaluations the user may see, newest first."""
-    query = for_user(actor).order_by(EvaluationRecord.updated_at.desc())
+    query = listing(actor).order_by(EvaluationRecord.updated_at.desc())
     if status:
         query = query.where(EvaluationRecord.status == status)
     if year.isdigit():
         query = query.where(EvaluationRecord.year == int(year))
-    records = session.scalars(query.limit(500)).all()
+    records = session.scalars(query.limit(200)).all()
     return render(
         request,
         "evaluations.html",

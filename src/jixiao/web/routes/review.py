@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from jixiao.store import service
 from jixiao.store.analysis import analyse
 from jixiao.store.models import EvaluationRecord, Role, Status
-from jixiao.store.queries import Actor, StoreError, for_user, get_visible
+from jixiao.store.queries import Actor, StoreError, get_visible, listing
 from jixiao.web.deps import db_session, render, require
 from jixiao.web.forms import parse_number
 from jixiao.web.routes.evaluations import _version, form_context
@@ -29,7 +29,7 @@ def queue(
     session: Session = Depends(db_session),
 ) -> Response:
     """Submitted evaluations, most severe findings first, then the largest inflation."""
-    query = for_user(actor)
+    query = listing(actor)
     if status:
         query = query.where(EvaluationRecord.status == status)
     query = query.order_by(
@@ -37,7 +37,7 @@ def queue(
         nulls_last(EvaluationRecord.inflation.desc()),
         EvaluationRecord.id,
     )
-    records = session.scalars(query.limit(300)).all()
+    records = session.scalars(query.limit(200)).all()
     return render(
         request,
         "review_queue.html",

@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from jixiao.store import surveys
 from jixiao.store.models import EvaluationRecord, Role, SurveyRecord
-from jixiao.store.queries import Actor, NotFound, StoreError, for_user, get_visible
+from jixiao.store.queries import Actor, NotFound, StoreError, get_visible, listing
 from jixiao.web.deps import db_session, render, require, state
 
 router = APIRouter()
@@ -30,7 +30,7 @@ def survey_list(
 ) -> Response:
     """The surveys and the form to build a new one."""
     rows = session.scalars(select(SurveyRecord).order_by(SurveyRecord.id.desc()).limit(200)).all()
-    evaluations = session.scalars(for_user(actor).order_by(EvaluationRecord.id.desc()).limit(500)).all()
+    evaluations = session.scalars(listing(actor).order_by(EvaluationRecord.id.desc()).limit(500)).all()
     return render(
         request,
         "surveys.html",

@@ -6,7 +6,7 @@ from datetime import date
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 from starlette.responses import RedirectResponse, Response
 
 from jixiao.store import service
@@ -135,7 +135,11 @@ def task_page(
     if task is None:
         raise StoreError("任务不存在")
     records = session.scalars(
-        select(EvaluationRecord).where(EvaluationRecord.task_id == task_id).order_by(EvaluationRecord.id)
+        select(EvaluationRecord)
+        .options(defer(EvaluationRecord.data))
+        .where(EvaluationRecord.task_id == task_id)
+        .order_by(EvaluationRecord.id)
+        .limit(1000)
     ).all()
     units = session.scalars(
         select(Organisation).where(Organisation.kind == OrgKind.unit).order_by(Organisation.name)
