@@ -379,6 +379,16 @@ class Level(Record):
     source: Source | None = None
 
 
+class Group(Record):
+    """A printed 二级 subtotal row (二级指标 and its 分值), when the score table prints one."""
+
+    level1: str
+    name: str
+    weight: Decimal | None = None
+    claimed: Decimal | None = None
+    source: Source | None = None
+
+
 class IndicatorCounts(Record):
     """Printed counts of indicators when the indicators themselves are not shown (seed 000)."""
 
@@ -447,6 +457,7 @@ class Evaluation(Record):
     goals: Goals = Field(default_factory=Goals)
     indicators: list[Indicator] = Field(default_factory=list)
     levels: list[Level] = Field(default_factory=list)
+    groups: list[Group] = Field(default_factory=list)  # printed 二级 subtotals, in printed order
     indicator_counts: IndicatorCounts | None = None
     claims: Claims = Field(default_factory=Claims)
     survey: Survey | None = None

@@ -168,6 +168,23 @@ def duplicates(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
         cat = category(ind.level1)
         if cat in ("产出", "效益"):
             by_name.setdefault(ind.name, {}).setdefault(cat, i)
+    printed: dict[tuple[str, str], int] = {}
+    for g, group in enumerate(evaluation.groups):
+        key2 = (level_key(group.level1), group.name)
+        if key2 in printed:
+            first = evaluation.groups[printed[key2]]
+            out.append(
+                finding(
+                    "structure.duplicate",
+                    Severity.warning,
+                    f"二级指标“{group.name}”在一级指标“{group.level1}”下列出两次"
+                    f"（分值{wt(first.weight)}、{wt(group.weight)}），应合并为一个二级指标",
+                    f"groups[{g}]",
+                    source=group.source,
+                    rule=RULE_FRAMEWORK,
+                )
+            )
+        printed.setdefault(key2, g)
     for name, cats in by_name.items():
         if len(cats) == 2:
             i = cats["效益"]

@@ -226,6 +226,7 @@ _PROSE_STAGES: list[tuple[str, re.Pattern[str]]] = [
         FundStage.available.value,
         re.compile(r"到位(?:资金)?|下达|资金收入|预算收入|拨付(?:[^，,。；;]{0,6})?资金"),
     ),
+    (FundStage.budget_adjusted.value, re.compile(r"全年预算(?:数|资金)?|调整后(?:的)?预算")),
     (
         FundStage.budget.value,
         re.compile(r"年初预算|预算安排|预算资金|总经费|总投资|预算总额|预算金额|批复预算"),

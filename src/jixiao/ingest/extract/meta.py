@@ -15,7 +15,7 @@ _ORG = r"(?:局|中心|委员会|委|办公室|办|厅|院|所|站|部|处|科|�
 _ORG_LINE = re.compile(rf"^[\u4e00-\u9fff（）()]{{4,30}}{_ORG}$")
 _TITLE = re.compile(r"绩效(?:自评|评价)?(?:报告|自评表|评价表|目标表)|自评表|自评报告|评价报告")
 _TITLE_NAME = re.compile(
-    rf"^(?:附件\s*\d*\s*[:：]?\s*)?(?:(?P<unit>[\u4e00-\u9fff]{{2,30}}?{_ORG})(?=(?:19|20)\d{{2}}\s*年))?(?:关于)?\s*(?:(?P<year>(?:19|20)\d{{2}})\s*年(?:度)?)?\s*(?P<name>.+?)(?:支出)?(?:财政|部门)?(?:重点)?(?:绩效)?(?:自评|评价)?(?:报告|自评表|评价表)$"
+    rf"^(?:附件\s*\d*\s*[:：]?\s*)?(?:(?P<unit>[\u4e00-\u9fff]{{2,30}}?{_ORG})(?=(?:19|20)\d{{2}}\s*年)|[\u4e00-\u9fff]{{1,12}}?(?:省|市|县|区|州|盟|旗)(?=(?:19|20)\d{{2}}\s*年))?(?:关于)?\s*(?:(?P<year>(?:19|20)\d{{2}})\s*年(?:度)?)?\s*(?P<name>.+?)(?:支出)?(?:财政|部门)?(?:重点)?(?:绩效)?(?:自评|评价)?(?:报告|自评表|评价表)$"
 )
 _YEAR_DU = re.compile(r"((?:19|20)\d{2})\s*年度")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
@@ -144,7 +144,7 @@ def _org_line(ctx: Context) -> str | None:
     paras = ctx.doc.paragraphs
     for para in [*paras[:6], *paras[-6:]]:
         t = clean(para.text).replace(" ", "")
-        if _ORG_LINE.match(t) and not _TITLE.search(t):
+        if _ORG_LINE.match(t) and not _TITLE.search(t) and not re.search(r"名称|单位|部门|机构", t[:-4]):
             return t
     return None
 
