@@ -142,6 +142,10 @@ def results_first(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     ]
 
 
+def _weight_text(weight: Decimal | None) -> str:
+    return "未印" if weight is None else wt(weight)
+
+
 @check("structure.duplicate")
 def duplicates(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     """The same indicator twice, or the same 三级 name under both 产出 and 效益."""
@@ -178,7 +182,7 @@ def duplicates(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
                     "structure.duplicate",
                     Severity.warning,
                     f"二级指标“{group.name}”在一级指标“{group.level1}”下列出两次"
-                    f"（分值{wt(first.weight)}、{wt(group.weight)}），应合并为一个二级指标",
+                    f"（分值{_weight_text(first.weight)}、{_weight_text(group.weight)}），应合并为一个二级指标",
                     f"groups[{g}]",
                     source=group.source,
                     rule=RULE_FRAMEWORK,
