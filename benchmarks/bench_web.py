@@ -23,7 +23,9 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 USERS = 50
-REQUESTS_PER_PAGE = 300
+THINK = (1.0, 3.0)  # seconds between a user's requests (locust's ``between(1, 3)``)
+THINK_REQUESTS = 12  # per user, with think time
+SATURATION_REQUESTS = 8  # per user, back to back (no think time)
 PASSWORD = "bench-password-1"
 
 
@@ -150,38 +152,51 @@ async def _login(client: Any, base: str, username: str) -> None:
     assert r.status_code in (200, 303), r.status_code
 
 
-async def _load(base: str, paths: list[tuple[str, str]]) -> dict[str, list[float]]:
-    """50 users request ``(username, path)`` pairs round-robin; latency per page label."""
+async def _load(
+    base: str, paths: list[tuple[str, str]], *, per_user: int, think: tuple[float, float]
+) -> tuple[dict[str, list[float]], float]:
+    """``USERS`` logged-in users each request ``per_user`` pages round-robin, pausing ``think`` seconds.
+
+    Returns the latencies per page label (ms) and the wall time of the run.
+    """
     import httpx
 
-    clients: list[dict[str, Any]] = []
+    users: list[dict[str, Any]] = []
     for _ in range(USERS):  # each simulated user holds a session per role it plays
         sessions: dict[str, Any] = {}
         for username in {u for u, _ in paths}:
-            sessions[username] = httpx.AsyncClient(follow_redirects=False, timeout=60)
+            sessions[username] = httpx.AsyncClient(follow_redirects=False, timeout=120)
             await _login(sessions[username], base, username)
-        clients.append(sessions)
-    queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
-    for _ in range(REQUESTS_PER_PAGE):
-        for item in paths:
-            queue.put_nowait(item)
+        users.append(sessions)
     timings: dict[str, list[float]] = {}
+    rng = random.Random(11)
 
-    async def worker(sessions: dict[str, Any]) -> None:
-        while not queue.empty():
-            username, path = queue.get_nowait()
-            real = path.replace("{id}", str(random.randint(5, 9000)))
+    async def user(n: int, sessions: dict[str, Any]) -> None:
+        await asyncio.sleep(rng.uniform(*think))  # users arrive spread out, not all at once
+        for k in range(per_user):
+            username, path = paths[(n + k) % len(paths)]
+            real = path.replace("{id}", str(rng.randint(5, 9000)))
             started = time.perf_counter()
             r = await sessions[username].get(base + real)
             elapsed = (time.perf_counter() - started) * 1000
             if r.status_code == 200:
                 timings.setdefault(path, []).append(elapsed)
+            await asyncio.sleep(rng.uniform(*think))
 
-    await asyncio.gather(*(worker(sessions) for sessions in clients))
-    for sessions in clients:
+    started = time.perf_counter()
+    await asyncio.gather(*(user(n, sessions) for n, sessions in enumerate(users)))
+    wall = time.perf_counter() - started
+    for sessions in users:
         for client in sessions.values():
             await client.aclose()
-    return timings
+    return timings, wall
+
+
+def _rows(timings: dict[str, list[float]]) -> list[str]:
+    return [
+        f"| `{path}` | {len(values)} | {statistics.median(values):.0f} | {_percentile(values, 0.95):.0f} |"
+        for path, values in sorted(timings.items())
+    ]
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -208,21 +223,21 @@ def main() -> None:
                 ("danwei", "/evaluations"),
                 ("caizheng", "/evaluations/{id}"),
             ]
-            started = time.perf_counter()
-            timings = asyncio.run(_load(base, pages))
-            wall = time.perf_counter() - started
+            timings, wall = asyncio.run(_load(base, pages, per_user=THINK_REQUESTS, think=THINK))
+            saturated, saturated_wall = asyncio.run(
+                _load(base, pages, per_user=SATURATION_REQUESTS, think=(0, 0))
+            )
         finally:
             proc.terminate()
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        rows = _rows(timings)
         total = sum(len(v) for v in timings.values())
-        for path, values in timings.items():
-            rows.append(
-                f"| `{path}` | {len(values)} | {statistics.median(values):.0f} | {_percentile(values, 0.95):.0f} |"
-            )
-        print("\n".join(rows), flush=True)
+        saturated_rows = _rows(saturated)
+        saturated_total = sum(len(v) for v in saturated.values())
+        print("\n".join(rows + saturated_rows), flush=True)
 
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
         url = f"sqlite:///{Path(tmp) / 'big.db'}"
@@ -241,27 +256,39 @@ def main() -> None:
                 dash.append((time.perf_counter() - started) * 1000)
         db.dispose()
     body = f"""
-Measured {machine()}, by `benchmarks/bench_web.py`: the app served by uvicorn (one process, one
-worker) on SQLite (WAL) in a temporary data dir, holding 10,000 evaluations (copies of the four
-analysed examples with varied scores, units, departments, years and statuses, 4 findings each).
-{USERS} concurrent logged-in users (asyncio + httpx in a separate process on the same machine,
-so the load generator shares the 2 cores) request the main pages round-robin,
-{REQUESTS_PER_PAGE} requests per page, {total} in {wall:.1f} s ({total / wall:.0f} requests/s).
-Latency in milliseconds, measured at the client (queueing included).
+Measured {machine()}, by `benchmarks/bench_web.py`: the app served by uvicorn (`jixiao serve`'s
+setup: one process, one worker) on SQLite (WAL) in a temporary data dir holding 10,000
+evaluations (copies of the four analysed examples with varied scores, units, departments, years
+and statuses, 4 findings each). {USERS} logged-in users (asyncio + httpx, a separate process on
+the same 2 cores, which other jobs were also using) request the four main pages in turn.
+Latency in milliseconds at the client, queueing included.
+
+**50 users working** — each pauses 1–3 s between requests (like locust's `between(1, 3)`),
+{THINK_REQUESTS} requests each: {total} requests in {wall:.1f} s.
 
 | page | requests | p50 ms | p95 ms |
 | --- | --- | --- | --- |
 {chr(10).join(rows)}
 
-Dashboard with 100,000 evaluations (300,000 findings), all aggregates computed in SQL on the
-indexed columns (`dashboard_data`, no HTTP), 9 runs over three filters: median
-{statistics.median(dash):.0f} ms, max {max(dash):.0f} ms (aim < 300 ms).
+**Saturation** — the same 50 users with no pause ({SATURATION_REQUESTS} requests each): {saturated_total}
+requests in {saturated_wall:.1f} s, **{saturated_total / saturated_wall:.0f} requests/s** on one worker; with 50
+requests always queued, the latency is mostly the wait for the worker (Little's law: 50 / throughput).
 
-`/evaluations/{{id}}` re-scores and re-audits the evaluation on every view (`api.check`), so it is
-CPU-bound; the other pages read the indexed columns only.  Aims: p95 < 100 ms for pages and
-< 300 ms for the dashboard on SQLite — with 50 users queueing on one worker the p95 includes
-the wait for the worker; several uvicorn workers (or PostgreSQL with several app processes)
-divide it.
+| page | requests | p50 ms | p95 ms |
+| --- | --- | --- | --- |
+{chr(10).join(saturated_rows)}
+
+**Dashboard at 100,000 evaluations** (300,000 findings): all aggregates are SQL `GROUP BY`s
+answered from covering indexes (`ix_evaluations_grade`, `_department`, `_rate`), so the wide rows
+with their JSON are never read; `dashboard_data` (no HTTP), 9 runs over three filters (none, a
+year, a department): median {statistics.median(dash):.0f} ms, max {max(dash):.0f} ms (aim < 300 ms).
+
+Notes: `/evaluations/{{id}}` re-scores and re-audits the evaluation on every view (`api.check`);
+list pages show at most 100 rows and never load the evaluation JSON. More throughput: run
+several app processes behind a reverse proxy on PostgreSQL (`JIXIAO_DATABASE_URL`).
+Against the aims (p95 < 100 ms per page, < 300 ms dashboard): medians are well inside, the
+p95 of pages is not on this run — the 2 cores were shared with the load generator and other
+jobs, and one Python worker serialises rendering; the figures above are what was measured.
 """
     write_section("Web application", body)
 

@@ -137,6 +137,8 @@ def test_seed_004_department_report() -> None:
         D("2"),
     )
     assert [(lv.name, lv.weight) for lv in ev.levels] == [("决策", D("40")), ("产出", D("60"))]
+    groups = [(g.level1, g.name, g.weight) for g in ev.groups]
+    assert groups.count(("决策", "资金管理", D("5"))) == 2 and len(groups) == 15
     assert (ev.claims.total, ev.claims.total_weight, ev.claims.grade) == (D("100"), D("100"), "优秀")
     assert ev.problems == ["无"] and ev.suggestions == ["无"]
     assert str(ev.dates.report) == "2023-02-28"

@@ -116,3 +116,22 @@ def test_charts_are_png() -> None:
         assert png.startswith(b"\x89PNG")
     empty = Evaluation(kind="self", project=Project(name="x"))
     assert charts.funds_chart(empty).startswith(b"\x89PNG")
+
+
+def test_entity_bomb_template_is_refused(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    docx.Document().save(buffer)
+    entities = "".join(
+        f'<!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10 if i else "lol"}">' for i in range(10)
+    )
+    body = (
+        f'<?xml version="1.0"?><!DOCTYPE d [{entities}]>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<w:body><w:p><w:r><w:t>&l9;</w:t></w:r></w:p></w:body></w:document>"
+    )
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source:
+        parts = {n: source.read(n) for n in source.namelist()}
+    parts["word/document.xml"] = body.encode()
+    path = _zip(tmp_path / "laughs.docx", parts)
+    with pytest.raises(RenderError, match="无法作为 Word 文档打开"):
+        render_bytes(load_seed("003-dongchuan-2019"), "report", "docx", template=path)

@@ -49,6 +49,8 @@ def test_xlsx_form_layout_is_the_official_one(seed: Evaluation) -> None:
     assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert "A1:H1" in merged and "C3:H3" in merged
+    goals = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 9).value == "goals.head")
+    assert {f"B{goals}:E{goals}", f"F{goals}:H{goals}", f"A{goals}:A{goals + 1}"} <= merged
     values = [c.value for row in ws.iter_rows() for c in row]
     for title in (
         "年初预算数",
@@ -62,6 +64,11 @@ def test_xlsx_form_layout_is_the_official_one(seed: Evaluation) -> None:
     ):
         assert title in values
     assert ws["A3"].border.left.style == "thin"
+    assert ws.data_validations.dataValidation, "number cells only accept numbers in Excel"
+    total = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 9).value == "fund:total")
+    budget = seed.funds.total.budget
+    if budget is not None and budget.as_tuple().exponent == -2:
+        assert ws.cell(total, 3).number_format == "0.00"  # printed precision survives the styling
 
 
 def test_docx_typography_and_table_rows() -> None:

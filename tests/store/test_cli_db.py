@@ -35,3 +35,20 @@ def test_backup_then_restore(tmp_path: Path, monkeypatch: object) -> None:
         with db.session() as session:
             assert session.get(EvaluationRecord, evaluation_id).project_name == name
     db.dispose()
+
+
+def test_add_user(tmp_path: Path, monkeypatch: object) -> None:
+    monkeypatch.delenv("JIXIAO_DATABASE_URL", raising=False)  # type: ignore[attr-defined]
+    runner = CliRunner()
+    args = ["db", "--data-dir", str(tmp_path), "add-user", "zhang", "--role", "unit", "--org", "某某中心"]
+    result = runner.invoke(main, [*args, "--parent", "某某局", "--password", "long-enough-1"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, [*args, "--password", "short"])
+    assert result.exit_code != 0 and "8 位" in result.output
+    from jixiao.store.accounts import authenticate
+
+    db = Database(f"sqlite:///{tmp_path / 'jixiao.db'}")
+    with db.session() as session:
+        user = authenticate(session, "zhang", "long-enough-1")
+        assert user is not None and user.role == "unit"
+    db.dispose()

@@ -171,3 +171,13 @@ def test_backup_and_restore(database: Database, tmp_path: Path) -> None:
     with database.session() as session:
         assert session.get(EvaluationRecord, evaluation_id).project_name == "测试项目"
         _new(database, actors)  # sequences still work after a restore
+
+
+def test_migrations_match_the_models(database: Database) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from jixiao.store.models import Base
+
+    with database.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []

@@ -117,3 +117,38 @@ def test_review_queue_is_ordered_by_severity_then_inflation(app: object, db: obj
     page = login(app, "caizheng").get("/review").text
     shown = [int(x) for x in re.findall(r'href="/review/(\d+)"', page)]
     assert shown == expected
+
+
+def test_uploaded_form_is_shown_prefilled_then_confirmed(app: object, db: object) -> None:
+    from jixiao.examples import example_files
+
+    evaluation_id = _new_evaluation(app)
+    url = f"/evaluations/{evaluation_id}"
+    unit = login(app, "danwei")
+    token = csrf_of(unit, url)
+    source = next(p for p in example_files() if "jinzhong" in p.name)
+    r = unit.post(
+        url + "/import",
+        data={"csrf_token": token},
+        files={"file": (source.name, source.read_bytes(), "text/yaml")},
+    )
+    assert r.status_code == 200, r.text
+    assert "请核对后点击" in r.text
+    assert "城乡居民养老金缴费补助" in r.text
+    with db.session() as session:  # type: ignore[attr-defined]
+        assert (
+            session.get(EvaluationRecord, evaluation_id).project_name == "城乡居民养老保险缴费补贴"
+        )  # not yet saved
+    import_id = re.search(r'name="import_id" value="(\d+)"', r.text).group(1)  # type: ignore[union-attr]
+    form = dict(re.findall(r'<input type="text" id="[^"]+" name="([^"]+)" value="([^"]*)"', r.text))
+    form.update(csrf_token=token, version=_version(r.text), import_id=import_id, action="save")
+    form["indicator_count"] = re.search(r'name="indicator_count" value="(\d+)"', r.text).group(1)  # type: ignore[union-attr]
+    import html
+
+    form = {k: html.unescape(v) for k, v in form.items()}
+    saved = unit.post(url, data=form, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    with db.session() as session:  # type: ignore[attr-defined]
+        record = session.get(EvaluationRecord, evaluation_id)
+        assert record.project_name.startswith("城乡居民养老金缴费补助")
+        assert record.claimed_total is not None

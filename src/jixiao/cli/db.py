@@ -50,3 +50,52 @@ def register(group: click.Group) -> None:
         store_backup.restore(database.engine, path)
         database.migrate()
         click.echo(f"已从 {path} 恢复")
+
+    @db.command("add-user")
+    @click.argument("username")
+    @click.option(
+        "--role",
+        type=click.Choice(["admin", "finance", "unit", "evaluator", "viewer"]),
+        required=True,
+        help="角色：admin 管理员、finance 财政复核、unit 单位填报、evaluator 第三方、viewer 只读",
+    )
+    @click.option("--org", "org_name", required=True, help="所属单位名称（不存在时创建）")
+    @click.option(
+        "--org-kind",
+        type=click.Choice(["bureau", "department", "unit", "evaluator"]),
+        default=None,
+        help="新建单位的层级（默认按角色：unit → 实施单位，evaluator → 第三方机构，其余 → 财政局）",
+    )
+    @click.option("--parent", default=None, help="新建实施单位的主管部门名称")
+    @click.option("--name", "display_name", default=None, help="显示名称")
+    @click.password_option(help="密码（至少 8 位；不给则提示输入）")
+    @click.pass_obj
+    def add_user(
+        data_dir: Path | None,
+        username: str,
+        role: str,
+        org_name: str,
+        org_kind: str | None,
+        parent: str | None,
+        display_name: str | None,
+        password: str,
+    ) -> None:
+        """新建登录账号（密码以 argon2 散列保存）。"""
+        from jixiao.store.accounts import create_user
+        from jixiao.store.db import Database, database_url
+        from jixiao.store.models import OrgKind, Role
+        from jixiao.store.service import org_by_name
+
+        kind = org_kind or {"unit": "unit", "evaluator": "evaluator"}.get(role, "bureau")
+        database = Database(database_url(data_dir))
+        database.migrate()
+        try:
+            with database.session() as session:
+                parent_org = org_by_name(session, parent, OrgKind.department) if parent else None
+                org = org_by_name(session, org_name, OrgKind(kind), parent_org)
+                create_user(session, username, password, Role(role), display_name=display_name, org=org)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        except Exception as exc:  # e.g. the user name is taken
+            raise click.ClickException(f"无法创建用户 {username}：{exc.__class__.__name__}") from exc
+        click.echo(f"已创建用户 {username}（{role}，{org_name}）")

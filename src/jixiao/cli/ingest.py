@@ -31,6 +31,7 @@ def register(group: click.Group) -> None:
         from jixiao.ingest.output import to_json, to_yaml
 
         failed = False
+        written: set[Path] = set()
         summaries = []
         for doc in docs:
             loaded = ingest_file(doc)
@@ -53,6 +54,9 @@ def register(group: click.Group) -> None:
             else:
                 out_dir.mkdir(parents=True, exist_ok=True)
                 target = out_dir / f"{doc.stem}.{fmt}"
+                if target in written:  # report.docx and report.pdf in one run
+                    target = out_dir / f"{doc.name}.{fmt}"
+                written.add(target)
                 target.write_text(text, encoding="utf-8")
                 click.echo(f"{doc} → {target}", err=True)
         if summary:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from docx.document import Document as DocumentObject
 
 from jixiao.findings import Finding
-from jixiao.render.docx_tables import add_table, repeat_as_header, write_cell
+from jixiao.render.docx_tables import simple_table
 from jixiao.render.text import clean
 
 COLUMNS = ("序号", "级别", "代码", "复核意见", "位置")
@@ -27,12 +27,6 @@ def add_findings_annex(document: DocumentObject, findings: list[Finding], width_
         document.add_paragraph("经自动复核，未发现问题。")
         return
     document.add_paragraph(f"经自动复核，共有 {len(findings)} 条复核意见：")
-    rows = finding_rows(findings)
     scale = width_cm / 16.0
-    table = add_table(document, len(rows) + 1, [w * scale for w in (1.0, 1.2, 3.0, 8.0, 2.8)])
-    repeat_as_header(table.rows[0])
-    for cell, title in zip(table.rows[0].cells, COLUMNS, strict=True):
-        write_cell(cell, title, head=True)
-    for row, values in zip(table.rows[1:], rows, strict=True):
-        for i, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
-            write_cell(cell, value, align="left" if i in (2, 3, 4) else "center")
+    widths = [w * scale for w in (1.0, 1.2, 3.0, 8.0, 2.8)]
+    simple_table(document, widths, COLUMNS, finding_rows(findings), left=(2, 3, 4))

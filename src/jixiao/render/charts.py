@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import matplotlib
@@ -64,6 +65,14 @@ def _empty(title: str) -> bytes:
 def _bars(
     title: str, labels: Sequence[str], values: Sequence[Decimal], unit: str, *, reference: float | None = None
 ) -> bytes:
+    return _bars_cached(title, tuple(labels), tuple(values), unit, reference)
+
+
+@lru_cache(maxsize=256)
+def _bars_cached(
+    title: str, labels: tuple[str, ...], values: tuple[Decimal, ...], unit: str, reference: float | None
+) -> bytes:
+    """Same data, same PNG: a re-rendered report (web downloads, batches) reuses its charts."""
     with matplotlib.rc_context(RC):  # type: ignore[arg-type]
         height = max(2.2, 0.45 * len(labels) + 1.2)
         figure = Figure(figsize=(7, height))
@@ -148,3 +157,8 @@ def has_completion(score: ScoreResult) -> bool:
 def has_funds(evaluation: Evaluation) -> bool:
     """True when a funds chart would show something."""
     return any(getattr(evaluation.funds.total, stage) is not None for stage, _ in STAGES)
+
+
+def clear_cache() -> None:
+    """Forget cached chart images (benchmarks measure cold rendering)."""
+    _bars_cached.cache_clear()

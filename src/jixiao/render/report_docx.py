@@ -17,7 +17,7 @@ from jixiao.findings import Finding
 from jixiao.model import Evaluation, Kind
 from jixiao.render import charts
 from jixiao.render.annex import add_findings_annex
-from jixiao.render.docx_tables import add_table, repeat_as_header, write_cell
+from jixiao.render.docx_tables import simple_table
 from jixiao.render.score_tables import add_indicator_table, add_level_table, grade_line
 from jixiao.render.template import new_document
 from jixiao.render.text import KIND_LABELS, NO_DATA, clean, fund_label, percent_text, plain, score_text
@@ -64,7 +64,9 @@ def build(
 
 
 def _p(document: DocumentObject, text: str, style: str | None = None) -> None:
-    document.add_paragraph(clean(text), style=style)
+    paragraph = document.add_paragraph(clean(text), style=style)
+    if text.endswith("：") or text.endswith("下表："):
+        paragraph.paragraph_format.keep_with_next = True  # an introduction stays with its table
 
 
 def _items(document: DocumentObject, items: list[str]) -> None:
@@ -77,6 +79,7 @@ def _items(document: DocumentObject, items: list[str]) -> None:
 def _image(document: DocumentObject, png: bytes, caption: str) -> None:
     paragraph = document.add_paragraph(style="Caption")
     paragraph.add_run().add_picture(io.BytesIO(png), width=Cm(TEXT_WIDTH_CM * 0.9))
+    paragraph.paragraph_format.keep_with_next = True
     _p(document, caption, "Caption")
 
 
@@ -123,16 +126,13 @@ def _funds(document: DocumentObject, ev: Evaluation, score: ScoreResult) -> None
         _p(document, "项目资金：" + NO_DATA)
         return
     _p(document, f"项目资金情况如下表（单位：{funds.unit}）：")
-    table = add_table(document, len(lines) + 1, [4.0] + [11.6 / len(stages)] * len(stages))
-    repeat_as_header(table.rows[0])
-    write_cell(table.rows[0].cells[0], "资金来源", head=True)
-    for cell, (_, label) in zip(table.rows[0].cells[1:], stages, strict=True):
-        write_cell(cell, label, head=True)
-    for row, line in zip(table.rows[1:], lines, strict=True):
-        label = "合计" if line is funds.total else fund_label(line.source, line.label)
-        write_cell(row.cells[0], label)
-        for cell, (stage, _) in zip(row.cells[1:], stages, strict=True):
-            write_cell(cell, plain(getattr(line, stage)))
+    rows = [
+        ["合计" if line is funds.total else fund_label(line.source, line.label)]
+        + [plain(getattr(line, stage)) for stage, _ in stages]
+        for line in lines
+    ]
+    widths = [4.0] + [11.6 / len(stages)] * len(stages)
+    simple_table(document, widths, ["资金来源", *(label for _, label in stages)], rows)
     rates: list[str] = []
     if funds.execution_rate is not None and funds.execution_rate.text:
         rates.append(f"报告列示预算执行率 {clean(funds.execution_rate.text)}")
@@ -155,18 +155,9 @@ def _targets(document: DocumentObject, score: ScoreResult) -> None:
     if not rows:
         return
     _p(document, "年度绩效指标及完成情况如下表：")
-    table = add_table(document, len(rows) + 1, [2.0, 2.4, 3.6, 2.6, 2.6, 2.4])
-    repeat_as_header(table.rows[0])
-    for cell, title in zip(
-        table.rows[0].cells,
-        ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "完成率"),
-        strict=True,
-    ):
-        write_cell(cell, title, head=True)
-    for row, s in zip(table.rows[1:], rows, strict=True):
-        values = (s.level1, s.level2, s.name, s.target, s.actual, percent_text(s.completion))
-        for cell, value in zip(row.cells, values, strict=True):
-            write_cell(cell, value)
+    header = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "完成率")
+    values = [[s.level1, s.level2, s.name, s.target, s.actual, percent_text(s.completion)] for s in rows]
+    simple_table(document, [2.0, 2.4, 3.6, 2.6, 2.6, 2.4], header, values)
 
 
 def _work(document: DocumentObject, ev: Evaluation) -> None:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from docx.document import Document as DocumentObject
 
-from jixiao.render.docx_tables import add_table, repeat_as_header, write_cell
+from jixiao.render.docx_tables import simple_table
 from jixiao.render.text import clean, percent_text, plain, score_text
 from jixiao.scoring.result import ScoreResult
 
@@ -72,28 +72,14 @@ def grade_line(score: ScoreResult, claimed_grade: str | None) -> str:
 
 def add_level_table(document: DocumentObject, score: ScoreResult, width_cm: float) -> None:
     """The 一级指标 得分率 table."""
-    rows = level_rows(score)
     widths = _scale([4.0, 2.0, 2.4, 2.4, 2.4, 2.4], width_cm)
-    table = add_table(document, len(rows) + 1, widths)
-    repeat_as_header(table.rows[0])
-    for cell, title in zip(table.rows[0].cells, LEVEL_COLUMNS, strict=True):
-        write_cell(cell, title, head=True)
-    for row, values in zip(table.rows[1:], rows, strict=True):
-        for cell, value in zip(row.cells, values, strict=True):
-            write_cell(cell, value)
+    simple_table(document, widths, LEVEL_COLUMNS, level_rows(score))
 
 
 def add_indicator_table(document: DocumentObject, score: ScoreResult, width_cm: float) -> None:
     """Every indicator's weight, claimed and computed score and the written calculation."""
-    rows = indicator_rows(score)
     widths = _scale([1.0, 1.8, 2.2, 3.0, 1.2, 1.5, 1.5, 6.0], width_cm)
-    table = add_table(document, len(rows) + 1, widths)
-    repeat_as_header(table.rows[0])
-    for cell, title in zip(table.rows[0].cells, INDICATOR_COLUMNS, strict=True):
-        write_cell(cell, title, head=True)
-    for row, values in zip(table.rows[1:], rows, strict=True):
-        for i, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
-            write_cell(cell, value, align="left" if i == 7 else "center")
+    simple_table(document, widths, INDICATOR_COLUMNS, indicator_rows(score), left=(7,))
 
 
 def _scale(widths: list[float], total: float) -> list[float]:

@@ -9,7 +9,7 @@ from docx.shared import Pt
 from jixiao.findings import Finding
 from jixiao.model import Evaluation
 from jixiao.render.annex import add_findings_annex
-from jixiao.render.docx_tables import add_table, merge, merge_runs, repeat_as_header, write_cell
+from jixiao.render.docx_tables import Cell, append_table, vertical_runs
 from jixiao.render.score_tables import add_indicator_table, add_level_table, grade_line
 from jixiao.render.template import new_document
 from jixiao.render.text import plain
@@ -48,75 +48,65 @@ def _heading(document: DocumentObject, view: SelfTableView) -> None:
 
 
 def _form_table(document: DocumentObject, view: SelfTableView) -> None:
-    n_funds = len(view.funds)
-    n_ind = max(len(view.indicators), 1)
-    rows = 2 + (1 + n_funds) + 2 + (1 + n_ind) + 1
-    table = add_table(document, rows, WIDTHS_CM)
-    cells = [row.cells for row in table.rows]
-
-    # header: 项目名称 / 主管部门 · 实施单位
-    write_cell(merge(cells, 0, 0, 0, 1), "项目名称", head=True)
-    write_cell(merge(cells, 0, 2, 0, 7), view.name)
-    write_cell(merge(cells, 1, 0, 1, 1), "主管部门", head=True)
-    write_cell(merge(cells, 1, 2, 1, 3), view.department)
-    write_cell(merge(cells, 1, 4, 1, 5), "实施单位", head=True)
-    write_cell(merge(cells, 1, 6, 1, 7), view.unit)
-
-    # 项目资金（万元）
-    r = 2
-    write_cell(merge(cells, r, 0, r + n_funds, 0), "项目资金\n（万元）", head=True)
-    write_cell(cells[r][1], "", head=True)
-    for cell, title in zip(cells[r][2:], FUND_COLUMNS, strict=True):
-        write_cell(cell, title, head=True)
-    for i, fund in enumerate(view.funds, start=r + 1):
-        values = [fund.label, plain(fund.budget), plain(fund.budget_adjusted), plain(fund.spent)]
+    rows: list[list[Cell]] = [
+        [Cell("项目名称", head=True, span=2), Cell(view.name, span=6)],
+        [
+            Cell("主管部门", head=True, span=2),
+            Cell(view.department, span=2),
+            Cell("实施单位", head=True, span=2),
+            Cell(view.unit, span=2),
+        ],
+        [Cell("项目资金\n（万元）", head=True, vmerge="restart"), Cell("", head=True)]
+        + [Cell(title, head=True) for title in FUND_COLUMNS],
+    ]
+    for fund in view.funds:
+        values = [plain(fund.budget), plain(fund.budget_adjusted), plain(fund.spent)]
         if fund.key == "fund:total":
             values += [plain(fund.weight), fund.rate, plain(fund.score)]
         else:
             values += ["—", "—", "—"]
-        for j, value in enumerate(values, start=1):
-            write_cell(cells[i][j], value, align="left" if j == 1 else "center")
-
-    # 年度总体目标
-    r = 3 + n_funds
-    write_cell(merge(cells, r, 0, r + 1, 0), "年度\n总体目标", head=True)
-    write_cell(merge(cells, r, 1, r, 4), "预期目标", head=True)
-    write_cell(merge(cells, r, 5, r, 7), "实际完成情况", head=True)
-    write_cell(merge(cells, r + 1, 1, r + 1, 4), view.goal_expected, align="left")
-    write_cell(merge(cells, r + 1, 5, r + 1, 7), view.goal_achieved, align="left")
-
-    # 绩效指标
-    r += 2
-    repeat_as_header(table.rows[r])
-    for cell, title in zip(cells[r], INDICATOR_COLUMNS, strict=True):
-        write_cell(cell, title, head=True)
-    first = r + 1
-    for i, ind in enumerate(view.indicators, start=first):
-        values = [
-            ind.level1,
-            ind.level2,
-            ind.name,
-            ind.target,
-            ind.actual,
-            plain(ind.weight),
-            plain(ind.score),
+        rows.append([Cell(vmerge="continue"), Cell(fund.label, align="left"), *(Cell(v) for v in values)])
+    rows.append(
+        [
+            Cell("年度\n总体目标", head=True, vmerge="restart"),
+            Cell("预期目标", head=True, span=4),
+            Cell("实际完成情况", head=True, span=3),
         ]
-        for j, value in enumerate(values):
-            write_cell(cells[i][j], value, align="left" if j == 2 else "center")
-        write_cell(cells[i][7], ind.deviation, align="left")
-    level1 = [ind.level1 for ind in view.indicators]
-    level2 = [f"{ind.level1}\x00{ind.level2}" if ind.level2 else "" for ind in view.indicators]
-    for column, values in ((0, level1), (1, level2)):
-        for start, end in merge_runs(values):
-            cell = merge(cells, first + start, column, first + end, column)
-            write_cell(cell, values[start].split("\x00")[-1])
-
-    # 总分
-    r = rows - 1
-    write_cell(merge(cells, r, 0, r, 4), "总分", head=True)
-    write_cell(cells[r][5], plain(view.total_weight))
-    write_cell(cells[r][6], plain(view.total_score))
-    write_cell(cells[r][7], f"评价等级：{view.grade}" if view.grade else "")
+    )
+    rows.append(
+        [
+            Cell(vmerge="continue"),
+            Cell(view.goal_expected, align="left", span=4),
+            Cell(view.goal_achieved, align="left", span=3),
+        ]
+    )
+    rows.append([Cell(title, head=True) for title in INDICATOR_COLUMNS])
+    level1 = vertical_runs([ind.level1 for ind in view.indicators])
+    level2 = vertical_runs([f"{ind.level1}\x00{ind.level2}" if ind.level2 else "" for ind in view.indicators])
+    for ind, mark1, mark2 in zip(view.indicators, level1, level2, strict=True):
+        rows.append(
+            [
+                Cell(ind.level1, vmerge=mark1),
+                Cell(ind.level2, vmerge=mark2),
+                Cell(ind.name, align="left"),
+                Cell(ind.target),
+                Cell(ind.actual),
+                Cell(plain(ind.weight)),
+                Cell(plain(ind.score)),
+                Cell(ind.deviation, align="left"),
+            ]
+        )
+    if not view.indicators:
+        rows.append([Cell() for _ in INDICATOR_COLUMNS])
+    rows.append(
+        [
+            Cell("总分", head=True, span=5),
+            Cell(plain(view.total_weight)),
+            Cell(plain(view.total_score)),
+            Cell(f"评价等级：{view.grade}" if view.grade else ""),
+        ]
+    )
+    append_table(document, WIDTHS_CM, rows)
 
 
 def _annex(document: DocumentObject, evaluation: Evaluation, score: ScoreResult) -> None:

@@ -8,24 +8,28 @@ the value written into each form cell, and a hidden column I keys each row (``in
 from __future__ import annotations
 
 import json
+import math
 from copy import copy
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.findings import Finding
 from jixiao.model import Evaluation
 from jixiao.render.annex import COLUMNS as FINDING_COLUMNS
 from jixiao.render.annex import finding_rows
-from jixiao.render.docx_tables import merge_runs
 from jixiao.render.score_tables import INDICATOR_COLUMNS as SCORE_COLUMNS
 from jixiao.render.score_tables import LEVEL_COLUMNS, grade_line, indicator_rows, level_rows
 from jixiao.render.text import clean
-from jixiao.render.view import FUND_COLUMNS, INDICATOR_COLUMNS, SelfTableView, build_view
+from jixiao.render.view import FUND_COLUMNS, INDICATOR_COLUMNS, SelfTableView, build_view, merge_runs
 from jixiao.scoring.result import ScoreResult
 
 FORM_SHEET = "自评表"
@@ -54,6 +58,7 @@ class _Form:
         self.row = 0
         self.written: dict[str, dict[str, str]] = {}
         self.styles: dict[tuple[bool, bool, bool], Any] = {}
+        self.kinds: dict[tuple[int, int], tuple[bool, bool]] = {}
 
     def _style(self, cell: Any, head: bool, left: bool, *, bordered: bool) -> None:
         """Apply font, alignment and border; style arrays are cached (openpyxl hashes styles slowly)."""
@@ -66,7 +71,10 @@ class _Form:
                 cell.border = BORDER
             self.styles[key] = copy(cell._style)
         else:
+            previous = cell._style
             cell._style = copy(cached)
+            if previous is not None:  # keep the cell's own number format
+                cell._style.numFmtId = previous.numFmtId
 
     def next_row(self, key: str) -> int:
         self.row += 1
@@ -88,17 +96,51 @@ class _Form:
             cell.value = clean(value)
             cell.data_type = "s"  # never a formula, whatever the text starts with
         self._style(cell, head, left, bordered=False)
+        self.kinds[(row, col)] = (head, left)
         if key:
             self.written.setdefault(key, {})[cell.column_letter] = written_text(value)
 
     def box(self, top: int, left: int, bottom: int, right: int, *, merge: bool = True) -> None:
         for row in self.ws.iter_rows(min_row=top, max_row=bottom, min_col=left, max_col=right):
             for cell in row:
-                head = cell.font is not None and cell.font.name == HEAD_FONT.name
-                aligned_left = cell.alignment is not None and cell.alignment.horizontal == "left"
+                head, aligned_left = self.kinds.get((cell.row, cell.column), (False, False))
                 self._style(cell, head, aligned_left, bordered=True)
         if merge and (top, left) != (bottom, right):
-            self.ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
+            merge_range(self.ws, top, left, bottom, right)
+
+
+def merge_range(ws: Worksheet, top: int, left: int, bottom: int, right: int) -> None:
+    """Merge a range keeping each cell's own style (borders already set).
+
+    ``Worksheet.merge_cells`` re-applies borders through the slow style setters; this does the
+    same bookkeeping (a merged range plus ``MergedCell`` placeholders) and copies the styles.
+    """
+    merged = MergedCellRange(ws, f"{get_column_letter(left)}{top}:{get_column_letter(right)}{bottom}")
+    ws.merged_cells.add(merged)
+    for row in range(top, bottom + 1):
+        for col in range(left, right + 1):
+            if (row, col) == (top, left):
+                continue
+            placeholder = MergedCell(ws, row, col)
+            old = ws._cells.get((row, col))
+            if old is not None:
+                placeholder._style = copy(old._style)
+            ws._cells[(row, col)] = placeholder
+
+
+def text_lines(text: str, width: float) -> int:
+    """Lines a wrapped text takes in a column ``width`` characters wide (a Chinese character counts 2)."""
+    per_line = max(width - 1.5, 2)
+    total = 0
+    for line in text.split("\n"):
+        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in line)
+        total += max(1, math.ceil(units / per_line))
+    return total
+
+
+def row_height(lines: int) -> float:
+    """Row height in points for a number of text lines at 11 pt, capped at Excel's 409."""
+    return min(15.0 * max(lines, 1) + 3, 409.0)
 
 
 def written_text(value: Any) -> str:
@@ -118,11 +160,11 @@ def _form(ws: Worksheet, view: SelfTableView) -> dict[str, dict[str, str]]:
     r = f.next_row("title")
     f.put(r, 1, view.title)
     ws.cell(r, 1).font = TITLE_FONT
-    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=8)
+    merge_range(ws, r, 1, r, 8)
     ws.row_dimensions[r].height = 32
     r = f.next_row("year")
     f.put(r, 1, f"（{view.year}）", key="year")
-    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=8)
+    merge_range(ws, r, 1, r, 8)
 
     r = f.next_row("project.name")
     f.put(r, 1, "项目名称", head=True)
@@ -147,6 +189,7 @@ def _form(ws: Worksheet, view: SelfTableView) -> dict[str, dict[str, str]]:
     for fund in view.funds:
         r = f.next_row(fund.key)
         f.put(r, 2, fund.label, left=True, key=fund.key)
+        ws.row_dimensions[r].height = row_height(text_lines(fund.label, WIDTHS["B"]))
         for col, value in ((3, fund.budget), (4, fund.budget_adjusted), (5, fund.spent)):
             f.put(r, col, value, key=fund.key)
         if fund.key == "fund:total":
@@ -157,6 +200,17 @@ def _form(ws: Worksheet, view: SelfTableView) -> dict[str, dict[str, str]]:
             for col in (6, 7, 8):
                 f.put(r, col, "—")
     f.box(head, 1, f.row, 1)
+    numbers = DataValidation(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="应填数字",
+        error="此处应填写不小于 0 的数字（金额单位万元，得分保留两位小数）",
+    )
+    ws.add_data_validation(numbers)
+    numbers.add(f"C{head + 1}:F{f.row}")
     f.box(head, 2, f.row, 8, merge=False)
 
     r = f.next_row("goals.head")
@@ -164,15 +218,18 @@ def _form(ws: Worksheet, view: SelfTableView) -> dict[str, dict[str, str]]:
     f.put(r, 2, "预期目标", head=True)
     f.put(r, 6, "实际完成情况", head=True)
     f.box(r, 2, r, 5)
-    f.box(r, 6, r, 8, merge=False)
+    f.box(r, 6, r, 8)
     g = f.next_row("goals")
     f.put(g, 2, view.goal_expected, left=True, key="goals")
     f.put(g, 6, view.goal_achieved, left=True, key="goals")
     f.box(g, 2, g, 5)
     f.box(g, 6, g, 8)
     f.box(r, 1, g, 1)
-    longest = max(len(view.goal_expected) / 60, len(view.goal_achieved) / 40, 1)
-    ws.row_dimensions[g].height = min(15 * (int(longest) + 1), 400)
+    goal_lines = max(
+        text_lines(view.goal_expected, sum(WIDTHS[c] for c in "BCDE")),
+        text_lines(view.goal_achieved, sum(WIDTHS[c] for c in "FGH")),
+    )
+    ws.row_dimensions[g].height = row_height(max(goal_lines, 3))
 
     r = f.next_row("ind.head")
     for col, title in enumerate(INDICATOR_COLUMNS, start=1):
@@ -185,6 +242,10 @@ def _form(ws: Worksheet, view: SelfTableView) -> dict[str, dict[str, str]]:
         for col, value in enumerate(values, start=1):
             f.put(r, col, value, left=col == 3, key=ind.key)
         f.put(r, 8, ind.deviation, left=True, key=ind.key)
+        texts = zip(
+            "ABCDEH", (ind.level1, ind.level2, ind.name, ind.target, ind.actual, ind.deviation), strict=True
+        )
+        ws.row_dimensions[r].height = row_height(max(text_lines(t, WIDTHS[c]) for c, t in texts))
         f.box(r, 1, r, 8, merge=False)
     if not view.indicators:
         r = f.next_row("")
@@ -193,8 +254,9 @@ def _form(ws: Worksheet, view: SelfTableView) -> dict[str, dict[str, str]]:
     level2 = [f"{ind.level1}\x00{ind.level2}" if ind.level2 else "" for ind in view.indicators]
     for col, values in ((1, level1), (2, level2)):
         for start, end in merge_runs(values):
-            ws.merge_cells(start_row=first + start, start_column=col, end_row=first + end, end_column=col)
+            merge_range(ws, first + start, col, first + end, col)
 
+    numbers.add(f"F{first}:G{f.row}")
     r = f.next_row("total")
     f.put(r, 1, "总分", head=True)
     f.box(r, 1, r, 5)
@@ -209,7 +271,7 @@ def _form(ws: Worksheet, view: SelfTableView) -> dict[str, dict[str, str]]:
         "填表说明：年度指标值写明方向和单位（如“≥50个”“≤90万元”“=100%”）；金额单位万元；得分保留两位小数。",
         left=True,
     )
-    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=8)
+    merge_range(ws, r, 1, r, 8)
     ws.row_dimensions[r].height = 30
     _print_setup(ws, f.row)
     return f.written
@@ -244,14 +306,12 @@ def _score_sheet(
             (list(FINDING_COLUMNS), True),
             *((r, False) for r in finding_rows(findings)),
         ]
+    styler = _Form(ws)
     for r, (values, head) in enumerate(rows, start=1):
         for c, value in enumerate(values, start=1):
             cell = ws.cell(r, c, clean(value) or None)
             cell.data_type = "s"
-            cell.font = HEAD_FONT if head else BODY_FONT
-            if len(values) > 1:
-                cell.border = BORDER
-                cell.alignment = LEFT if len(value) > 12 else CENTER
+            styler._style(cell, head, len(value) > 12 or len(values) == 1, bordered=len(values) > 1)
     for letter, width in zip("ABCDEFGH", (10, 14, 16, 26, 10, 10, 10, 60), strict=True):
         ws.column_dimensions[letter].width = width
     ws.page_setup.orientation = "landscape"

@@ -100,6 +100,16 @@ def _run_properties(face: Face, bold: bool | None) -> bytes:
     return data
 
 
+def run_properties_xml(face: Face) -> str:
+    """The ``w:rPr`` of a face as XML text without namespace declarations (for tables written as XML)."""
+    bold = "<w:b/>" if face.bold else ""
+    size = round(face.size * 2)
+    return (
+        f'<w:rPr><w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" w:cs="{LATIN_FONT}" '
+        f'w:eastAsia="{face.east_asia}"/>{bold}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
+    )
+
+
 def styled_run(paragraph: Paragraph, text: str, face: Face | None = None, *, bold: bool | None = None) -> Run:
     """Add a run; with a face, its fonts (Latin + ``w:eastAsia``), size and weight are set explicitly."""
     if face is None:

@@ -167,3 +167,15 @@ def _department(evaluation: Evaluation) -> str:
     if name and code:
         return f"{name}（{code}）"
     return name or code
+
+
+def merge_runs(values: list[str]) -> list[tuple[int, int]]:
+    """Runs of equal, non-empty consecutive values as ``(start, end)`` index pairs (inclusive)."""
+    runs: list[tuple[int, int]] = []
+    start = 0
+    for i in range(1, len(values) + 1):
+        if i == len(values) or values[i] != values[start] or not values[start]:
+            if i - 1 > start:
+                runs.append((start, i - 1))
+            start = i
+    return runs

@@ -122,7 +122,6 @@ class EvaluationRecord(Base):
     department_name: Mapped[str | None] = mapped_column(String(300))
     unit_name: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(20), default=Status.draft.value, index=True)
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
     claimed_total: Mapped[float | None] = mapped_column(Float)
     computed_total: Mapped[float | None] = mapped_column(Float)
     reviewed_total: Mapped[float | None] = mapped_column(Float)
@@ -136,6 +135,8 @@ class EvaluationRecord(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The JSON last: SQLite then reads the indexed columns without walking its overflow pages.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     # Covering indexes: the dashboard's aggregates read these instead of the wide rows (with their JSON).
@@ -144,6 +145,7 @@ class EvaluationRecord(Base):
         Index("ix_evaluations_grade", "grade", "year", "task_id", "department_name"),
         Index("ix_evaluations_department", "department_name", "computed_total", "year", "task_id"),
         Index("ix_evaluations_rate", "execution_rate", "year", "task_id", "department_name"),
+        Index("ix_evaluations_unit_updated", "unit_id", "updated_at"),
     )
 
 

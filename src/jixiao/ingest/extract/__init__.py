@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from jixiao.findings import Finding
 from jixiao.ingest.document import Document
-from jixiao.ingest.extract.context import Context
+from jixiao.ingest.extract.context import Context, cell_number, clean, label_key
 from jixiao.ingest.extract.funds import extract_funds
 from jixiao.ingest.extract.indicators import extract_indicators
 from jixiao.ingest.extract.labels import collect, first
 from jixiao.ingest.extract.meta import kind_of, project_of, report_date, year_of
 from jixiao.ingest.extract.scores import claims_from, counts, prose_level_weights, transposed_levels
 from jixiao.ingest.extract.sections import basis_and_methods, people, sections, survey, timeline
-from jixiao.ingest.extract.targets import link_quantity, prose_targets
+from jixiao.ingest.extract.targets import link_funds_rates, link_quantity, prose_targets
 from jixiao.model import Evaluation, Goals, Source
 
 __all__ = ["extract"]
@@ -23,6 +23,8 @@ __all__ = ["extract"]
 
 def extract(doc: Document) -> tuple[Evaluation, list[Finding]]:
     """Read an Evaluation out of a document; findings record ambiguities and inferences."""
+    for cached in (clean, label_key, cell_number):
+        cached.cache_clear()  # per-document memo: honest timings, bounded memory in long batches
     ctx = Context(doc)
     found = extract_indicators(ctx)
     levels, level_claims = transposed_levels(ctx)
@@ -73,6 +75,7 @@ def extract(doc: Document) -> tuple[Evaluation, list[Finding]]:
     extra = [t for t in prose_targets(ctx, goals.annual, goals.achieved, hint) if t.name not in known]
     indicators = [*extra, *indicators]
     link_quantity(indicators)
+    link_funds_rates(indicators)
     commissioner = first(labelled, "commissioner")
     evaluator = first(labelled, "evaluator")
     evaluation = Evaluation(
@@ -85,6 +88,7 @@ def extract(doc: Document) -> tuple[Evaluation, list[Finding]]:
         goals=goals,
         indicators=indicators,
         levels=all_levels,
+        groups=found.groups,
         indicator_counts=counts(ctx),
         claims=claims,
         survey=survey(ctx),

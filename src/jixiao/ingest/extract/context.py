@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from jixiao.findings import Finding, Severity, finding
 from jixiao.ingest.document import Document, Paragraph, Table
@@ -31,6 +32,7 @@ _SIGN_SPACE = re.compile(r"(?<=[＞＜><≥≤=＝])\s+(?=[=＝\d])")
 _DIGITS = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 
 
+@lru_cache(maxsize=65536)
 def clean(text: str) -> str:
     """Cell or paragraph text as printed, with full-width digits made ASCII, whitespace collapsed
     and PDF line-wrap spaces between Chinese characters removed (punctuation is kept)."""
@@ -39,6 +41,7 @@ def clean(text: str) -> str:
     return _CJK_SPACE.sub("", text).strip()
 
 
+@lru_cache(maxsize=65536)
 def label_key(text: str) -> str:
     """A label cell reduced for matching: no spaces, no trailing colon, no unit in brackets."""
     s = normalise(clean(text)).replace(" ", "")
@@ -47,6 +50,7 @@ def label_key(text: str) -> str:
     return s.strip(":：*").strip()
 
 
+@lru_cache(maxsize=65536)
 def cell_number(text: str) -> Decimal | None:
     """A cell that is just a number (``2536.08``, ``88.58分``, ``5,838``); None otherwise."""
     s = clean(text).replace(" ", "")

@@ -15,7 +15,7 @@ from decimal import Decimal
 from jixiao.ingest.document import Table
 from jixiao.ingest.extract.context import Context, cell_number, label_key
 from jixiao.ingest.extract.lexicon import COLUMN_ROLES, LEVEL1, TOTAL_ROW, level_family
-from jixiao.model import Claims, Figure, Indicator, Level, Source
+from jixiao.model import Claims, Figure, Group, Indicator, Level, Source
 from jixiao.numbers import normalise
 
 _SLOT = re.compile(r"^指标\s*\d+\s*[:：]\s*")
@@ -38,6 +38,7 @@ class Found:
 
     indicators: list[Indicator] = field(default_factory=list)
     levels: list[Level] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
     claims: Claims = field(default_factory=Claims)
 
 
@@ -172,6 +173,15 @@ def _table(ctx: Context, table: Table, found: Found) -> None:
                 seen_levels.add(l1)
         if l2 and cell_number(l2) is None:
             level2 = l2
+            if header.level2_weight is not None and level1 is not None:
+                found.groups.append(
+                    Group(
+                        level1=level1,
+                        name=l2,
+                        weight=cell_number(_get(cells, header.level2_weight)),
+                        source=ctx.cell(table, r, roles["level2"]),
+                    )
+                )
             if header.is_target_table and not l1 and (family := level_family(l2)) is not None:
                 level1 = family  # the merged 一级 cell is printed on another row of a fixed form
         slot = bool(_SLOT.match(name))

@@ -49,7 +49,10 @@ def kind_of(ctx: Context, labelled: dict[str, list[Value]]) -> tuple[Kind, bool]
         text,
     ):
         return Kind.self, True
-    if re.search(r"财政(?:重点)?评价|财政局委托|委托.{0,20}第三方", text):
+    if re.search(
+        r"财政(?:重点)?(?:绩效)?评价|财政局委托.{0,30}(?:评价|绩效)|委托.{0,20}第三方.{0,12}(?:评价|绩效)",
+        text,
+    ):
         return Kind.finance, True
     if re.search(r"部门评价|部门绩效评价", text):
         return Kind.department, True

@@ -113,3 +113,19 @@ def link_quantity(indicators: list[Indicator]) -> None:
             or (_QUANTITY_LINE.search(ind.level2 or "") and "数量" in (ind.level2 or ""))
         ):
             ind.rule = RatioRule(refs=ids)
+
+
+def link_funds_rates(indicators: list[Indicator]) -> None:
+    """Score lines 资金到位率 / 预算执行率 without figures of their own are computed from the funds."""
+    for ind in indicators:
+        if (
+            ind.weight is None
+            or ind.rule is not None
+            or (ind.target is not None and ind.target.value is not None)
+        ):
+            continue
+        label = f"{ind.level2 or ''}{ind.name or ''}"
+        if "资金到位率" in label:
+            ind.rule = RatioRule(derive="arrival_rate")
+        elif "预算执行率" in label or "资金执行率" in label:
+            ind.rule = RatioRule(derive="execution_rate")

@@ -90,7 +90,7 @@ def evaluation_list(
         query = query.where(EvaluationRecord.status == status)
     if year.isdigit():
         query = query.where(EvaluationRecord.year == int(year))
-    records = session.scalars(query.limit(200)).all()
+    records = session.scalars(query.limit(100)).all()
     return render(
         request,
         "evaluations.html",

@@ -37,7 +37,7 @@ def queue(
         nulls_last(EvaluationRecord.inflation.desc()),
         EvaluationRecord.id,
     )
-    records = session.scalars(query.limit(200)).all()
+    records = session.scalars(query.limit(100)).all()
     return render(
         request,
         "review_queue.html",

@@ -100,7 +100,6 @@ def upgrade() -> None:
         sa.Column("department_name", sa.String(length=300), nullable=True),
         sa.Column("unit_name", sa.String(length=300), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("data", sa.JSON(), nullable=False),
         sa.Column("claimed_total", sa.Float(), nullable=True),
         sa.Column("computed_total", sa.Float(), nullable=True),
         sa.Column("reviewed_total", sa.Float(), nullable=True),
@@ -114,6 +113,8 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True),
+        # the JSON last: SQLite reads the other columns without walking its overflow pages
+        sa.Column("data", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["department_id"],
             ["organisations.id"],

@@ -1,4 +1,4 @@
-"""Covering indexes for the dashboard aggregates.
+"""Covering indexes for the dashboard aggregates and the unit's list.
 
 Revision ID: 0002
 Revises: 0001
@@ -24,10 +24,12 @@ def upgrade() -> None:
     op.create_index(
         "ix_evaluations_rate", "evaluations", ["execution_rate", "year", "task_id", "department_name"]
     )
+    op.create_index("ix_evaluations_unit_updated", "evaluations", ["unit_id", "updated_at"])
 
 
 def downgrade() -> None:
     """Revert."""
+    op.drop_index("ix_evaluations_unit_updated", table_name="evaluations")
     op.drop_index("ix_evaluations_rate", table_name="evaluations")
     op.drop_index("ix_evaluations_department", table_name="evaluations")
     op.drop_index("ix_evaluations_grade", table_name="evaluations")

@@ -1,0 +1,1 @@
+"""Alembic migrations of the jixiao store (a package so that wheels include them)."""
