@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -76,8 +76,6 @@ def _error_handlers(app: FastAPI) -> None:
         messages = {404: "页面不存在", 405: "不支持的请求方式"}
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code not in messages else None
         return _error_page(request, exc.status_code, detail or messages.get(exc.status_code, "请求出错"))
-
-    _ = HTTPException
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:

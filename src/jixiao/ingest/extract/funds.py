@@ -16,6 +16,7 @@ from jixiao.ingest.extract.context import Context, cell_number, clean, label_key
 from jixiao.ingest.extract.lexicon import source_of, stage_of
 from jixiao.model import Figure, FundItem, FundLine, Funds, FundSource, FundStage, Source
 from jixiao.numbers import parse_decimal, to_wan
+from jixiao.scoring.engine import STAGE_NAMES
 
 Key = tuple[FundSource, FundStage]
 _EXTRA = {"分值": "weight", "执行率": "rate", "预算执行率": "rate", "得分": "score"}
@@ -291,7 +292,8 @@ def _prose(ctx: Context, col: _Collector) -> None:
         elif key[1] is not FundStage.budget or len({v.quantize(Decimal("0.01")) for v in values}) > 1:
             ctx.info(
                 "ingest.ambiguous-funds",
-                f"正文中{key[1].value}印有多个金额 {sorted(values)}，未取值",
+                f"正文中{STAGE_NAMES[key[1].value]}印有多个不同金额（"
+                f"{'、'.join(f'{v:f}' for v in sorted(values)[:8])}{'……' if len(values) > 8 else ''}），无法确定，未取值",
                 firsts[key][1],
             )
         else:

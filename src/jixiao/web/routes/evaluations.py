@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 
 from jixiao.store import service
 from jixiao.store.analysis import Analysis, analyse
-from jixiao.store.models import EvaluationRecord, Status, Task, Upload
+from jixiao.store.models import EvaluationRecord, Task, Upload
 from jixiao.store.queries import (
     Actor,
     Conflict,
@@ -326,6 +326,3 @@ def download_upload(
         media_type=row.content_type,
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(row.filename)}"},
     )
-
-
-_ = Status

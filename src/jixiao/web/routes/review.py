@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from jixiao.store import service
 from jixiao.store.analysis import analyse
-from jixiao.store.models import EvaluationRecord, Role, Status
+from jixiao.store.models import EvaluationRecord, Role
 from jixiao.store.queries import Actor, StoreError, get_visible, listing
 from jixiao.web.deps import db_session, render, require
 from jixiao.web.forms import parse_number
@@ -95,6 +95,3 @@ async def decision(
     )
     request.session["flash"] = "已复核通过" if approve else "已退回单位修改"
     return RedirectResponse("/review", status_code=303)
-
-
-_ = Status
