@@ -17,8 +17,13 @@ system:
 
 setup: system $(STAMP)
 
+DATA_DIR ?= jixiao-data
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
 run: setup
 	$(BIN)/jixiao demo
+	$(BIN)/jixiao serve --demo --data-dir $(DATA_DIR) --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
