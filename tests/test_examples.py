@@ -107,7 +107,11 @@ def test_003_funds_and_survey() -> None:
     assert ev.funds.planned_spending == Decimal("654.43")
     assert ev.survey is not None and (ev.survey.distributed, ev.survey.population) == (20, 61722)
     assert (ev.claims.total, ev.claims.grade) == (Decimal(97), None)
-    assert ev.pension is not None and ev.pension["program"] == "paid_on_behalf" and ev.pension["persons"]["actual"] == 61722
+    assert (
+        ev.pension is not None
+        and ev.pension["program"] == "paid_on_behalf"
+        and ev.pension["persons"]["actual"] == 61722
+    )
 
 
 def test_004_table_as_printed() -> None:

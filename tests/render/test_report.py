@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import docx
@@ -135,3 +136,28 @@ def test_entity_bomb_template_is_refused(tmp_path: Path) -> None:
     path = _zip(tmp_path / "laughs.docx", parts)
     with pytest.raises(RenderError, match="无法作为 Word 文档打开"):
         render_bytes(load_seed("003-dongchuan-2019"), "report", "docx", template=path)
+
+
+def test_reviewed_scores_appear_in_report_and_self_table() -> None:
+    ev = load_seed("002-jinzhong-2020")
+    target = next(i for i in ev.indicators if i.weight and i.claimed == i.weight)
+    reviewed = target.weight - Decimal("1.5")  # type: ignore[operator]
+    reviewed_ev = ev.model_copy(
+        update={
+            "indicators": [
+                i.model_copy(update={"reviewed": reviewed, "review_reason": "佐证材料不全，扣1.5分"})
+                if i is target
+                else i
+                for i in ev.indicators
+            ]
+        }
+    )
+    score = api.score(reviewed_ev)
+    assert score.reviewed_total is not None and score.computed_total is not None
+    assert score.reviewed_total == score.computed_total - Decimal("1.5")
+    for kind in ("report", "self-table"):
+        text = docx_text(render_bytes(reviewed_ev, kind, "docx"))
+        assert "复核得分" in text and "佐证材料不全，扣1.5分" in text
+        assert f"复核后总分{score.reviewed_total:f}" in "".join(text.split())
+    plain_text = docx_text(render_bytes(ev, "report", "docx"))
+    assert "复核得分" not in plain_text

@@ -290,3 +290,17 @@ def test_weights_not_summing_to_100_still_score() -> None:
         ]
     )
     assert r.weight == d("90") and r.computed_total == d("90")
+
+
+def test_reviewed_scores_give_a_reviewed_total() -> None:
+    r = result(
+        [
+            {"level1": "产出指标", "weight": 50, "claimed": 50, "reviewed": 40, "review_reason": "完成80%"},
+            {"level1": "效益指标", "weight": 50, "claimed": 45},
+        ]
+    )
+    assert r.indicators[0].reviewed == d("40") and r.indicators[0].final == d("40")
+    assert r.levels[0].reviewed == d("40.00") and r.levels[1].reviewed is None
+    assert r.reviewed_total == d("85.00") and r.reviewed_grade == "良"
+    assert r.computed_total == d("95.00")
+    assert result([{"level1": "产出指标", "weight": 50, "claimed": 50}]).reviewed_total is None

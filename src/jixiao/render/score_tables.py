@@ -33,21 +33,36 @@ def level_rows(score: ScoreResult) -> list[list[str]]:
     return rows
 
 
+REVIEW_COLUMN = "复核得分"
+
+
+def has_review(score: ScoreResult) -> bool:
+    """True when a reviewer set any indicator's score."""
+    return score.reviewed_total is not None or any(s.reviewed is not None for s in score.indicators)
+
+
+def indicator_columns(score: ScoreResult) -> tuple[str, ...]:
+    """The indicator table's columns: a 复核得分 column is added when a reviewer scored."""
+    if not has_review(score):
+        return INDICATOR_COLUMNS
+    return (*INDICATOR_COLUMNS[:-1], REVIEW_COLUMN, INDICATOR_COLUMNS[-1])
+
+
 def indicator_rows(score: ScoreResult) -> list[list[str]]:
-    """Rows of the indicator score table: number, levels, weight, claimed, computed, explanation."""
-    return [
-        [
-            str(n),
-            clean(s.level1),
-            clean(s.level2),
-            clean(s.name),
-            plain(s.weight),
-            plain(s.claimed),
-            score_text(s.computed),
-            clean(s.explanation),
-        ]
-        for n, s in enumerate(score.indicators, start=1)
-    ]
+    """Rows of the indicator score table: number, levels, weight, claimed, computed, [reviewed], explanation."""
+    review = has_review(score)
+    rows: list[list[str]] = []
+    for n, s in enumerate(score.indicators, start=1):
+        row = [str(n), clean(s.level1), clean(s.level2), clean(s.name), plain(s.weight), plain(s.claimed)]
+        row.append(score_text(s.computed))
+        explanation = clean(s.explanation)
+        if review:
+            row.append(score_text(s.reviewed) if s.reviewed is not None else "")
+            if s.reviewed is not None and s.review_reason:
+                explanation += f"；复核意见：{clean(s.review_reason)}"
+        row.append(explanation)
+        rows.append(row)
+    return rows
 
 
 def grade_line(score: ScoreResult, claimed_grade: str | None) -> str:
@@ -65,6 +80,8 @@ def grade_line(score: ScoreResult, claimed_grade: str | None) -> str:
         if score.computed_grade:
             text += f"，等级“{score.computed_grade}”"
         parts.append(text)
+    if score.reviewed_total is not None:
+        parts.append(f"复核后总分 {score_text(score.reviewed_total)}，等级“{score.reviewed_grade}”")
     if score.execution_rate is not None:
         parts.append(f"按资金数据计算预算执行率 {percent_text(score.execution_rate)}")
     return "；".join(parts) + "。" if parts else "暂无可计算的得分。"
@@ -78,8 +95,12 @@ def add_level_table(document: DocumentObject, score: ScoreResult, width_cm: floa
 
 def add_indicator_table(document: DocumentObject, score: ScoreResult, width_cm: float) -> None:
     """Every indicator's weight, claimed and computed score and the written calculation."""
-    widths = _scale([1.0, 1.8, 2.2, 3.0, 1.2, 1.5, 1.5, 6.0], width_cm)
-    simple_table(document, widths, INDICATOR_COLUMNS, indicator_rows(score), left=(7,))
+    columns = indicator_columns(score)
+    base = [1.0, 1.8, 2.2, 3.0, 1.2, 1.5, 1.5, 6.0]
+    if len(columns) > len(base):
+        base = [*base[:-1], 1.5, 5.0]
+    widths = _scale(base, width_cm)
+    simple_table(document, widths, columns, indicator_rows(score), left=(len(columns) - 1,))
 
 
 def _scale(widths: list[float], total: float) -> list[float]:

@@ -26,8 +26,13 @@ from jixiao.findings import Finding
 from jixiao.model import Evaluation
 from jixiao.render.annex import COLUMNS as FINDING_COLUMNS
 from jixiao.render.annex import finding_rows
-from jixiao.render.score_tables import INDICATOR_COLUMNS as SCORE_COLUMNS
-from jixiao.render.score_tables import LEVEL_COLUMNS, grade_line, indicator_rows, level_rows
+from jixiao.render.score_tables import (
+    LEVEL_COLUMNS,
+    grade_line,
+    indicator_columns,
+    indicator_rows,
+    level_rows,
+)
 from jixiao.render.text import clean
 from jixiao.render.view import FUND_COLUMNS, INDICATOR_COLUMNS, SelfTableView, build_view, merge_runs
 from jixiao.scoring.result import ScoreResult
@@ -299,7 +304,11 @@ def _score_sheet(
     if score.levels:
         rows += [(list(LEVEL_COLUMNS), True), *((r, False) for r in level_rows(score)), ([], False)]
     if score.indicators:
-        rows += [(list(SCORE_COLUMNS), True), *((r, False) for r in indicator_rows(score)), ([], False)]
+        rows += [
+            (list(indicator_columns(score)), True),
+            *((r, False) for r in indicator_rows(score)),
+            ([], False),
+        ]
     if findings is not None:
         rows += [
             (["复核意见"], True),

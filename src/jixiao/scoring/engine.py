@@ -170,6 +170,8 @@ def score_indicator(
             claimed=indicator.claimed,
             computed=computed,
             verified=verified,
+            reviewed=indicator.reviewed,
+            review_reason=indicator.review_reason,
             rule=str(kind) if kind else None,
             explanation=outcome.explanation,
         ),
@@ -211,8 +213,11 @@ def _levels(evaluation: Evaluation, scores: list[IndicatorScore], ctx: RuleConte
         claimed = level.claimed if level and level.claimed is not None else _sum([s.claimed for s in lines])
         computed = _sum([s.effective for s in lines]) if lines else (level.claimed if level else None)
         rate = ctx.round(computed / weight * HUNDRED) if computed is not None and weight else None
+        any_reviewed = any(s.reviewed is not None for s in lines)
+        reviewed = _sum([s.final for s in lines]) if any_reviewed else None
         levels.append(
             LevelScore(
+                reviewed=ctx.round(reviewed) if reviewed is not None else None,
                 name=names[key],
                 weight=weight,
                 claimed=claimed,
@@ -267,7 +272,14 @@ def score_evaluation(evaluation: Evaluation, policy: Policy) -> ScoreResult:
     weight = _sum([level.weight for level in levels]) if levels else evaluation.claims.total_weight
 
     claimed_grade = evaluation.claims.grade
+    reviewed_total = None
+    if any(level.reviewed is not None for level in levels):
+        reviewed_total = _sum(
+            [level.reviewed if level.reviewed is not None else level.computed for level in levels]
+        )
     return ScoreResult(
+        reviewed_total=policy.round(reviewed_total) if reviewed_total is not None else None,
+        reviewed_grade=policy.grade_of(reviewed_total) if reviewed_total is not None else None,
         policy=policy.name,
         granularity=granularity,
         indicators=scores,

@@ -26,6 +26,8 @@ class IndicatorScore(BaseModel):
     claimed: Decimal | None = None
     computed: Decimal | None = None  # by the rule; the claim (bounded by the weight) when no rule applies
     verified: bool = False  # True when a rule computed the score from figures or judgements
+    reviewed: Decimal | None = None  # 复核得分 set by a reviewer
+    review_reason: str | None = None
     rule: str | None = None  # rule kind used
     explanation: str = ""  # "108.13万人 / 116.11万人 = 93.13% × 8分 = 7.45分"
 
@@ -33,6 +35,11 @@ class IndicatorScore(BaseModel):
     def effective(self) -> Decimal | None:
         """The score that counts in subtotals: computed, else the claim."""
         return self.computed if self.computed is not None else self.claimed
+
+    @property
+    def final(self) -> Decimal | None:
+        """The score after review: the reviewer's when set, else the effective one."""
+        return self.reviewed if self.reviewed is not None else self.effective
 
 
 class LevelScore(BaseModel):
@@ -46,6 +53,7 @@ class LevelScore(BaseModel):
     computed: Decimal | None = None  # sum of computed lines, else the printed subtotal
     rate: Decimal | None = None  # computed / weight, percent
     claimed_rate: Decimal | None = None  # printed 得分率
+    reviewed: Decimal | None = None  # subtotal after review, when any line of it was reviewed
     indicators: list[int] = Field(default_factory=list)  # indexes of its indicators
 
 
@@ -64,6 +72,8 @@ class ScoreResult(BaseModel):
     claimed_grade: str | None = None
     computed_grade: str | None = None  # band of the computed total
     claimed_total_grade: str | None = None  # band of the claimed total
+    reviewed_total: Decimal | None = None  # total after review, when any indicator was reviewed
+    reviewed_grade: str | None = None
     execution_rate: Decimal | None = None  # computed from the funds, percent
     arrival_rate: Decimal | None = None  # computed from the funds, percent
     findings: list[Finding] = Field(default_factory=list)  # rule could not be applied, etc.
