@@ -100,9 +100,10 @@ documents are a mix of 自评表 and 评价报告 of the seeds.
 | PDF, batch of {BATCH} in one run | {batch:.1f} s ({BATCH / batch:.1f} PDF/s) |
 | PDF, 2 parallel runs of {BATCH // 2} (separate profiles) | {parallel:.1f} s ({BATCH / parallel:.1f} PDF/s) |
 
-The aim for docx/xlsx is ≥ 20 documents per second. Most of a report's time is its three
-matplotlib charts (≈ 0.25 s each, cached by
-their data so a report rendered again reuses them); LibreOffice start-up dominates a single PDF, so convert in
+The aim for docx/xlsx is ≥ 20 documents per second: met by the 自评表 (docx, xlsx) and by
+reports whose charts are cached, not by a report whose three matplotlib charts are drawn
+fresh (≈ 60 ms each, mostly CJK text layout and PNG encoding; charts are cached by their data,
+so a report rendered again — web downloads, batches — reuses them). LibreOffice start-up dominates a single PDF, so convert in
 batches (`jixiao.render.pdf.docx_to_pdf_batch`); two parallel runs use both cores. Load average
 during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other jobs shared the machine).""",
     )

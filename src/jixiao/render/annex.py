@@ -7,6 +7,7 @@ from docx.document import Document as DocumentObject
 from jixiao.findings import Finding
 from jixiao.render.docx_tables import simple_table
 from jixiao.render.text import clean
+from jixiao.render.typography import add_paragraph
 
 COLUMNS = ("序号", "级别", "代码", "复核意见", "位置")
 
@@ -22,7 +23,7 @@ def finding_rows(findings: list[Finding]) -> list[list[str]]:
 
 def add_findings_annex(document: DocumentObject, findings: list[Finding], width_cm: float) -> None:
     """Append a 复核意见 heading and table; an empty audit says so."""
-    document.add_paragraph("附件：复核意见", style="Heading 1")
+    add_paragraph(document, "附件：复核意见", "Heading 1")
     if not findings:
         document.add_paragraph("经自动复核，未发现问题。")
         return

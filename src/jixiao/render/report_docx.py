@@ -21,7 +21,7 @@ from jixiao.render.docx_tables import simple_table
 from jixiao.render.score_tables import add_indicator_table, add_level_table, grade_line
 from jixiao.render.template import new_document
 from jixiao.render.text import KIND_LABELS, NO_DATA, clean, fund_label, percent_text, plain, score_text
-from jixiao.render.typography import add_page_numbers, has_page_field, setup_page
+from jixiao.render.typography import add_page_numbers, add_paragraph, has_page_field, setup_page
 from jixiao.scoring.result import ScoreResult
 
 TEXT_WIDTH_CM = 15.6  # A4 portrait less 公文 margins
@@ -64,7 +64,7 @@ def build(
 
 
 def _p(document: DocumentObject, text: str, style: str | None = None) -> None:
-    paragraph = document.add_paragraph(clean(text), style=style)
+    paragraph = add_paragraph(document, clean(text), style)
     if text.endswith("：") or text.endswith("下表："):
         paragraph.paragraph_format.keep_with_next = True  # an introduction stays with its table
 
@@ -77,7 +77,7 @@ def _items(document: DocumentObject, items: list[str]) -> None:
 
 
 def _image(document: DocumentObject, png: bytes, caption: str) -> None:
-    paragraph = document.add_paragraph(style="Caption")
+    paragraph = add_paragraph(document, style="Caption")
     paragraph.add_run().add_picture(io.BytesIO(png), width=Cm(TEXT_WIDTH_CM * 0.9))
     paragraph.paragraph_format.keep_with_next = True
     _p(document, caption, "Caption")

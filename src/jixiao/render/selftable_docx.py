@@ -13,7 +13,15 @@ from jixiao.render.docx_tables import Cell, append_table, vertical_runs
 from jixiao.render.score_tables import add_indicator_table, add_level_table, grade_line
 from jixiao.render.template import new_document
 from jixiao.render.text import plain
-from jixiao.render.typography import BODY, TITLE, Face, add_page_numbers, setup_page, styled_run
+from jixiao.render.typography import (
+    BODY,
+    TITLE,
+    Face,
+    add_page_numbers,
+    add_paragraph,
+    setup_page,
+    styled_run,
+)
 from jixiao.render.view import FUND_COLUMNS, INDICATOR_COLUMNS, SelfTableView, build_view
 from jixiao.scoring.result import ScoreResult
 
@@ -39,10 +47,10 @@ def build(
 
 
 def _heading(document: DocumentObject, view: SelfTableView) -> None:
-    title = document.add_paragraph(style="Title")
+    title = add_paragraph(document, style="Title")
     title.paragraph_format.space_after = Pt(0)
     styled_run(title, view.title, FORM_TITLE)
-    year = document.add_paragraph(style="Title")
+    year = add_paragraph(document, style="Title")
     year.paragraph_format.space_after = Pt(6)
     styled_run(year, f"（{view.year}）", Face(BODY.east_asia, BODY.fallback, 14))
 
@@ -111,7 +119,7 @@ def _form_table(document: DocumentObject, view: SelfTableView) -> None:
 
 def _annex(document: DocumentObject, evaluation: Evaluation, score: ScoreResult) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    heading = document.add_paragraph(style="Title")
+    heading = add_paragraph(document, style="Title")
     styled_run(heading, "评分说明（按评分规则计算）", Face(TITLE.east_asia, TITLE.fallback, 16))
     document.add_paragraph(grade_line(score, evaluation.claims.grade))
     if score.levels:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from weakref import WeakKeyDictionary
 
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
@@ -59,6 +60,28 @@ STYLE_FACES: dict[str, Face] = {
     "Caption": Face("仿宋_GB2312", "仿宋", 12),
 }
 _PARAGRAPH_STYLES_TO_ADD = ("Table Text", "Table Heading")
+_STYLE_IDS: WeakKeyDictionary[object, dict[str, str | None]] = WeakKeyDictionary()  # by document part
+
+
+def add_paragraph(document: DocumentObject, text: str = "", style: str | None = None) -> Paragraph:
+    """``document.add_paragraph`` with the style id looked up once per document.
+
+    python-docx resolves a style name by scanning every style twice per paragraph, which made
+    style lookups the largest cost of a report; the id of each name is cached here instead.
+    """
+    paragraph = document.add_paragraph(text)
+    if style is not None:
+        known = _STYLE_IDS.setdefault(document.part, {})
+        if style not in known:
+            found = document.styles[style]
+            known[style] = None if found.style_id == _default_paragraph_style_id(document) else found.style_id
+        paragraph._p.style = known[style]
+    return paragraph
+
+
+def _default_paragraph_style_id(document: DocumentObject) -> str | None:
+    default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    return default.style_id if default is not None else None
 
 
 def set_east_asian_font(rpr_parent: object, face: Face) -> None:
