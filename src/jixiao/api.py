@@ -28,6 +28,7 @@ __all__ = [
     "check",
     "get_policy",
     "load",
+    "load_all",
     "load_data",
     "score",
 ]
@@ -52,6 +53,20 @@ def load(path: str | Path) -> Loaded:
 
         return ingest_file(p)
     return load_file(p)
+
+
+def load_all(path: str | Path) -> list[Loaded]:
+    """Every evaluation a file holds: one, or one per project of a one-project-per-sheet workbook."""
+    p = Path(path)
+    from jixiao.render.xlsx_form import is_jixiao_form
+
+    if p.suffix.lower() in DOCUMENT_SUFFIXES and not (
+        p.suffix.lower() in (".xlsx", ".xlsm") and is_jixiao_form(p)
+    ):
+        from jixiao.ingest import ingest_parts
+
+        return ingest_parts(p)
+    return [load(p)]
 
 
 def score(evaluation: Evaluation, policy: Policy | None = None) -> ScoreResult:

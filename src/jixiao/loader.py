@@ -19,6 +19,12 @@ class Loaded:
     evaluation: Evaluation | None
     findings: list[Finding] = field(default_factory=list)
     line_of: dict[str, int] = field(default_factory=dict)  # field path → line in the file
+    part: str | None = None  # the sheet of a workbook holding several projects
+
+    @property
+    def label(self) -> str:
+        """The file, with the part when the file holds several evaluations (``book.xlsx#3.项目``)."""
+        return f"{self.file}#{self.part}" if self.part else self.file
 
     @property
     def ok(self) -> bool:

@@ -113,5 +113,5 @@ def test_any_executor_runs_the_unit(tmp_path: Path) -> None:
     # the unit is picklable in and out
     import pickle
 
-    row = process_document(str(seed("004")))
+    (row,) = process_document(str(seed("004")))
     assert pickle.loads(pickle.dumps(row))["total"] == 100

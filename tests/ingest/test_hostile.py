@@ -105,7 +105,7 @@ def test_unknown_suffix(tmp_path: Path) -> None:
 def test_batch_unit_never_raises(tmp_path: Path) -> None:
     path = tmp_path / "junk.pdf"
     path.write_bytes(b"\x00" * 100)
-    row = process_document(str(path))
+    (row,) = process_document(str(path))
     assert row["status"] == "failed" and row["errors"] >= 1 and "PDF" in row["error"]
     assert ingest_file(path).evaluation is None
 
@@ -115,12 +115,12 @@ def test_batch_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
     from jixiao.ingest import batch
 
-    def slow(path: str) -> dict[str, object]:
+    def slow(path: str) -> list[dict[str, object]]:
         time.sleep(5)
-        return {}
+        return []
 
     monkeypatch.setattr(batch, "process_document", slow)
     start = time.perf_counter()
-    row = batch.process_with_timeout(str(tmp_path / "x.txt"), timeout=0.3)
+    (row,) = batch.process_with_timeout(str(tmp_path / "x.txt"), timeout=0.3)
     assert time.perf_counter() - start < 2
     assert row["status"] == "failed" and "超时" in str(row["error"])

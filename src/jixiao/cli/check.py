@@ -81,15 +81,22 @@ def finding_record(f: Finding, file: str, line_of: dict[str, int]) -> dict[str, 
     }
 
 
-def file_record(file: str, audit: Audit, findings: list[Finding], line_of: dict[str, int]) -> dict[str, Any]:
-    """The JSON record of one audited file."""
+def file_record(
+    file: str, audit: Audit, findings: list[Finding], line_of: dict[str, int], origin: str | None = None
+) -> dict[str, Any]:
+    """The JSON record of one audited file (``origin``: the path, when ``file`` names a part of it)."""
     score = audit.score
     return {
         "file": file,
         "total": {"claimed": score.claimed_total, "computed": score.computed_total},
         "grade": {"claimed": score.claimed_grade, "computed": score.computed_grade},
-        "findings": [finding_record(f, file, line_of) for f in findings],
+        "findings": [finding_record(f, origin or file, line_of) for f in findings],
     }
+
+
+def audited_note(audited: int, files: int) -> str:
+    """``（含 23 个评价）`` when some file held several evaluations (a workbook of projects)."""
+    return f"（含{audited}个评价）" if audited > files else ""
 
 
 def _fmt(value: Any) -> str:
@@ -175,60 +182,63 @@ def register(group: click.Group) -> None:
         rows: list[dict[str, Any]] = []
         counts = {s: 0 for s in SEVERITIES}
         unusable = errors = False
+        audited = 0
         for path in files:
-            file = str(path)
             try:
-                loaded = api.load(path)
-            except ImportError:  # a document reader that is not installed or not built yet
+                every_loaded = api.load_all(path)
+            except ImportError:  # a document reader that is not installed
                 click.echo(
-                    f"{file}: error file.unsupported 暂不能读取此类文件（{path.suffix}），请先转为评价文件（YAML/JSON）",
+                    f"{path}: error file.unsupported 暂不能读取此类文件（{path.suffix}），请先转为评价文件（YAML/JSON）",
                     err=True,
                 )
                 unusable = True
                 continue
-            if loaded.evaluation is None:
-                echo_findings(loaded.findings, file)
-                unusable = True
-                continue
-            rules = _policy(chosen, loaded.evaluation.policy, file)
-            if rules is None:
-                unusable = True
-                continue
-            audit = api.check(loaded.evaluation, rules)
-            every = sorted([*loaded.findings, *audit.findings], key=lambda f: f.severity.rank)
-            errors = errors or any(f.severity is Severity.error for f in every)
-            shown = [f for f in every if f.severity.rank <= threshold]
-            for f in shown:
-                counts[f.severity.value] += 1
-            if fmt == "json":
-                records.append(file_record(file, audit, shown, loaded.line_of))
-            elif fmt == "csv":
+            for loaded in every_loaded:
+                file, origin = loaded.label, loaded.file
+                if loaded.evaluation is None:
+                    echo_findings(loaded.findings, file)
+                    unusable = True
+                    continue
+                rules = _policy(chosen, loaded.evaluation.policy, file)
+                if rules is None:
+                    unusable = True
+                    continue
+                audit = api.check(loaded.evaluation, rules)
+                audited += 1
+                every = sorted([*loaded.findings, *audit.findings], key=lambda f: f.severity.rank)
+                errors = errors or any(f.severity is Severity.error for f in every)
+                shown = [f for f in every if f.severity.rank <= threshold]
                 for f in shown:
-                    record = finding_record(f, file, loaded.line_of)
-                    rows.append(
-                        {
-                            "file": file,
-                            "line": record["location"]["line"] or "",
-                            "severity": f.severity.value,
-                            "code": f.code,
-                            "message": f.message,
-                            "path": f.location.path,
-                            "expected": "" if f.expected is None else record["expected"],
-                            "actual": "" if f.actual is None else record["actual"],
-                            "rule": f.rule or "",
-                            "source": _source_note(f, file),
-                        }
+                    counts[f.severity.value] += 1
+                if fmt == "json":
+                    records.append(file_record(file, audit, shown, loaded.line_of, origin))
+                elif fmt == "csv":
+                    for f in shown:
+                        record = finding_record(f, origin, loaded.line_of)
+                        rows.append(
+                            {
+                                "file": file,
+                                "line": record["location"]["line"] or "",
+                                "severity": f.severity.value,
+                                "code": f.code,
+                                "message": f.message,
+                                "path": f.location.path,
+                                "expected": "" if f.expected is None else record["expected"],
+                                "actual": "" if f.actual is None else record["actual"],
+                                "rule": f.rule or "",
+                                "source": _source_note(f, origin),
+                            }
+                        )
+                else:
+                    assert printer is not None
+                    for f in shown:
+                        line = finding_line(f, origin, loaded.line_of)
+                        printer.finding(f"{file}:{line}" if line else file, f, _source_note(f, origin))
+                    score = audit.score
+                    printer.line(
+                        f"{file}: 总分 填报{_fmt(score.claimed_total)} / 重算{_fmt(score.computed_total)}；"
+                        f"等级 填报{score.claimed_grade or '未标明'} / 重算{score.computed_grade or '—'}"
                     )
-            else:
-                assert printer is not None
-                for f in shown:
-                    line = finding_line(f, file, loaded.line_of)
-                    printer.finding(f"{file}:{line}" if line else file, f, _source_note(f, file))
-                score = audit.score
-                printer.line(
-                    f"{file}: 总分 填报{_fmt(score.claimed_total)} / 重算{_fmt(score.computed_total)}；"
-                    f"等级 填报{score.claimed_grade or '未标明'} / 重算{score.computed_grade or '—'}"
-                )
         if fmt == "json":
             click.echo(dump_json({"files": records}))
         elif fmt == "csv":
@@ -240,6 +250,6 @@ def register(group: click.Group) -> None:
         else:
             assert printer is not None
             printer.line(
-                f"共复核{len(files)}个文件：{counts['error']}个错误，{counts['warning']}个警告，{counts['info']}个提示"
+                f"共复核{len(files)}个文件{audited_note(audited, len(files))}：{counts['error']}个错误，{counts['warning']}个警告，{counts['info']}个提示"
             )
         sys.exit(2 if unusable else (1 if errors else 0))

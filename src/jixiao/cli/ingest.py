@@ -27,38 +27,39 @@ def register(group: click.Group) -> None:
     @click.option("--summary", is_flag=True, help="只输出扁平摘要（金额单位万元，比率为 %，未知为 null）")
     def ingest(docs: tuple[Path, ...], out_dir: Path | None, fmt: str, summary: bool) -> None:
         """读取评价报告/自评表（txt、html、docx、doc、xlsx、xls、pdf），生成评价文件。"""
-        from jixiao.ingest import ingest_file, summarize
+        from jixiao.ingest import ingest_parts, summarize
         from jixiao.ingest.output import to_json, to_yaml
 
         failed = False
         written: set[Path] = set()
         summaries = []
         for doc in docs:
-            loaded = ingest_file(doc)
-            echo_findings(loaded.findings, str(doc))
-            if loaded.evaluation is None:
-                failed = True
+            parts = ingest_parts(doc)
+            for number, loaded in enumerate(parts, start=1):
+                echo_findings(loaded.findings, loaded.label)
+                if loaded.evaluation is None:
+                    failed = True
                 if summary:
                     summaries.append(summarize(loaded))
-                continue
-            if summary:
-                summaries.append(summarize(loaded))
-                continue
-            text = (
-                to_json(loaded.evaluation)
-                if fmt == "json"
-                else to_yaml(loaded.evaluation, f"由 jixiao ingest 从 {doc} 提取")
-            )
-            if out_dir is None:
-                click.echo(text)
-            else:
+                if summary or loaded.evaluation is None:
+                    continue
+                origin = f"{doc}（工作表“{loaded.part}”）" if loaded.part else str(doc)
+                text = (
+                    to_json(loaded.evaluation)
+                    if fmt == "json"
+                    else to_yaml(loaded.evaluation, f"由 jixiao ingest 从 {origin} 提取")
+                )
+                if out_dir is None:
+                    click.echo(text)
+                    continue
                 out_dir.mkdir(parents=True, exist_ok=True)
-                target = out_dir / f"{doc.stem}.{fmt}"
+                stem = f"{doc.stem}-{number:02d}" if len(parts) > 1 else doc.stem
+                target = out_dir / f"{stem}.{fmt}"
                 if target in written:  # report.docx and report.pdf in one run
-                    target = out_dir / f"{doc.name}.{fmt}"
+                    target = out_dir / f"{doc.name}{target.name.removeprefix(doc.stem)}"
                 written.add(target)
                 target.write_text(text, encoding="utf-8")
-                click.echo(f"{doc} → {target}", err=True)
+                click.echo(f"{loaded.label} → {target}", err=True)
         if summary:
             payload = summaries[0] if len(summaries) == 1 else summaries
             text = dump_json(payload)  # the summary is always JSON

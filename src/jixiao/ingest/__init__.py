@@ -7,7 +7,7 @@ with every value's provenance; ``summarize`` flattens it; ``process_document`` i
 
 from __future__ import annotations
 
-from jixiao.ingest.api import ingest_document, ingest_file, process_document, summarize
+from jixiao.ingest.api import ingest_document, ingest_file, ingest_parts, process_document, summarize
 from jixiao.ingest.document import Block, Document, Paragraph, Table
 from jixiao.ingest.readers import read_document
 
@@ -18,6 +18,7 @@ __all__ = [
     "Table",
     "ingest_document",
     "ingest_file",
+    "ingest_parts",
     "process_document",
     "read_document",
     "summarize",

@@ -21,20 +21,58 @@ def ingest_document(doc: Document, findings: list[Finding] | None = None) -> Loa
     return Loaded(doc.file, evaluation, [*(findings or []), *more])
 
 
-def ingest_file(path: str | Path) -> Loaded:
-    """Read and extract one document; unreadable documents give an evaluation of None and findings."""
+def ingest_parts(path: str | Path) -> list[Loaded]:
+    """Read a document and extract every evaluation in it: one, or one per project of a workbook.
+
+    Each part of a one-project-per-sheet workbook is a :class:`Loaded` whose ``part`` names
+    its sheet; an unreadable document gives one Loaded with no evaluation and the findings.
+    """
+    from jixiao.ingest.parts import split_projects
     from jixiao.ingest.readers import read_document
 
     doc, findings = read_document(path)
     if doc is None:
-        return Loaded(str(path), None, findings)
+        return [Loaded(str(path), None, findings)]
     if not doc.blocks:
         from jixiao.ingest.readers.common import problem
 
-        return Loaded(
-            str(path), None, [*findings, problem("ingest.empty", "error", "文档中没有可读的文字", path)]
+        return [
+            Loaded(
+                str(path), None, [*findings, problem("ingest.empty", "error", "文档中没有可读的文字", path)]
+            )
+        ]
+    parts = split_projects(doc)
+    if len(parts) == 1:
+        return [ingest_document(doc, findings)]
+    out = []
+    for part in parts:
+        loaded = ingest_document(part.document, findings)
+        loaded.part = part.label
+        out.append(loaded)
+    return out
+
+
+def ingest_file(path: str | Path) -> Loaded:
+    """Read and extract one document; unreadable documents give an evaluation of None and findings.
+
+    A workbook holding several projects gives its first one, with a warning naming how many
+    there are (:func:`ingest_parts` reads them all).
+    """
+    parts = ingest_parts(path)
+    first = parts[0]
+    if len(parts) > 1:
+        from jixiao.ingest.readers.common import problem
+
+        first.findings.append(
+            problem(
+                "ingest.several-projects",
+                "warning",
+                f"工作簿含 {len(parts)} 个项目（每个工作表一个），此处只读取了第一个“{first.part}”；"
+                "jixiao ingest、check 和 batch 会逐个读取",
+                path,
+            )
         )
-    return ingest_document(doc, findings)
+    return first
 
 
 def _plain(value: Any) -> Any:
@@ -61,6 +99,8 @@ def summarize(loaded: Loaded) -> dict[str, Any]:
         "levels": [],
         "indicators": [],
     }
+    if loaded.part is not None:  # a project of a workbook holding several: the sheet's name
+        out = {"file": loaded.file, "part": loaded.part, **{k: v for k, v in out.items() if k != "file"}}
     if ev is None:
         return out
     total = ev.funds.total
@@ -97,6 +137,7 @@ def summarize(loaded: Loaded) -> dict[str, Any]:
 
 ROW_FIELDS = [
     "file",
+    "part",
     "status",
     "error",
     "kind",
@@ -120,53 +161,69 @@ ROW_FIELDS = [
 ]
 
 
-def process_document(path: str) -> dict[str, Any]:
-    """Batch unit: ingest + audit one document → a flat row (picklable; never raises).
+def process_document(path: str) -> list[dict[str, Any]]:
+    """Batch unit: ingest + audit one document → flat rows (picklable; never raises).
 
-    The row holds the summary fields, ``levels``/``indicators`` counts, finding counts by
-    severity, the recomputed total and grade (``jixiao.api.check``), ``status`` (ok / failed)
-    and ``findings`` (a list of plain dicts for the findings file).
+    One row per evaluation the document holds — one, or one per project of a workbook that
+    holds a project per sheet (``part`` names the sheet). A row holds the summary fields,
+    ``levels``/``indicators`` counts, finding counts by severity, the recomputed total and grade
+    (``jixiao.api.check``), ``status`` (ok / failed) and ``findings`` (plain dicts for the
+    findings file).
     """
     start = time.perf_counter()
-    row: dict[str, Any] = dict.fromkeys(ROW_FIELDS)
-    row.update(file=str(path), status="failed", errors=0, warnings=0, infos=0, findings=[])
     try:
-        loaded = ingest_file(path)
-        findings = list(loaded.findings)
-        summary = summarize(loaded)
-        row.update({k: v for k, v in summary.items() if k not in ("levels", "indicators")})
-        row["levels"] = len(summary["levels"])
-        row["indicators"] = len(summary["indicators"])
-        if loaded.evaluation is not None:
-            try:
-                from jixiao import api
-
-                audit = api.check(loaded.evaluation)
-                findings.extend(audit.findings)
-                row["recomputed_total"] = _plain(audit.score.computed_total)
-                row["computed_grade"] = audit.score.computed_grade
-            except Exception as exc:  # an audit bug must not stop a batch
-                row["error"] = f"复核失败：{type(exc).__name__}: {exc}"
-            row["status"] = "ok"
-        else:
-            row["error"] = (
-                "; ".join(f.message for f in findings if f.severity is Severity.error)[:500] or "无法读取"
-            )
-        for f in findings:
-            row[{"error": "errors", "warning": "warnings", "info": "infos"}[f.severity.value]] += 1
-        row["findings"] = [
-            {
-                "file": str(path),
-                "code": f.code,
-                "severity": f.severity.value,
-                "message": f.message,
-                "where": f.location.describe(),
-                "page": f.location.source.page if f.location.source else None,
-                "line": f.location.source.line if f.location.source else None,
-            }
-            for f in findings
-        ]
+        rows = [_row(str(path), loaded) for loaded in ingest_parts(path)]
     except Exception as exc:  # the batch contract: a broken file is a failed row
-        row["error"] = f"{type(exc).__name__}: {exc}"[:500]
-    row["seconds"] = round(time.perf_counter() - start, 4)
+        rows = [failed_row(str(path), f"{type(exc).__name__}: {exc}"[:500])]
+    seconds = round((time.perf_counter() - start) / len(rows), 4)
+    for row in rows:
+        row["seconds"] = seconds
+    return rows
+
+
+def failed_row(path: str, error: str) -> dict[str, Any]:
+    """The row of a document that could not be processed."""
+    row: dict[str, Any] = dict.fromkeys(ROW_FIELDS)
+    row.update(file=path, status="failed", error=error, errors=1, warnings=0, infos=0, findings=[])
+    return row
+
+
+def _row(path: str, loaded: Loaded) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(ROW_FIELDS)
+    row.update(file=path, part=loaded.part, status="failed", errors=0, warnings=0, infos=0, findings=[])
+    findings = list(loaded.findings)
+    summary = summarize(loaded)
+    row.update({k: v for k, v in summary.items() if k not in ("levels", "indicators")})
+    row["levels"] = len(summary["levels"])
+    row["indicators"] = len(summary["indicators"])
+    if loaded.evaluation is not None:
+        try:
+            from jixiao import api
+
+            audit = api.check(loaded.evaluation)
+            findings.extend(audit.findings)
+            row["recomputed_total"] = _plain(audit.score.computed_total)
+            row["computed_grade"] = audit.score.computed_grade
+        except Exception as exc:  # an audit bug must not stop a batch
+            row["error"] = f"复核失败：{type(exc).__name__}: {exc}"
+        row["status"] = "ok"
+    else:
+        row["error"] = (
+            "; ".join(f.message for f in findings if f.severity is Severity.error)[:500] or "无法读取"
+        )
+    for f in findings:
+        row[{"error": "errors", "warning": "warnings", "info": "infos"}[f.severity.value]] += 1
+    row["findings"] = [
+        {
+            "file": path,
+            "part": loaded.part,
+            "code": f.code,
+            "severity": f.severity.value,
+            "message": f.message,
+            "where": f.location.describe(),
+            "page": f.location.source.page if f.location.source else None,
+            "line": f.location.source.line if f.location.source else None,
+        }
+        for f in findings
+    ]
     return row

@@ -17,10 +17,10 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from jixiao.ingest.api import ROW_FIELDS, process_document
+from jixiao.ingest.api import ROW_FIELDS, failed_row, process_document
 from jixiao.ingest.limits import DEFAULT_TIMEOUT_SECONDS
 
-FINDING_FIELDS = ["file", "code", "severity", "message", "where", "page", "line"]
+FINDING_FIELDS = ["file", "part", "code", "severity", "message", "where", "page", "line"]
 MEMORY_LIMIT_BYTES = 3 * 1024 * 1024 * 1024
 
 
@@ -53,7 +53,7 @@ def _alarm(signum: int, frame: FrameType | None) -> None:
     raise _Timeout()
 
 
-def process_with_timeout(path: str, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> dict[str, Any]:
+def process_with_timeout(path: str, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> list[dict[str, Any]]:
     """``process_document`` with a wall-clock limit (SIGALRM where available)."""
     import threading
 
@@ -65,25 +65,17 @@ def process_with_timeout(path: str, timeout: float = DEFAULT_TIMEOUT_SECONDS) ->
         old = signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
-        row = process_document(path)
+        rows = process_document(path)
     except _Timeout:
-        row = dict.fromkeys(ROW_FIELDS)
-        row.update(
-            file=path,
-            status="failed",
-            error=f"超时（{timeout:g} 秒）",
-            errors=1,
-            warnings=0,
-            infos=0,
-            findings=[],
-        )
+        rows = [failed_row(path, f"超时（{timeout:g} 秒）")]
     finally:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)
-    if row.get("error") and "_Timeout" in str(row.get("error")):
-        row.update(status="failed", error=f"超时（{timeout:g} 秒）")
-    return row
+    for row in rows:
+        if row.get("error") and "_Timeout" in str(row.get("error")):
+            row.update(status="failed", error=f"超时（{timeout:g} 秒）")
+    return rows
 
 
 def _limit_memory() -> None:
@@ -152,7 +144,7 @@ def _results(
 ) -> Iterator[dict[str, Any]]:
     if executor is None and jobs <= 1:
         for path in todo:
-            yield process_with_timeout(path, timeout)
+            yield from process_with_timeout(path, timeout)
         return
     own = executor is None
     pool = executor or ProcessPoolExecutor(max_workers=jobs, initializer=_limit_memory)
@@ -169,7 +161,7 @@ def _results(
             try:
                 rows = future.result()
             except Exception as exc:  # a worker died (e.g. killed for memory): failed rows
-                rows = [_failed(p, f"进程异常：{type(exc).__name__}: {exc}") for p in futures[future]]
+                rows = [failed_row(p, f"进程异常：{type(exc).__name__}: {exc}") for p in futures[future]]
             yield from rows
     finally:
         if own:
@@ -178,13 +170,7 @@ def _results(
 
 def process_chunk(paths: list[str], timeout: float = DEFAULT_TIMEOUT_SECONDS) -> list[dict[str, Any]]:
     """Several documents in one task, each under its own time limit (fewer round trips)."""
-    return [process_with_timeout(p, timeout) for p in paths]
-
-
-def _failed(path: str, error: str) -> dict[str, Any]:
-    row: dict[str, Any] = dict.fromkeys(ROW_FIELDS)
-    row.update(file=path, status="failed", error=error, errors=1, warnings=0, infos=0, findings=[])
-    return row
+    return [row for p in paths for row in process_with_timeout(p, timeout)]
 
 
 def write_parquet(summary: Path) -> Path:

@@ -190,9 +190,22 @@ def _table(ctx: Context, table: Table, found: Found) -> None:
         ) or (numbers and not header.is_target_table)
         if not (name or l2) or not (measured or slot) or level1 is None:
             continue
+        if _not_applicable(cells, roles, name) and not numbers:
+            ctx.consumed.add((table.index, r))  # 不适用: the form's slot is deliberately left out
+            continue
         ind = _indicator(ctx, table, r, cells, numbers, header, level1, level2, name)
         found.indicators.append(ind)
         ctx.consumed.add((table.index, r))
+
+
+_NOT_APPLICABLE = re.compile(r"^(?:不适用|不涉及|无|/|／|-|—|——)$")
+
+
+def _not_applicable(cells: list[str], roles: dict[str, int], name: str) -> bool:
+    """An indicator row whose name and every filled value say 不适用 / 无 / —."""
+    values = [_get(cells, roles.get(k)) for k in ("target", "actual", "completion", "weight", "score")]
+    said = [v for v in (name, *values) if v]
+    return bool(said) and all(_NOT_APPLICABLE.match(v.replace(" ", "")) for v in said)
 
 
 def _is_subtotal(text: str) -> bool:

@@ -152,6 +152,16 @@ def _org_line(ctx: Context) -> str | None:
     return None
 
 
+def _year_du(text: str) -> int | None:
+    """The first ``XXXX年度`` that is not in a cited title (《…2012年度…》) nor a date (2018年度5月)."""
+    for m in _YEAR_DU.finditer(text):
+        before = text[: m.start()]
+        if before.rfind("《") > before.rfind("》") or re.match(r"\s*\d{1,2}\s*月", text[m.end() :]):
+            continue
+        return int(m.group(1))
+    return None
+
+
 def year_of(
     ctx: Context, labelled: dict[str, list[Value]], title_year: int | None, report: date | None
 ) -> int | None:
@@ -161,9 +171,9 @@ def year_of(
         m = re.search(r"(?:19|20)\d{2}", value.text)
         if m:
             return int(m.group(0))
-    m = _YEAR_DU.search(ctx.flow.text[:3000]) or _YEAR_DU.search(ctx.doc.plain_text()[:3000])
-    if m:
-        return int(m.group(1))
+    du = _year_du(ctx.flow.text[:3000]) or _year_du(ctx.doc.plain_text()[:3000])
+    if du is not None:
+        return du
     if title_year is not None:
         return title_year
     for para in titles(ctx):

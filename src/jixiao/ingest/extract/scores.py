@@ -35,6 +35,7 @@ def transposed_levels(ctx: Context) -> tuple[list[Level], Claims]:
     """Level subtotals from a table whose header row lists the 一级 names."""
     levels: list[Level] = []
     claims = Claims()
+    header_row, filled = 0, False
     for table in ctx.doc.tables:
         names: dict[int, str] = {}
         total_col: int | None = None
@@ -45,7 +46,7 @@ def transposed_levels(ctx: Context) -> tuple[list[Level], Claims]:
                 names = found
                 total_col = next((c for c, k in enumerate(keys) if TOTAL_ROW.fullmatch(k)), None)
                 levels = [Level(name=n, source=ctx.cell(table, r, c)) for c, n in names.items()]
-                ctx.consumed.add((table.index, r))
+                header_row, filled = r, False
                 continue
             if not names:
                 continue
@@ -59,7 +60,12 @@ def transposed_levels(ctx: Context) -> tuple[list[Level], Claims]:
             }.get(row_label)
             if attr is None:
                 names = {}
+                if not filled:  # a row that merely names two levels (满意度 | 服务对象满意度 …)
+                    levels = []
                 continue
+            if not filled:
+                ctx.consumed.add((table.index, header_row))
+            filled = True
             ctx.consumed.add((table.index, r))
             for level, c in zip(levels, names, strict=False):
                 value = parse_decimal(raw[c].strip()) if c < len(raw) else None
@@ -73,8 +79,9 @@ def transposed_levels(ctx: Context) -> tuple[list[Level], Claims]:
                     claims.rate = value
                 elif value is not None and attr == "weight":
                     claims.total_weight = value
-        if levels:
+        if levels and filled:
             break
+        levels = []
     return levels, claims
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import RedirectResponse, Response
 
+from jixiao.loader import Loaded
 from jixiao.store import service
 from jixiao.store.analysis import Analysis, analyse
 from jixiao.store.models import EvaluationRecord, Task, Upload
@@ -189,6 +190,20 @@ async def save(
     return RedirectResponse(f"/evaluations/{evaluation_id}", status_code=303)
 
 
+def _matching_part(parts: list[Loaded], project: str) -> Loaded:
+    """The evaluation of the uploaded file; in a workbook of several projects, the one named ``project``."""
+    if len(parts) == 1:
+        return parts[0]
+    named = [p for p in parts if p.evaluation is not None and p.evaluation.project.name == project]
+    if named:
+        return named[0]
+    sheets = "、".join(f"“{p.part}”" for p in parts[:5])
+    raise StoreError(
+        f"该工作簿含 {len(parts)} 个项目（{sheets}…），没有一个工作表的项目名称是“{project}”；"
+        "请上传只含本项目的文件，或把工作表中的项目名称改为与本评价一致"
+    )
+
+
 @router.post("/evaluations/{evaluation_id}/import")
 async def import_document(
     request: Request,
@@ -209,19 +224,12 @@ async def import_document(
     with tempfile.TemporaryDirectory(prefix="jixiao-import-") as tmp:
         path = Path(tmp) / f"upload{suffix}"
         path.write_bytes(content)
-        try:
-            from jixiao import api
+        from jixiao import api
 
-            loaded = api.load(path)
-        except ModuleNotFoundError:
-            raise StoreError(
-                "文档导入功能（jixiao.ingest）尚未安装，暂时只能导入 .yaml/.json 评价文件"
-            ) from None
+        loaded = _matching_part(api.load_all(path), record.project_name)
     if loaded.evaluation is None:
         problems = "；".join(f.message for f in loaded.findings[:5])
         raise StoreError(f"无法从文件中读出评价：{problems}")
-    from jixiao import api
-
     data = service.evaluation_data(loaded.evaluation)
     data.pop("source", None)
     row = Upload(
