@@ -20,7 +20,7 @@ from tests.checks.helpers import base_data, evaluation_of
 def test_every_topic_module_registers_checks() -> None:
     modules = {item.name.rsplit(".", 1)[0] for item in registry.load_checks()}
     for name in registry.TOPIC_MODULES:
-        assert name in modules or name in registry.OPTIONAL_MODULES
+        assert name in modules
 
 
 def test_pension_checks_are_in_the_topic_modules() -> None:

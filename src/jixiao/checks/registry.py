@@ -29,9 +29,6 @@ TOPIC_MODULES: tuple[str, ...] = (
     "jixiao.checks.text",
     "jixiao.pension.checks",
 )
-# A module another helper may still be writing: absent is tolerated, broken is not.
-OPTIONAL_MODULES = frozenset({"jixiao.pension.checks"})
-
 # Codes the runner itself emits (not a check).
 CRASHED = "check.crashed"
 RUNNER_CODES = (CRASHED,)
@@ -110,13 +107,7 @@ def load_checks() -> list[RegisteredCheck]:
     global _loaded, _ordered
     if not _loaded:
         for name in TOPIC_MODULES:
-            try:
-                module = importlib.import_module(name)
-            except ModuleNotFoundError as exc:
-                if name in OPTIONAL_MODULES and exc.name == name:
-                    continue
-                raise
-            _collect_marked(module)
+            _collect_marked(importlib.import_module(name))
         _loaded = True
     if _ordered[0] != (_version[0], len(REGISTRY)):  # registrations changed since the last call
         order = {name: i for i, name in enumerate(TOPIC_MODULES)}

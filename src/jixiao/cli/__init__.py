@@ -30,10 +30,4 @@ def main() -> None:
 
 
 for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(f"jixiao.cli.{_name}")
-    except ModuleNotFoundError as _exc:  # command still being built
-        if _exc.name != f"jixiao.cli.{_name}":
-            raise
-        continue
-    _module.register(main)
+    importlib.import_module(f"jixiao.cli.{_name}").register(main)

@@ -184,16 +184,7 @@ def register(group: click.Group) -> None:
         unusable = errors = False
         audited = 0
         for path in files:
-            try:
-                every_loaded = api.load_all(path)
-            except ImportError:  # a document reader that is not installed
-                click.echo(
-                    f"{path}: error file.unsupported 暂不能读取此类文件（{path.suffix}），请先转为评价文件（YAML/JSON）",
-                    err=True,
-                )
-                unusable = True
-                continue
-            for loaded in every_loaded:
+            for loaded in api.load_all(path):
                 file, origin = loaded.label, loaded.file
                 if loaded.evaluation is None:
                     echo_findings(loaded.findings, file)

@@ -30,11 +30,7 @@ def register(group: click.Group) -> None:
                 click.echo(f"{path}: 无法读取", err=True)
                 continue
             evaluation = loaded.evaluation
-            try:
-                audit = api.check(evaluation)
-            except ModuleNotFoundError:
-                print_table(console, path.name, evaluation, api.score(evaluation))
-                continue
+            audit = api.check(evaluation)
             print_table(console, path.name, evaluation, audit.score)
             for f in audit.findings:
                 colour = {"error": "red", "warning": "yellow", "info": "cyan"}[f.severity.value]

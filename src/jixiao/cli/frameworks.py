@@ -229,17 +229,10 @@ def register(group: click.Group) -> None:
 
 def _write_xlsx(evaluation: Evaluation, output: Path) -> None:
     """The 自评表 as Excel through ``jixiao.render``; a clear message when it is not available."""
-    try:
-        from jixiao.render import render_document
-        from jixiao.render.errors import RenderError
-    except ImportError:
-        _fail("Excel 输出暂不可用：未安装或未完成 jixiao.render 模块，请改用 --to yaml 或 --to json")
-        return
+    from jixiao.render import render_document
+    from jixiao.render.errors import RenderError
+
     try:
         render_document(evaluation, "self-table", "xlsx", output)
     except RenderError as exc:
         _fail(f"生成 Excel 自评表失败：{exc.message}")
-    except ImportError:  # the Excel writer of jixiao.render is still missing
-        _fail("Excel 输出暂不可用：jixiao.render 尚未提供 Excel 自评表，请改用 --to yaml 或 --to json")
-    except (NotImplementedError, ValueError) as exc:  # a format the renderer does not offer yet
-        _fail(f"生成 Excel 自评表失败：{exc}")

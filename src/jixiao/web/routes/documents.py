@@ -36,16 +36,12 @@ def download(
         raise StoreError("未知的文书种类或格式")
     record = get_visible(session, actor, evaluation_id)
     evaluation = service.load_evaluation(record)
-    try:
-        from jixiao.render import RenderError, render_bytes
-    except ImportError:
-        raise StoreError("文书生成模块（jixiao.render）尚未安装") from None
+    from jixiao.render import RenderError, render_bytes
+
     try:
         content = render_bytes(evaluation, kind, fmt, with_findings=bool(findings))  # type: ignore[arg-type]
     except RenderError as exc:
         raise StoreError(str(exc)) from exc
-    except ImportError as exc:
-        raise StoreError(f"该文书暂不可用（文书模块尚未安装：{exc.name or exc}）") from exc
     name = f"{record.project_name}-{KIND_NAMES[kind]}.{fmt}"
     service.log(
         session, actor, "evaluation.download", "evaluation", record.id, None, {"kind": kind, "format": fmt}
