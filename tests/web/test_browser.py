@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -91,14 +93,32 @@ def _login(browser: object, base: str, username: str, **context: object) -> obje
 
 
 def _shot(page: object, name: str) -> None:
-    DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS_IMAGES / f"web-{name}.png"), full_page=True)  # type: ignore[attr-defined]
+    """A full-page screenshot; into docs/images only with JIXIAO_SCREENSHOTS=1 (tests leave the repo alone)."""
+    folder = (
+        DOCS_IMAGES
+        if os.environ.get("JIXIAO_SCREENSHOTS") == "1"
+        else Path(tempfile.gettempdir()) / "jixiao-shots"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"web-{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
 def test_yearly_flow_in_the_browser(server: str, browser: object) -> None:
     anonymous = browser.new_context().new_page()  # type: ignore[attr-defined]
     anonymous.goto(server + "/login")
     _shot(anonymous, "login")
+
+    # the administrator adds a login for a unit
+    admin = _login(browser, server, "admin")
+    admin.goto(server + "/admin")
+    admin.fill("#username", "xinzhanghao")
+    admin.fill("#display_name", "新单位填报员")
+    admin.select_option("#role", "unit")
+    admin.select_option("#org_id", label="示范市社会保险事业管理中心（实施单位）")
+    admin.click("#create-user")
+    admin.wait_for_selector("#notice")
+    assert "已新建账号“xinzhanghao”" in admin.inner_text("#notice")
+    _shot(admin, "admin")
 
     # finance creates the task and assigns a project to a unit
     finance = _login(browser, server, "caizheng")

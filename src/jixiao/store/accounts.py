@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from argon2 import PasswordHasher
@@ -65,3 +66,31 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
         verify_password(_DUMMY_HASH, password)
         return None
     return user if verify_password(user.password_hash, password) else None
+
+
+USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,80}$")
+
+
+def account_errors(
+    session: Session, username: str, display_name: str, role: str, password: str
+) -> dict[str, str]:
+    """Field errors (Chinese) of a new account; empty when it can be created."""
+    errors: dict[str, str] = {}
+    if not USERNAME.match(username):
+        errors["username"] = "登录名为 2–80 位字母、数字、下划线、点或连字符"
+    elif session.scalars(select(User.id).where(User.username == username)).first() is not None:
+        errors["username"] = f"登录名“{username}”已被使用"
+    if len(display_name) > 200:
+        errors["display_name"] = "显示名称不超过 200 字"
+    if role not in {r.value for r in Role}:
+        errors["role"] = "请选择角色"
+    if password and len(password) < 8:
+        errors["password"] = "密码至少 8 位（留空则自动生成）"
+    return errors
+
+
+def set_password(user: User, password: str) -> None:
+    """Replace a user's password hash."""
+    if len(password) < 8:
+        raise ValueError("密码至少 8 位")
+    user.password_hash = hash_password(password)

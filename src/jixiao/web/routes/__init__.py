@@ -1,6 +1,6 @@
 """Routers, one per area of the app."""
 
-from jixiao.web.routes import audit, auth, dashboard, documents, evaluations, review, surveys, tasks
+from jixiao.web.routes import admin, audit, auth, dashboard, documents, evaluations, review, surveys, tasks
 
 ROUTERS = (
     auth.router,
@@ -11,4 +11,5 @@ ROUTERS = (
     surveys.router,
     dashboard.router,
     audit.router,
+    admin.router,
 )

@@ -18,16 +18,10 @@ router = APIRouter()
 
 
 def framework_names() -> list[str]:
-    """Built-in frameworks (``self-2020`` first), or the default when the module is missing."""
-    try:
-        from jixiao.frameworks import builtin_framework_names
+    """Built-in frameworks, ``self-2020`` (the 自评表) first."""
+    from jixiao.frameworks import builtin_framework_names
 
-        names = list(builtin_framework_names())
-    except Exception:
-        names = []
-    if "self-2020" not in names:
-        names.insert(0, "self-2020")
-    return sorted(names, key=lambda n: (n != "self-2020", n))
+    return sorted(builtin_framework_names(), key=lambda n: (n != "self-2020", n))
 
 
 def _policy_names() -> list[str]:
