@@ -36,16 +36,22 @@ def csrf_of(client: TestClient, url: str = "/login") -> str:
     return match.group(1)
 
 
-def login(app: object, username: str) -> TestClient:
-    """A client logged in as ``username``."""
+def try_login(app: object, username: str, password: str = PASSWORD) -> tuple[TestClient, int]:
+    """A client after posting the login form, and the response status (303 when logged in)."""
     client = TestClient(app)  # type: ignore[arg-type]
     token = csrf_of(client)
     response = client.post(
         "/login",
-        data={"username": username, "password": PASSWORD, "csrf_token": token},
+        data={"username": username, "password": password, "csrf_token": token},
         follow_redirects=False,
     )
-    assert response.status_code == 303, response.text
+    return client, response.status_code
+
+
+def login(app: object, username: str) -> TestClient:
+    """A client logged in as ``username``."""
+    client, status = try_login(app, username)
+    assert status == 303, status
     return client
 
 

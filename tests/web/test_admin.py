@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import re
 
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from jixiao.store.models import AuditEntry, Organisation, User
-from tests.web.conftest import PASSWORD, csrf_of, login
+from tests.web.conftest import PASSWORD, csrf_of, login, try_login
 
 
 def _org_id(db: object, name: str) -> int:
     with db.session() as session:  # type: ignore[attr-defined]
         return int(session.scalars(select(Organisation.id).where(Organisation.name == name)).one())
-
-
-def _login_as(app: object, username: str, password: str) -> TestClient:
-    client = TestClient(app)  # type: ignore[arg-type]
-    token = csrf_of(client)
-    r = client.post(
-        "/login",
-        data={"username": username, "password": password, "csrf_token": token},
-        follow_redirects=False,
-    )
-    client.status = r.status_code  # type: ignore[attr-defined]
-    return client
 
 
 def _notice_password(page: str) -> str:
@@ -64,8 +51,8 @@ def test_admin_adds_a_department_a_unit_and_its_account(app: object, db: object)
     password = _notice_password(r.text)
     assert "只显示这一次" in r.text and password not in admin.get("/admin").text
 
-    user = _login_as(app, "yanglaoyuan", password)
-    assert user.status == 303  # type: ignore[attr-defined]
+    user, status = try_login(app, "yanglaoyuan", password)
+    assert status == 303
     page = user.get("/evaluations").text
     assert "我的自评表" in page and 'href="/evaluations/' not in page  # a new unit sees nothing else
     with db.session() as session:  # type: ignore[attr-defined]
@@ -117,15 +104,15 @@ def test_password_reset_and_disabling(app: object, db: object) -> None:
     unit = login(app, "danwei")
     r = admin.post(f"/admin/users/{danwei}/password", data={"csrf_token": token})
     new = _notice_password(r.text)
-    assert _login_as(app, "danwei", PASSWORD).status != 303  # type: ignore[attr-defined]
-    assert _login_as(app, "danwei", new).status == 303  # type: ignore[attr-defined]
+    assert try_login(app, "danwei", PASSWORD)[1] != 303
+    assert try_login(app, "danwei", new)[1] == 303
 
     r = admin.post(f"/admin/users/{danwei}/active", data={"csrf_token": token, "active": "0"})
     assert "已停用" in r.text
-    assert _login_as(app, "danwei", new).status != 303  # type: ignore[attr-defined]
+    assert try_login(app, "danwei", new)[1] != 303
     assert unit.get("/evaluations", follow_redirects=False).status_code in (303, 401, 403)  # session ended
     r = admin.post(f"/admin/users/{danwei}/active", data={"csrf_token": token, "active": "1"})
-    assert _login_as(app, "danwei", new).status == 303  # type: ignore[attr-defined]
+    assert try_login(app, "danwei", new)[1] == 303
     r = admin.post(f"/admin/users/{own}/active", data={"csrf_token": token, "active": "0"})
     assert r.status_code == 400 and "不能停用自己" in r.text
 
