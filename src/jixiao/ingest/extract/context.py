@@ -34,11 +34,31 @@ _DIGITS = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 
 @lru_cache(maxsize=65536)
 def clean(text: str) -> str:
-    """Cell or paragraph text as printed, with full-width digits made ASCII, whitespace collapsed
-    and PDF line-wrap spaces between Chinese characters removed (punctuation is kept)."""
+    """Cell or paragraph text as printed, with full-width digits made ASCII, whitespace collapsed,
+    PDF line-wrap spaces between Chinese characters removed (punctuation is kept) and the usual
+    OCR misreads inside numbers mended (see :func:`mend_ocr`)."""
     text = re.sub(r"\s+", " ", text.translate(_DIGITS))
     text = _SIGN_SPACE.sub("", text)
-    return _CJK_SPACE.sub("", text).strip()
+    return mend_ocr(_CJK_SPACE.sub("", text).strip())
+
+
+# OCR misreads that only make sense inside a number: 1O5 → 105, 2l3 → 213, 98。67% → 98.67%,
+# 95°/o → 95%.  A letter counts only between digits, a stray mark only before decimals and a unit,
+# so words, codes and sentence ends (人数为300。2023年…) are left alone.
+_OCR_ZERO = re.compile(r"(?<=\d)[Oo〇]+(?=\d|[.。·•]\d|%)")
+_OCR_ONE = re.compile(r"(?<=\d)[lI](?=\d)")
+_OCR_POINT = re.compile(r"(?<=\d)[。·•](?=\d{1,2}(?:%|万|元|分|亿))")
+_OCR_PERCENT = re.compile(r"(?<=\d)\s?[°º]\s?/\s?[o0O]")
+
+
+def mend_ocr(text: str) -> str:
+    """Mend OCR misreads inside numbers (O/〇 for 0, l/I for 1, 。/· for the decimal point, °/o for %)."""
+    if not re.search(r"\d", text):
+        return text
+    text = _OCR_ZERO.sub(lambda m: "0" * len(m.group(0)), text)
+    text = _OCR_ONE.sub("1", text)
+    text = _OCR_POINT.sub(".", text)
+    return _OCR_PERCENT.sub("%", text)
 
 
 @lru_cache(maxsize=65536)
