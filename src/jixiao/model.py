@@ -466,6 +466,7 @@ class Evaluation(Record):
     experience: list[str] = Field(default_factory=list)  # 经验做法
     other: str | None = None  # 其他需要说明的问题
     evaluators: list[Person] = Field(default_factory=list)
+    purpose: str | None = None  # 评价目的
     basis: list[str] = Field(default_factory=list)  # 评价依据
     methods: list[str] = Field(default_factory=list)  # 评价方法
     dates: Dates = Field(default_factory=Dates)

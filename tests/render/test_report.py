@@ -161,3 +161,12 @@ def test_reviewed_scores_appear_in_report_and_self_table() -> None:
         assert f"复核后总分{score.reviewed_total:f}" in "".join(text.split())
     plain_text = docx_text(render_bytes(ev, "report", "docx"))
     assert "复核得分" not in plain_text
+
+
+def test_report_states_the_purpose_when_known() -> None:
+    ev = load_seed("003-dongchuan-2019")
+    assert ev.purpose
+    text = "".join(docx_text(render_bytes(ev, "report", "docx")).split())
+    assert "评价目的：" + "".join(ev.purpose.split()) in text
+    bare = ev.model_copy(update={"purpose": None})
+    assert "评价目的：" + NO_DATA in docx_text(render_bytes(bare, "report", "docx"))

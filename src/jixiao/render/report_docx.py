@@ -166,7 +166,7 @@ def _work(document: DocumentObject, ev: Evaluation) -> None:
     scope = [f"评价对象：{clean(ev.project.name)}"]
     if ev.funds.total.budget is not None:
         scope.append(f"评价范围：项目资金 {plain(ev.funds.total.budget)}{ev.funds.unit}")
-    _p(document, "；".join(scope) + "。评价目的：" + NO_DATA)
+    _p(document, "；".join(scope) + "。评价目的：" + (clean(ev.purpose) if ev.purpose else NO_DATA))
     _p(document, "（二）评价原则、评价指标体系、评价方法、评价标准", "Heading 2")
     counts = ev.indicator_counts
     if counts is not None and any(x is not None for x in (counts.level1, counts.level2, counts.level3)):

@@ -11,7 +11,7 @@ from jixiao.ingest.document import Document
 from jixiao.ingest.extract.context import Context, cell_number, clean, label_key
 from jixiao.ingest.extract.funds import extract_funds
 from jixiao.ingest.extract.indicators import extract_indicators
-from jixiao.ingest.extract.labels import collect, first
+from jixiao.ingest.extract.labels import Value, collect, first
 from jixiao.ingest.extract.meta import kind_of, project_of, report_date, year_of
 from jixiao.ingest.extract.scores import claims_from, counts, prose_level_weights, transposed_levels
 from jixiao.ingest.extract.sections import basis_and_methods, people, sections, survey, timeline
@@ -96,6 +96,7 @@ def extract(doc: Document) -> tuple[Evaluation, list[Finding]]:
         suggestions=secs.get("suggestions", ([], None))[0],
         experience=secs.get("experience", ([], None))[0],
         evaluators=people(ctx, labelled),
+        purpose=_purpose(labelled),
         basis=basis,
         methods=methods,
         dates=dates,
@@ -127,6 +128,12 @@ def extract(doc: Document) -> tuple[Evaluation, list[Finding]]:
             evaluation.survey.population = int(persons[0] * scale)
     _framework(evaluation)
     return evaluation, ctx.findings
+
+
+def _purpose(labelled: dict[str, list[Value]]) -> str | None:
+    """评价目的: the labelled text, when it is a sentence rather than a stray word."""
+    value = first(labelled, "purpose")
+    return value.text if value is not None and len(value.text) >= 6 else None
 
 
 def _rate_from_prose(ctx: Context, funds: object) -> None:
