@@ -13,7 +13,13 @@ from jixiao.ingest.extract.funds import extract_funds
 from jixiao.ingest.extract.indicators import extract_indicators
 from jixiao.ingest.extract.labels import Value, collect, first
 from jixiao.ingest.extract.meta import kind_of, project_of, report_date, year_of
-from jixiao.ingest.extract.scores import claims_from, counts, prose_level_weights, transposed_levels
+from jixiao.ingest.extract.scores import (
+    claims_from,
+    counts,
+    prose_level_scores,
+    prose_level_weights,
+    transposed_levels,
+)
 from jixiao.ingest.extract.sections import basis_and_methods, people, sections, survey, timeline
 from jixiao.ingest.extract.targets import link_funds_rates, link_quantity, prose_targets
 from jixiao.model import Evaluation, Goals, Source
@@ -44,6 +50,7 @@ def extract(doc: Document) -> tuple[Evaluation, list[Finding]]:
         claims.rate = level_claims.rate
     all_levels = found.levels or levels
     all_levels = prose_level_weights(ctx, all_levels)
+    all_levels = prose_level_scores(ctx, all_levels)
     for key, attr in (("execution_rate", "execution_rate"), ("arrival_rate", "arrival_rate")):
         if getattr(funds, attr) is None:
             for value in labelled.get(key, []):

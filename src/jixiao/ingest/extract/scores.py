@@ -28,6 +28,13 @@ _GRADE_PROSE = re.compile(
 _WEIGHT_PROSE = re.compile(
     r"(决策|过程|产出|效益|投入|效果|满意度)(?:指标)?(?:的)?权重(?:占比|为|是)?\s*(\d{1,2}(?:\.\d+)?)\s*(?:%|分)"
 )
+_LEVEL_NAME = r"(?<!社会)(?<!经济)(?<!生态)(?<!环境)(?<!对象)(?:项目)?(决策|过程|产出|效益|投入|效果|满意度)(?:类)?(?:指标)?"
+_SCORE = r"(\d{1,3}(?:\.\d{1,2})?)\s*分"
+_SCORE_PROSE = re.compile(
+    # 决策指标得分13.5分 / 决策指标（15分）得分13.5分 / 决策指标满分15分，得分13.5分
+    rf"{_LEVEL_NAME}(?:[（(](?:满分|分值|权重)?\s*(\d{{1,3}})\s*分[)）]|(?:满分|分值|权重)(?:为)?\s*(\d{{1,3}})\s*分[，,、]?)?"
+    rf"\s*(?:实际)?得分(?:为|是|[:：])?\s*{_SCORE}"
+)
 _COUNTS = re.compile(r"(\d{1,3})\s*个\s*([一二三])级指标")
 
 
@@ -100,6 +107,58 @@ def prose_level_weights(ctx: Context, levels: list[Level]) -> list[Level]:
             levels.append(level)
         if level.weight is None:
             level.weight = value
+    return levels
+
+
+def prose_level_scores(ctx: Context, levels: list[Level]) -> list[Level]:
+    """Level scores printed in prose (``决策指标得分13.5分``, ``产出指标满分35分，得分33.2分``).
+
+    They fill levels that have no score; a level printed with two different scores, or with a
+    score above its weight, stays unknown with an info finding.
+    """
+    found: dict[str, list[tuple[Decimal, Decimal | None, Source]]] = {}
+    for m in ctx.flow.finditer(_SCORE_PROSE):
+        weight = m.group(2) or m.group(3)
+        found.setdefault(m.group(1), []).append(
+            (
+                Decimal(m.group(4)),
+                Decimal(weight) if weight else None,
+                ctx.flow.source_at(m.start(), m.group(0)),
+            )
+        )
+    if not found:
+        return levels
+    by_name = {lv.name.removesuffix("指标"): lv for lv in levels}
+    create = all(lv.claimed is None for lv in levels)  # tables, when they give scores, come first
+    for name, printed in found.items():
+        scores = {score for score, _, _ in printed}
+        source = printed[0][2]
+        if len(scores) > 1:
+            ctx.info(
+                "ingest.ambiguous-level", f"正文中“{name}”指标印有不同得分 {sorted(scores)}，未取值", source
+            )
+            continue
+        score = scores.pop()
+        weight = next((w for _, w, _ in printed if w is not None), None)
+        level = by_name.get(name)
+        limit = level.weight if level is not None and level.weight is not None else weight
+        if limit is not None and score > limit:
+            ctx.info(
+                "ingest.ambiguous-level",
+                f"正文中“{name}”指标得分 {score} 分高于分值 {limit} 分，未取值",
+                source,
+            )
+            continue
+        if level is None:
+            if not create:
+                continue
+            level = Level(name=name, weight=weight, source=source)
+            by_name[name] = level
+            levels.append(level)
+        if level.claimed is None:
+            level.claimed = score
+        if level.weight is None and weight is not None:
+            level.weight = weight
     return levels
 
 
