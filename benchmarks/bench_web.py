@@ -299,7 +299,7 @@ with their JSON are never read; `dashboard_data` (no HTTP), 9 runs over three fi
 year, a department): median {statistics.median(dash):.0f} ms, max {max(dash):.0f} ms (aim < 300 ms).
 
 Notes: `/evaluations/{{id}}` re-scores and re-audits the evaluation on every view (`api.check`);
-list pages show at most 100 rows and never load the evaluation JSON. More throughput: run
+list pages show 50 rows a page (with a COUNT of the filtered rows) and never load the evaluation JSON. More throughput: run
 several app processes behind a reverse proxy on PostgreSQL (`JIXIAO_DATABASE_URL`).
 Against the aims (p95 < 100 ms per page, < 300 ms dashboard): {_verdict(timings, dash)}
 Load average when the run ended: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the load

@@ -28,6 +28,7 @@ from jixiao.store.queries import (
 )
 from jixiao.web.deps import current_actor, db_session, render, state
 from jixiao.web.forms import QUALITATIVE_ANSWERS, apply_form, figure_text
+from jixiao.web.pagination import paginate, search
 from jixiao.web.settings import EVIDENCE_TYPES, IMPORT_TYPES
 
 router = APIRouter()
@@ -82,23 +83,27 @@ def evaluation_list(
     request: Request,
     status: str = "",
     year: str = "",
+    q: str = "",
+    page: str = "1",
     actor: Actor = Depends(current_actor),
     session: Session = Depends(db_session),
 ) -> Response:
-    """The evaluations the user may see, newest first."""
-    query = listing(actor).order_by(EvaluationRecord.updated_at.desc())
+    """The evaluations the user may see, newest first, a page at a time."""
+    query = search(listing(actor), q).order_by(EvaluationRecord.updated_at.desc(), EvaluationRecord.id.desc())
     if status:
         query = query.where(EvaluationRecord.status == status)
     if year.isdigit():
         query = query.where(EvaluationRecord.year == int(year))
-    records = session.scalars(query.limit(100)).all()
+    pager = paginate(session, query, page, {"status": status, "year": year, "q": q})
     return render(
         request,
         "evaluations.html",
         {
-            "records": records,
+            "records": pager.records,
+            "pager": pager,
             "status": status,
             "year": year,
+            "q": q,
             "status_names": service.STATUS_NAMES,
         },
     )

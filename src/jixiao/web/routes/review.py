@@ -15,6 +15,7 @@ from jixiao.store.models import EvaluationRecord, Role
 from jixiao.store.queries import Actor, StoreError, get_visible, listing
 from jixiao.web.deps import db_session, render, require
 from jixiao.web.forms import parse_number
+from jixiao.web.pagination import paginate, search
 from jixiao.web.routes.evaluations import _version, form_context
 
 router = APIRouter()
@@ -25,11 +26,13 @@ REVIEWERS = require(Role.finance, Role.admin)
 def queue(
     request: Request,
     status: str = "submitted",
+    q: str = "",
+    page: str = "1",
     actor: Actor = REVIEWERS,
     session: Session = Depends(db_session),
 ) -> Response:
     """Submitted evaluations, most severe findings first, then the largest inflation."""
-    query = listing(actor)
+    query = search(listing(actor), q)
     if status:
         query = query.where(EvaluationRecord.status == status)
     query = query.order_by(
@@ -37,12 +40,14 @@ def queue(
         nulls_last(EvaluationRecord.inflation.desc()),
         EvaluationRecord.id,
     )
-    records = session.scalars(query.limit(100)).all()
+    pager = paginate(session, query, page, {"status": status, "q": q})
     return render(
         request,
         "review_queue.html",
         {
-            "records": records,
+            "records": pager.records,
+            "pager": pager,
+            "q": q,
             "status": status,
             "status_names": service.STATUS_NAMES,
         },

@@ -1,0 +1,70 @@
+"""Pages of a list query: 50 rows a page, the total counted by the database, filters kept in links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import ceil
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from jixiao.store.models import EvaluationRecord
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class Page:
+    """One page of records, where it is among all pages, and the filters to keep in its links."""
+
+    records: list[Any]
+    number: int
+    size: int
+    total: int
+    filters: dict[str, str]
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are (at least one)."""
+        return max(1, ceil(self.total / self.size))
+
+    @property
+    def first_row(self) -> int:
+        """1-based position of the first row shown (0 when there is none)."""
+        return (self.number - 1) * self.size + 1 if self.total else 0
+
+    @property
+    def last_row(self) -> int:
+        """1-based position of the last row shown."""
+        return (self.number - 1) * self.size + len(self.records)
+
+    def link(self, number: int) -> str:
+        """The query string of page ``number`` with the same filters."""
+        return "?" + urlencode({**{k: v for k, v in self.filters.items() if v}, "page": number})
+
+
+def paginate(
+    session: Session, query: Select[Any], page: str, filters: dict[str, str], size: int = PAGE_SIZE
+) -> Page:
+    """The requested page of ``query`` (out-of-range or malformed page numbers are clamped)."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    pages = max(1, ceil(total / size))
+    number = min(max(int(page), 1), pages) if page.isdigit() else 1
+    records = list(session.scalars(query.limit(size).offset((number - 1) * size)))
+    return Page(records, number, size, total, filters)
+
+
+def search(query: Select[Any], text: str) -> Select[Any]:
+    """Evaluations whose project or unit name contains ``text`` (a LIKE with escaped wildcards)."""
+    text = text.strip()[:100]
+    if not text:
+        return query
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return query.where(
+        or_(
+            EvaluationRecord.project_name.like(pattern, escape="\\"),
+            EvaluationRecord.unit_name.like(pattern, escape="\\"),
+        )
+    )
