@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from jixiao.store.models import EvaluationRecord, Organisation
 from jixiao.store.seed import UNIT_A, UNIT_B
-from tests.web.conftest import PASSWORD, csrf_of, login
+from tests.web.conftest import PASSWORD, csrf_of, login, try_login
 
 
 def _ids_by_unit(db: object) -> tuple[int, int]:
@@ -143,6 +143,24 @@ def test_wrong_passwords_are_throttled(app: object) -> None:
     r = client.post("/login", data={"username": "danwei", "password": PASSWORD, "csrf_token": token})
     assert r.status_code == 429
     assert "登录失败次数过多" in r.text
+
+
+def test_throttling_holds_across_app_processes(app_db: tuple[object, object], tmp_path: object) -> None:
+    """Two app instances on one database (two processes behind a proxy) share the failure count."""
+    from jixiao.web import Settings, create_app
+
+    app, db = app_db
+    other = create_app(Settings(data_dir=tmp_path, secret_key="test-secret"), db)  # type: ignore[arg-type]
+    clients = [TestClient(app), TestClient(other)]  # type: ignore[arg-type]
+    codes = []
+    for i in range(6):
+        client = clients[i % 2]
+        token = csrf_of(client)
+        r = client.post("/login", data={"username": "danwei", "password": "wrong", "csrf_token": token})
+        codes.append(r.status_code)
+    assert codes == [401] * 5 + [429]
+    # a successful login after the window clears the count (here: the other user is unaffected)
+    assert try_login(other, "danwei2")[1] == 303
 
 
 def test_security_headers_and_cookie_flags(app: object) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from jixiao.store.models import Organisation, Role, User
+from jixiao.store.models import LoginFailure, Organisation, Role, User
 
 _hasher = PasswordHasher()
 # verifying against this keeps the time of a login for an unknown user like a known one
@@ -94,3 +95,38 @@ def set_password(user: User, password: str) -> None:
     if len(password) < 8:
         raise ValueError("密码至少 8 位")
     user.password_hash = hash_password(password)
+
+
+class LoginThrottle:
+    """At most ``limit`` failed logins per key within ``window`` seconds, counted in the database.
+
+    Kept in the database (not in memory) so that several app processes behind a proxy share
+    the count and a password cannot be guessed N times faster with N processes.
+    """
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit = limit
+        self.window = window
+
+    def blocked(self, session: Session, key: str) -> float:
+        """Seconds to wait before ``key`` may try again (0 when allowed)."""
+        now = time.time()
+        recent = session.scalars(
+            select(LoginFailure.at)
+            .where(LoginFailure.key == key, LoginFailure.at > now - self.window)
+            .order_by(LoginFailure.at)
+        ).all()
+        if len(recent) < self.limit:
+            return 0.0
+        return max(0.0, recent[-self.limit] + self.window - now)
+
+    def hit(self, session: Session, key: str) -> None:
+        """Record one failure for ``key`` (and forget failures older than the window)."""
+        now = time.time()
+        session.execute(delete(LoginFailure).where(LoginFailure.at <= now - self.window))
+        session.add(LoginFailure(key=key[:200], at=now))
+        session.flush()
+
+    def reset(self, session: Session, key: str) -> None:
+        """Forget ``key``'s failures (after a successful login)."""
+        session.execute(delete(LoginFailure).where(LoginFailure.key == key[:200]))

@@ -225,3 +225,13 @@ class AuditEntry(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer, index=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class LoginFailure(Base):
+    """A failed login, kept for the throttling window; in the database so every app process counts it."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)  # user:NAME or addr:IP:NAME
+    at: Mapped[float] = mapped_column(Float, index=True)  # seconds since the epoch

@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from jixiao.store.accounts import LoginThrottle
 from jixiao.store.db import Database
 from jixiao.store.models import Role, User
 from jixiao.store.queries import Actor
@@ -37,7 +38,7 @@ class AppState:
         self.db = db
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
         self.templates.env.globals["role_names"] = {r.value: n for r, n in ROLE_NAMES.items()}
-        self.login_throttle = Throttle(settings.login_attempts, settings.login_window_seconds)
+        self.login_throttle = LoginThrottle(settings.login_attempts, settings.login_window_seconds)
         self.survey_throttle = Throttle(settings.survey_rate_per_minute, 60)
 
 

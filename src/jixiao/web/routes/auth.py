@@ -50,19 +50,19 @@ async def login(request: Request, session: Session = Depends(db_session)) -> Res
     address = request.client.host if request.client else "?"
     throttle = state(request).login_throttle
     keys = (f"user:{username}", f"addr:{address}:{username}")
-    wait = max(throttle.blocked(k) for k in keys)
+    wait = max(throttle.blocked(session, k) for k in keys)
     if wait:
         message = f"登录失败次数过多，请 {int(wait) + 1} 秒后再试"
         return render(request, "login.html", {"error": message, "username": username}, status_code=429)
     user = authenticate(session, username, password)
     if user is None:
         for k in keys:
-            throttle.hit(k)
+            throttle.hit(session, k)
         return render(
             request, "login.html", {"error": "用户名或密码错误", "username": username}, status_code=401
         )
     for k in keys:
-        throttle.reset(k)
+        throttle.reset(session, k)
     request.session.clear()  # a fresh session (and CSRF token) after login
     request.session["user_id"] = user.id
     log(session, Actor.of(user), "user.login", "user", user.id)
