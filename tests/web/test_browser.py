@@ -87,8 +87,9 @@ def _login(browser: object, base: str, username: str, **context: object) -> obje
     page.goto(base + "/login")
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # wait for the login POST and its redirect, not just the click
+        page.click("button[type=submit]")
+    assert "/login" not in page.url, f"{username} could not log in"
     return page
 
 
