@@ -129,6 +129,22 @@ def _pipes(rows: list[list[str]]) -> str:
     return "\n".join("|" + "|".join(r) + "|" for r in rows)
 
 
+def _spaced(rows: list[list[str]]) -> str:
+    """Text copied out of a PDF: cells run together with spaces, merged (empty) cells gone, the
+    header spaced with full-width spaces, a page marker inside the table, and one row whose numbers
+    came out before its words (columns out of order)."""
+    lines = []
+    for r in rows:
+        cells = [c for c in r if c]
+        if cells[0] == "满意度指标":
+            cells = cells[-2:] + cells[:-2]
+        sep = "\u3000" if cells[0] == "一级指标" else "  "
+        lines.append(sep.join(cells))
+        if cells[0] == "时效指标":
+            lines.append("—2—")
+    return "\n".join(lines)
+
+
 def _one_per_line(rows: list[list[str]]) -> str:
     keep = (
         [r for r in rows[:2]]
@@ -229,6 +245,8 @@ def build(directory: Path) -> list[tuple[Path, dict[str, Any]]]:
     out.append((d / "form-pipes.md", FORM_EXPECTED))
     (d / "form-gbk.txt").write_bytes((head + _tabs(FORM_ROWS)).encode("gb18030"))
     out.append((d / "form-gbk.txt", FORM_EXPECTED))
+    (d / "form-spaced.txt").write_text(head + _spaced(FORM_ROWS), encoding="utf-8")
+    out.append((d / "form-spaced.txt", FORM_EXPECTED))
     (d / "form-lines.txt").write_text(head + _one_per_line(FORM_ROWS), encoding="utf-8")
     lines_expected = {k: v for k, v in FORM_EXPECTED.items() if k not in ("indicators", "unit")}
     out.append((d / "form-lines.txt", lines_expected))

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from jixiao.ingest.document import Table
 from jixiao.ingest.extract.context import Context, cell_number, label_key
-from jixiao.ingest.extract.lexicon import COLUMN_ROLES, LEVEL1, TOTAL_ROW, level_family
+from jixiao.ingest.extract.lexicon import LEVEL1, TOTAL_ROW, column_role, level_family
 from jixiao.model import Claims, Figure, Group, Indicator, Level, Source
 from jixiao.numbers import normalise
 
@@ -43,13 +43,7 @@ class Found:
 
 
 def _role(cell: str) -> str | None:
-    key = label_key(cell).replace(" ", "")
-    if not key or len(key) > 14:
-        return None
-    for role, pattern in COLUMN_ROLES:
-        if pattern.fullmatch(key):
-            return role
-    return None
+    return column_role(label_key(cell).replace(" ", ""))
 
 
 def header_of(cells: list[str]) -> Header | None:

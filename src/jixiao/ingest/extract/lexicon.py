@@ -39,6 +39,17 @@ COLUMN_ROLES: list[tuple[str, re.Pattern[str]]] = [
     ("rate", re.compile(r"得分率")),
 ]
 
+
+def column_role(key: str) -> str | None:
+    """The role of a table header cell reduced to its label (``年度指标值`` → ``target``), or None."""
+    if not key or len(key) > 14:
+        return None
+    for role, pattern in COLUMN_ROLES:
+        if pattern.fullmatch(key):
+            return role
+    return None
+
+
 TOTAL_ROW = re.compile(r"^(?:总分|合计|总计|综合得分|得分合计|总得分|评价总分|总体得分|小计合计)$")
 
 STAGES: list[tuple[FundStage, re.Pattern[str]]] = [

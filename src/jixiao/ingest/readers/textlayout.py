@@ -1,4 +1,4 @@
-"""Plain text → blocks: tab- and pipe-separated rows become tables, HTML fragments are stripped.
+"""Plain text → blocks: tab-, pipe- and space-separated rows become tables, HTML fragments are stripped.
 
 Text taken from PDFs arrives with tables as tab-separated rows (merged cells as empty cells),
 as ``|``-separated rows with runs of ``||||``, or as HTML fragments (``<p>…</p>``); page markers
@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from jixiao.ingest.document import Block, Paragraph, Table
+from jixiao.ingest.readers.spaced import spaced_header, spaced_row
 
 _PAGE_MARK = re.compile(
     r"^\s*(?:[—\-－–―]{1,3}\s*(\d{1,4})\s*[—\-－–―]{1,3}|第\s*(\d{1,4})\s*页(?:\s*共\s*\d+\s*页)?|(\d{1,4})\s*/\s*\d{1,4})\s*$"
@@ -60,6 +61,7 @@ def text_to_blocks(text: str, start_table: int = 1) -> tuple[list[Block], int | 
     """Blocks of a plain text with line numbers; returns (blocks, number of pages or None)."""
     blocks: list[Block] = []
     table: Table | None = None
+    spaced: list[str] | None = None  # the header of a space-separated table being read
     page: int | None = None
     pages_seen = 0
     next_table = start_table
@@ -80,6 +82,12 @@ def text_to_blocks(text: str, start_table: int = 1) -> tuple[list[Block], int | 
             pages_seen = max(pages_seen, page)
             continue
         cells = split_row(raw)
+        if cells is None and (header := spaced_header(raw)) is not None:
+            spaced, table, cells = header, None, header
+        elif cells is None and spaced is not None and table is not None:
+            cells = spaced_row(raw, spaced) if raw.strip() else []
+            if cells is None:
+                spaced = None
         if cells is not None:
             if not cells:
                 continue
@@ -93,7 +101,7 @@ def text_to_blocks(text: str, start_table: int = 1) -> tuple[list[Block], int | 
             continue
         if not raw.strip():
             continue  # blank lines do not end a table: PDFs break tables across pages
-        table = None
+        table, spaced = None, None
         for piece in strip_tags(raw):
             piece = piece.strip()
             if piece:
