@@ -41,28 +41,35 @@ def get_policy(name_or_path: str | Path | None = None) -> Policy:
     return load_policy(name_or_path)
 
 
-def load(path: str | Path) -> Loaded:
-    """Load an evaluation file (YAML/JSON) or ingest a document (txt, html, docx, xlsx, pdf)."""
-    p = Path(path)
-    from jixiao.render.xlsx_form import is_jixiao_form, read_form
+def _is_document(p: Path) -> bool:
+    """A published document to ingest (not an evaluation file, nor an Excel form jixiao wrote)."""
+    from jixiao.render.xlsx_form import is_jixiao_form
 
-    if p.suffix.lower() in (".xlsx", ".xlsm") and is_jixiao_form(p):
-        return read_form(p)
-    if p.suffix.lower() in DOCUMENT_SUFFIXES:
+    suffix = p.suffix.lower()
+    return suffix in DOCUMENT_SUFFIXES and not (suffix in (".xlsx", ".xlsm") and is_jixiao_form(p))
+
+
+def load(path: str | Path) -> Loaded:
+    """Load an evaluation file (YAML/JSON), a jixiao Excel form, or ingest a document (txt, html, docx, xlsx, pdf).
+
+    A workbook holding several projects gives its first (see :func:`load_all`).
+    """
+    p = Path(path)
+    if _is_document(p):
         from jixiao.ingest import ingest_file
 
         return ingest_file(p)
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        from jixiao.render.xlsx_form import read_form
+
+        return read_form(p)
     return load_file(p)
 
 
 def load_all(path: str | Path) -> list[Loaded]:
     """Every evaluation a file holds: one, or one per project of a one-project-per-sheet workbook."""
     p = Path(path)
-    from jixiao.render.xlsx_form import is_jixiao_form
-
-    if p.suffix.lower() in DOCUMENT_SUFFIXES and not (
-        p.suffix.lower() in (".xlsx", ".xlsm") and is_jixiao_form(p)
-    ):
+    if _is_document(p):
         from jixiao.ingest import ingest_parts
 
         return ingest_parts(p)

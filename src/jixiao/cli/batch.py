@@ -56,13 +56,14 @@ def register(group: click.Group) -> None:
             def on_total(n: int) -> None:
                 progress.update(task, total=n)
 
-            last_file: list[object] = [None]
+            last_file: object = None
 
             def on_row(row: dict[str, object]) -> None:
+                nonlocal last_file
                 counts[str(row.get("status") or "failed")] = counts.get(str(row.get("status")), 0) + 1
                 # a workbook of several projects gives several rows in a row: advance once per file
-                new_file = row["file"] != last_file[0]
-                last_file[0] = row["file"]
+                new_file = row["file"] != last_file
+                last_file = row["file"]
                 progress.update(task, advance=int(new_file), description=Path(str(row["file"])).name[:40])
 
             run_batch(

@@ -41,11 +41,8 @@ def ingest_parts(path: str | Path) -> list[Loaded]:
                 str(path), None, [*findings, problem("ingest.empty", "error", "文档中没有可读的文字", path)]
             )
         ]
-    parts = split_projects(doc)
-    if len(parts) == 1:
-        return [ingest_document(doc, findings)]
     out = []
-    for part in parts:
+    for part in split_projects(doc):  # a single part is the whole document, labelled None
         loaded = ingest_document(part.document, findings)
         loaded.part = part.label
         out.append(loaded)

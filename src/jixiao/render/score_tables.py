@@ -38,7 +38,7 @@ REVIEW_COLUMN = "复核得分"
 
 def has_review(score: ScoreResult) -> bool:
     """True when a reviewer set any indicator's score."""
-    return score.reviewed_total is not None or any(s.reviewed is not None for s in score.indicators)
+    return any(s.reviewed is not None for s in score.indicators)
 
 
 def indicator_columns(score: ScoreResult) -> tuple[str, ...]:

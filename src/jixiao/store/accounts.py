@@ -36,6 +36,15 @@ def new_password() -> str:
     return secrets.token_urlsafe(12)
 
 
+MIN_PASSWORD = 8
+
+
+def _checked_hash(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise ValueError(f"密码至少 {MIN_PASSWORD} 位")
+    return hash_password(password)
+
+
 def create_user(
     session: Session,
     username: str,
@@ -46,12 +55,10 @@ def create_user(
     org: Organisation | None = None,
 ) -> User:
     """Add a user with a hashed password."""
-    if len(password) < 8:
-        raise ValueError("密码至少 8 位")
     user = User(
         username=username,
         display_name=display_name or username,
-        password_hash=hash_password(password),
+        password_hash=_checked_hash(password),
         role=role.value,
         org_id=org.id if org else None,
     )
@@ -85,16 +92,14 @@ def account_errors(
         errors["display_name"] = "显示名称不超过 200 字"
     if role not in {r.value for r in Role}:
         errors["role"] = "请选择角色"
-    if password and len(password) < 8:
-        errors["password"] = "密码至少 8 位（留空则自动生成）"
+    if password and len(password) < MIN_PASSWORD:
+        errors["password"] = f"密码至少 {MIN_PASSWORD} 位（留空则自动生成）"
     return errors
 
 
 def set_password(user: User, password: str) -> None:
     """Replace a user's password hash."""
-    if len(password) < 8:
-        raise ValueError("密码至少 8 位")
-    user.password_hash = hash_password(password)
+    user.password_hash = _checked_hash(password)
 
 
 class LoginThrottle:

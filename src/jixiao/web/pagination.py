@@ -28,7 +28,7 @@ class Page:
     @property
     def pages(self) -> int:
         """How many pages there are (at least one)."""
-        return max(1, ceil(self.total / self.size))
+        return page_count(self.total, self.size)
 
     @property
     def first_row(self) -> int:
@@ -45,13 +45,17 @@ class Page:
         return "?" + urlencode({**{k: v for k, v in self.filters.items() if v}, "page": number})
 
 
+def page_count(total: int, size: int) -> int:
+    """Pages needed for ``total`` rows (at least one, so an empty list still has page 1)."""
+    return max(1, ceil(total / size))
+
+
 def paginate(
     session: Session, query: Select[Any], page: str, filters: dict[str, str], size: int = PAGE_SIZE
 ) -> Page:
     """The requested page of ``query`` (out-of-range or malformed page numbers are clamped)."""
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    pages = max(1, ceil(total / size))
-    number = min(max(int(page), 1), pages) if page.isdigit() else 1
+    number = min(max(int(page), 1), page_count(total, size)) if page.isdigit() else 1
     records = list(session.scalars(query.limit(size).offset((number - 1) * size)))
     return Page(records, number, size, total, filters)
 

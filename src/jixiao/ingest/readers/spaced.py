@@ -19,6 +19,7 @@ a row (one word, a sentence) ends the table.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from jixiao.ingest.extract.lexicon import LEVEL1, STAGES, column_role, level_family
 
@@ -47,8 +48,10 @@ def spaced_header(line: str) -> list[str] | None:
     return None
 
 
-def _is_funds(header: list[str]) -> bool:
-    return not any(column_role(h.strip(":：*")) in _NAME_ROLES for h in header)
+@lru_cache(maxsize=64)
+def _roles(header: tuple[str, ...]) -> tuple[str | None, ...]:
+    """Column roles of a header, worked out once per table rather than once per row."""
+    return tuple(column_role(h.strip(":：*")) for h in header)
 
 
 def spaced_row(line: str, header: list[str]) -> list[str] | None:
@@ -59,9 +62,9 @@ def spaced_row(line: str, header: list[str]) -> list[str] | None:
     width = len(header)
     if len(words) == width:
         return words
-    if _is_funds(header):  # a source and its amounts; dashes for empty cells were left out
+    roles = list(_roles(tuple(header)))
+    if not _NAME_ROLES & set(roles):  # funds: a source and its amounts; dashes for empty cells left out
         return words[:width] + [""] * (width - len(words)) if len(words) < width else None
-    roles = [column_role(h.strip(":：*")) for h in header]
     numeric = [i for i, r in enumerate(roles) if r in _NUMERIC_ROLES]
     cells = [""] * width
     run = _last_number_run(words)
@@ -78,11 +81,11 @@ def spaced_row(line: str, header: list[str]) -> list[str] | None:
     for column, value in zip(numeric[-len(numbers) :], numbers, strict=True):
         cells[column] = value
     if after:
-        tail = next((i for i in range(numeric[-1] + 1, width)), None)
-        if tail is None:
-            before += after
-        else:
+        tail = numeric[-1] + 1  # the column after the numbers (偏差原因), when the header has one
+        if tail < width:
             cells[tail] = " ".join(after)
+        else:
+            before += after
     _place_before(cells, before, first_numeric, roles)
     return cells
 
