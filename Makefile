@@ -30,8 +30,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
+# PostgreSQL tests use the server on 127.0.0.1:5432, else a private one the script starts (and stops).
 test: setup lint
-	$(BIN)/pytest -n 2 --dist loadfile
+	@eval "$$(bash scripts/test-postgres.sh)"; $(BIN)/pytest -n 2 --dist loadfile; status=$$?; \
+		bash scripts/test-postgres.sh stop; exit $$status
 
 bench: setup
 	$(BIN)/python -m benchmarks

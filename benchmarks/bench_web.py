@@ -1,8 +1,14 @@
-"""Web app latency: main pages under 50 concurrent users with 10,000 evaluations; dashboard at 100,000.
+"""Web app latency: main pages under 50 concurrent users with 10,000 evaluations; dashboard at 100,000;
+a write mix (saves, evidence uploads, survey answers) of 50 users on SQLite and on PostgreSQL.
 
-The server runs in a subprocess (uvicorn, one worker, SQLite in a temporary data dir) on a free
-localhost port; the load comes from this process (asyncio + httpx, 50 logged-in users, a bounded
-number of requests).  Writes the ``## Web application`` section of docs/performance.md.
+The server runs in a subprocess (uvicorn, one worker, SQLite in a temporary data dir or a fresh
+PostgreSQL database) on a free localhost port; the load comes from this process (asyncio + httpx,
+50 logged-in users, a bounded number of requests).  Writes the ``## Web application`` section of
+docs/performance.md.
+
+``python -m benchmarks.bench_web``: everything, then the whole section; ``--writes``: the write mix
+only (the read figures already in the section are kept); ``--quick`` (or ``JIXIAO_BENCH_QUICK=1``):
+a small write mix on both databases, printed, docs/performance.md untouched.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +35,23 @@ THINK = (1.0, 3.0)  # seconds between a user's requests (locust's ``between(1, 3
 THINK_REQUESTS = 12  # per user, with think time
 SATURATION_REQUESTS = 8  # per user, back to back (no think time)
 PASSWORD = "bench-password-1"
+WRITE_REQUESTS = 12  # write operations per user in the write mix, with think time
+SHARED_EVALUATIONS = 3  # evaluations every user may also save (optimistic-locking conflicts)
+# operation → share of a user's operations
+WRITE_MIX = {"save-own": 0.45, "save-shared": 0.15, "upload": 0.2, "survey": 0.2}
+# answers an operation may give that are not errors: a conflict (409) or a rate limit (429) is an answer
+EXPECTED = {
+    "form": {200},
+    "save-own": {303},
+    "save-shared": {303, 409},
+    "upload": {303},
+    "survey-form": {200, 429},
+    "survey": {200, 429},
+}
+PG_ADMIN_URL = os.environ.get(
+    "JIXIAO_BENCH_PG_URL",
+    os.environ.get("JIXIAO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+)
 
 
 def _free_port() -> int:
@@ -110,9 +135,9 @@ def populate(url: str, count: int, *, findings_per_evaluation: int = 4) -> None:
             conn.execute(insert(EvaluationRecord), rows)
             if finding_rows:
                 conn.execute(insert(FindingRecord), finding_rows)
-    if db.is_sqlite:
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("ANALYZE")
+    with db.engine.connect() as conn:  # fresh statistics for the planner, as after a real load
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
     db.dispose()
 
 
@@ -123,12 +148,21 @@ def serve(data_dir: str, port: int) -> None:
     from jixiao.web import Settings, create_app
 
     settings = Settings(data_dir=Path(data_dir), secret_key="bench")
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    # proxy headers as ``jixiao serve``: the survey respondents' X-Forwarded-For is their address
+    uvicorn.run(
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=True,
+    )
 
 
-def _start(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
+def _start(data_dir: Path, url: str = "") -> tuple[subprocess.Popen[bytes], str]:
+    """The server on ``data_dir``'s SQLite database, or on the database ``url``."""
     port = _free_port()
-    env = {**os.environ, "JIXIAO_DATABASE_URL": ""}
+    env = {**os.environ, "JIXIAO_DATABASE_URL": url}
     proc = subprocess.Popen([sys.executable, __file__, "--serve", str(data_dir), str(port)], env=env)
     base = f"http://127.0.0.1:{port}"
     import httpx
@@ -192,6 +226,14 @@ async def _load(
     return timings, wall
 
 
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def _rows(timings: dict[str, list[float]]) -> list[str]:
     return [
         f"| `{path}` | {len(values)} | {statistics.median(values):.0f} | {_percentile(values, 0.95):.0f} |"
@@ -219,9 +261,9 @@ def _verdict(timings: dict[str, list[float]], dash: list[float]) -> str:
     return f"{pages}; {dashboard}{runs}."
 
 
-def main() -> None:
-    """Measure and write the section."""
-    from benchmarks.common import machine, write_section
+def _read_body() -> str:
+    """Measure the read load and the dashboard; the read part of the section."""
+    from benchmarks.common import machine
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
@@ -243,11 +285,7 @@ def main() -> None:
                 _load(base, pages, per_user=SATURATION_REQUESTS, think=(0, 0))
             )
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            _stop(proc)
         rows = _rows(timings)
         total = sum(len(v) for v in timings.values())
         saturated_rows = _rows(saturated)
@@ -270,7 +308,7 @@ def main() -> None:
                 dashboard_data(session, *filters)
                 dash.append((time.perf_counter() - started) * 1000)
         db.dispose()
-    body = f"""
+    return f"""
 Measured {machine()}, by `benchmarks/bench_web.py`: the app served by uvicorn (`jixiao serve`'s
 setup: one process, one worker) on SQLite (WAL) in a temporary data dir holding 10,000
 evaluations (copies of the four analysed examples with varied scores, units, departments, years
@@ -305,11 +343,343 @@ Against the aims (p95 < 100 ms per page, < 300 ms dashboard): {_verdict(timings,
 Load average when the run ended: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the load
 generator shares them with the server; other work on the machine raises the tail).
 """
-    write_section("Web application", body)
+
+
+def _tiny_pdf(text: str) -> bytes:
+    """A valid one-page PDF printing ``text`` (an evidence file that passes the content check)."""
+    stream = f"BT /F1 12 Tf 20 100 Td ({re.sub(r'[^A-Za-z0-9 _.-]', '_', text)}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _write_targets(url: str, users: int) -> dict[str, dict[str, list[int]]]:
+    """Per unit account: one draft of its own for each of its users, and the drafts all of them share."""
+    from jixiao.store.db import Database
+    from jixiao.store.models import EvaluationRecord, Organisation
+    from jixiao.store.seed import UNIT_A, UNIT_B
+
+    db = Database(url)
+    targets: dict[str, dict[str, list[int]]] = {}
+    with db.session() as session:
+        for account, unit in (("danwei", UNIT_A), ("danwei2", UNIT_B)):
+            org = session.scalars(select(Organisation.id).where(Organisation.name == unit)).one()
+            wanted = (users + 1) // 2 + SHARED_EVALUATIONS
+            ids = list(
+                session.scalars(
+                    select(EvaluationRecord.id)
+                    .where(EvaluationRecord.unit_id == org)
+                    .order_by(EvaluationRecord.id.desc())
+                    .limit(wanted)
+                )
+            )
+            for record in session.scalars(select(EvaluationRecord).where(EvaluationRecord.id.in_(ids))):
+                record.status = "draft"  # editable by the unit
+            targets[account] = {"own": ids[SHARED_EVALUATIONS:], "shared": ids[:SHARED_EVALUATIONS]}
+    db.dispose()
+    return targets
+
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+VERSION = re.compile(r'name="version" value="(\d+)"')
+
+
+async def _write_mix(
+    base: str,
+    targets: dict[str, dict[str, list[int]]],
+    *,
+    users: int,
+    per_user: int,
+    think: tuple[float, float],
+) -> tuple[dict[str, list[float]], dict[str, Counter[int | str]], float]:
+    """``users`` unit users each do ``per_user`` writes (``WRITE_MIX``), pausing ``think`` seconds.
+
+    Returns the latencies per operation (ms, every answered request), the answers per operation
+    (status code, or the exception's name when there was none) and the wall time of the run.
+    """
+    import httpx
+
+    accounts = ("danwei", "danwei2")
+    clients = []
+    for n in range(users):
+        client = httpx.AsyncClient(base_url=base, follow_redirects=False, timeout=120)
+        await _login(client, base, accounts[n % 2])
+        clients.append(client)
+    async with httpx.AsyncClient(base_url=base, follow_redirects=False, timeout=120) as finance:
+        await _login(finance, base, "caizheng")
+        token = CSRF.search((await finance.get("/surveys")).text).group(1)  # type: ignore[union-attr]
+        r = await finance.post(
+            "/surveys",
+            data={
+                "csrf_token": token,
+                "evaluation_id": str(targets["danwei"]["shared"][0]),
+                "title": "基准测试满意度调查",
+                "questions": "总体满意度\n服务态度\n办理时效",
+                "address_limit": "100000",
+            },
+        )
+        assert r.status_code == 303, r.text[:300]
+        page = (await finance.get(r.headers["location"])).text
+        link = re.search(r'id="public-link" href="[^"]*?(/s/[^"]+)"', page).group(1)  # type: ignore[union-attr]
+
+    timings: dict[str, list[float]] = {}
+    answers: dict[str, Counter[int | str]] = {}
+    rng = random.Random(13)
+    addresses = iter(range(1, 1 << 24))
+
+    async def timed(op: str, request: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            response = await request
+        except httpx.HTTPError as exc:
+            answers.setdefault(op, Counter())[type(exc).__name__] += 1
+            return None
+        timings.setdefault(op, []).append((time.perf_counter() - started) * 1000)
+        answers.setdefault(op, Counter())[response.status_code] += 1
+        return response
+
+    async def save(client: Any, evaluation_id: int, op: str, text: str) -> None:
+        page = await timed("form", client.get(f"/evaluations/{evaluation_id}"))
+        if page is None or page.status_code != 200:
+            return
+        token, version = CSRF.search(page.text), VERSION.search(page.text)
+        if not (token and version):
+            answers["form"]["no form"] += 1
+            return
+        data = {
+            "csrf_token": token.group(1),
+            "version": version.group(1),
+            "goals_achieved": text,
+            "action": "save",
+        }
+        await timed(op, client.post(f"/evaluations/{evaluation_id}", data=data))
+
+    async def respond() -> None:
+        i = next(addresses)
+        address = f"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}"
+        async with httpx.AsyncClient(
+            base_url=base, timeout=120, headers={"X-Forwarded-For": address}
+        ) as phone:
+            page = await timed("survey-form", phone.get(link))
+            token = CSRF.search(page.text) if page is not None and page.status_code == 200 else None
+            if token is None:
+                return
+            questions = sorted(set(re.findall(r'name="(q-\d+)"', page.text)))
+            await timed(
+                "survey",
+                phone.post(link, data={"csrf_token": token.group(1), **dict.fromkeys(questions, "满意")}),
+            )
+
+    async def user(n: int) -> None:
+        client, account = clients[n], accounts[n % 2]
+        own, shared = targets[account]["own"][n // 2], targets[account]["shared"]
+        token = CSRF.search((await client.get(f"/evaluations/{own}")).text).group(1)  # type: ignore[union-attr]
+        await asyncio.sleep(rng.uniform(*think))  # users arrive spread out, not all at once
+        for k in range(per_user):
+            op = rng.choices(list(WRITE_MIX), weights=list(WRITE_MIX.values()))[0]
+            if op == "save-own":
+                await save(client, own, op, f"用户{n}第{k}次保存")
+            elif op == "save-shared":
+                await save(client, rng.choice(shared), op, f"用户{n}第{k}次保存（共用）")
+            elif op == "upload":
+                name = f"bench-{n}-{k}.pdf"
+                files = {"file": (name, _tiny_pdf(name), "application/pdf")}
+                await timed(
+                    op, client.post(f"/evaluations/{own}/evidence", data={"csrf_token": token}, files=files)
+                )
+            else:
+                await respond()
+            await asyncio.sleep(rng.uniform(*think))
+
+    started = time.perf_counter()
+    await asyncio.gather(*(user(n) for n in range(users)))
+    wall = time.perf_counter() - started
+    for client in clients:
+        await client.aclose()
+    return timings, answers, wall
+
+
+def _pg_unreachable() -> str | None:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL.replace("+psycopg", ""), connect_timeout=2):
+            return None
+    except Exception as exc:
+        return f"PostgreSQL unreachable at {PG_ADMIN_URL} ({type(exc).__name__}): write mix on PostgreSQL skipped"
+
+
+def _pg_admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(sql)  # type: ignore[arg-type]
+
+
+@dataclass
+class WriteRun:
+    """One write-mix run: the database, what was asked, what came back."""
+
+    database: str
+    evaluations: int
+    users: int
+    per_user: int
+    timings: dict[str, list[float]]
+    answers: dict[str, Counter[int | str]]
+    wall: float
+    load: float
+
+
+def _write_run(
+    kind: str, *, evaluations: int, users: int, per_user: int, think: tuple[float, float]
+) -> WriteRun | str:
+    """The write mix on a fresh ``kind`` database of ``evaluations``; a note when it cannot run."""
+    if kind == "postgresql" and (reason := _pg_unreachable()):
+        print(reason, flush=True)
+        return reason
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
+        name = f"jixiao_bench_{os.getpid()}_{int(time.time())}"
+        if kind == "sqlite":
+            url, server_url = f"sqlite:///{Path(tmp) / 'jixiao.db'}", ""
+        else:
+            _pg_admin(f'CREATE DATABASE "{name}"')
+            url = server_url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+        try:
+            started = time.perf_counter()
+            populate(url, evaluations)
+            targets = _write_targets(url, users)
+            print(
+                f"{kind}: {evaluations:,} evaluations loaded in {time.perf_counter() - started:.1f} s",
+                flush=True,
+            )
+            proc, base = _start(Path(tmp), server_url)
+            try:
+                timings, answers, wall = asyncio.run(
+                    _write_mix(base, targets, users=users, per_user=per_user, think=think)
+                )
+            finally:
+                _stop(proc)
+        finally:
+            if kind == "postgresql":
+                _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    run = WriteRun(kind, evaluations, users, per_user, timings, answers, wall, os.getloadavg()[0])
+    print("\n".join(_write_rows(run)), flush=True)
+    return run
+
+
+def _write_rows(run: WriteRun) -> list[str]:
+    names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+    rows = []
+    for op in [o for o in EXPECTED if o in run.answers]:
+        got = run.answers[op]
+        errors = sum(n for status, n in got.items() if status not in EXPECTED[op])
+        refused = sum(n for status, n in got.items() if status in (409, 429) and status in EXPECTED[op])
+        values = run.timings.get(op, [])
+        p50 = f"{statistics.median(values):.0f}" if values else "—"
+        p95 = f"{_percentile(values, 0.95):.0f}" if values else "—"
+        rows.append(
+            f"| {names[run.database]} | `{op}` | {sum(got.values())} | {errors} | {refused or ''} | {p50} | {p95} |"
+        )
+    return rows
+
+
+WRITE_MARK = "**Write mix**"
+
+
+def _write_body(runs: list[WriteRun | str]) -> str:
+    from benchmarks.common import machine
+
+    done = [r for r in runs if isinstance(r, WriteRun)]
+    notes = [r for r in runs if isinstance(r, str)]
+    rows = [row for r in done for row in _write_rows(r)]
+    first = done[0] if done else None
+    walls = "; ".join(
+        f"{r.database}: {sum(sum(c.values()) for c in r.answers.values())} requests in {r.wall:.1f} s "
+        f"(load average {r.load:.1f} at the end)"
+        for r in done
+    )
+    errors = sum(
+        n
+        for r in done
+        for op, got in r.answers.items()
+        for status, n in got.items()
+        if status not in EXPECTED[op]
+    )
+    users = first.users if first else USERS
+    per_user = first.per_user if first else WRITE_REQUESTS
+    evaluations = first.evaluations if first else 10_000
+    return f"""
+{WRITE_MARK} — measured {machine()}, same setup, once on SQLite and once on a fresh PostgreSQL
+database (same machine), each holding {evaluations:,} evaluations: {users} logged-in unit users (half of
+them 社保中心, half 养老经办中心), each owning one draft, do {per_user} writes each, pausing 1–3 s
+between them: save their own draft ({WRITE_MIX["save-own"]:.0%}: `form` is the GET of the edit page,
+`save-own` the POST), save one of {SHARED_EVALUATIONS} drafts all users of their unit share
+({WRITE_MIX["save-shared"]:.0%}; optimistic locking answers 409 when someone saved since the page was
+loaded), upload a one-page PDF as evidence ({WRITE_MIX["upload"]:.0%}; its content is checked in the
+parsing child process), answer the public survey from a fresh browser and address
+({WRITE_MIX["survey"]:.0%}; `survey-form` is the GET of the questionnaire, `survey` the POST). Errors:
+any answer but the expected one (303 for saves and uploads, 200 for pages and answers), no answer at
+all counted too; a 409 on a shared draft and a 429 from a rate limit are answers, counted apart.
+{walls}; {errors} errors in all.
+
+| database | operation | requests | errors | 409 / 429 | p50 ms | p95 ms |
+| --- | --- | --- | --- | --- | --- | --- |
+{chr(10).join(rows)}
+{chr(10).join(f"{chr(10)}Not measured: {note}." for note in notes)}
+"""
+
+
+def _splice_writes(write_body: str) -> None:
+    """Replace the write-mix part of the section, keeping the read figures already there."""
+    from benchmarks.common import PERFORMANCE, write_section
+
+    text = PERFORMANCE.read_text(encoding="utf-8") if PERFORMANCE.exists() else ""
+    match = re.search(r"^## Web application\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+    read = match.group(1).split(WRITE_MARK)[0].strip() if match else ""
+    write_section("Web application", read + "\n\n" + write_body.strip())
+
+
+def _write_runs(*, quick: bool) -> list[WriteRun | str]:
+    if quick:
+        settings: dict[str, Any] = {"evaluations": 500, "users": 10, "per_user": 4, "think": (0.2, 0.6)}
+    else:
+        settings = {"evaluations": 10_000, "users": USERS, "per_user": WRITE_REQUESTS, "think": THINK}
+    return [_write_run(kind, **settings) for kind in ("sqlite", "postgresql")]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Measure and write the section (see the module docstring for ``--writes`` and ``--quick``)."""
+    from benchmarks.common import write_section
+
+    args = set(argv or [])
+    if "--quick" in args or os.environ.get("JIXIAO_BENCH_QUICK", "") in ("1", "true", "yes"):
+        _write_runs(quick=True)  # printed only
+        return
+    if "--writes" in args:
+        _splice_writes(_write_body(_write_runs(quick=False)))
+        return
+    read = _read_body()
+    write_section("Web application", read.strip() + "\n\n" + _write_body(_write_runs(quick=False)).strip())
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--serve":
         serve(sys.argv[2], int(sys.argv[3]))
     else:
-        main()
+        main(sys.argv[1:])

@@ -65,7 +65,7 @@ def test_scanned_pdf_without_text(tmp_path: Path) -> None:
     write_image_pdf(path)
     codes = _codes(path)
     assert codes == ["ingest.no-text"]
-    assert "scanned" in read_document(path)[1][0].message
+    assert "扫描件" in read_document(path)[1][0].message
 
 
 def test_binary_junk_named_txt(tmp_path: Path) -> None:

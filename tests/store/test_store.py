@@ -170,7 +170,7 @@ def test_backup_and_restore(database: Database, tmp_path: Path) -> None:
     restore(database.engine, json_target)
     with database.session() as session:
         assert session.get(EvaluationRecord, evaluation_id).project_name == "测试项目"
-        _new(database, actors)  # sequences still work after a restore
+    _new(database, actors)  # sequences still work after a restore (a transaction of its own)
 
 
 def test_migrations_match_the_models(database: Database) -> None:

@@ -26,6 +26,7 @@ ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "browser-pass-1"
+DATABASES: list[object] = []  # the served database, for the steps a browser cannot take
 
 pytestmark = [
     pytest.mark.slow,
@@ -56,6 +57,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = create_app(settings, db)
     with db.session() as session:
         seed_demo(session, {u: PASSWORD for u, *_ in DEMO_ACCOUNTS})
+    DATABASES[0:] = [db]
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     uv = uvicorn.Server(config)
@@ -235,6 +237,12 @@ def test_survey_from_the_public_link_changes_the_satisfaction_indicator(server: 
     evaluator.reload()
     assert evaluator.inner_text("#sample-size") == "3"
     assert evaluator.inner_text("#satisfaction-rate") == "66.67%"
+    # A survey applies to an evaluation still being filled (a submitted one is locked): the
+    # evaluation is one the unit has got back to revise.
+    from jixiao.store.models import EvaluationRecord
+
+    with DATABASES[0].session() as session:  # type: ignore[attr-defined]
+        session.get(EvaluationRecord, int(evaluation_id)).status = "returned"
     evaluator.click("#apply-survey")
     evaluator.wait_for_selector("text=已将满意率")
     evaluator.goto(server + f"/evaluations/{evaluation_id}")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from jixiao.store.models import EvaluationRecord, Organisation
 from jixiao.store.seed import UNIT_A, UNIT_B
-from tests.web.conftest import PASSWORD, csrf_of, login, try_login
+from tests.web.conftest import PASSWORD, csrf_of, login, tiny_pdf, try_login
 
 
 def _ids_by_unit(db: object) -> tuple[int, int]:
@@ -192,7 +192,7 @@ def test_upload_type_and_size_checks(app: object, db: object) -> None:
     r = unit.post(
         url,
         data={"csrf_token": token},
-        files={"file": ("ok.pdf", b"%PDF-1.4 test", "application/pdf")},
+        files={"file": ("ok.pdf", tiny_pdf(), "application/pdf")},
         follow_redirects=False,
     )
     assert r.status_code == 303

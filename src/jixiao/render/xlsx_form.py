@@ -105,7 +105,9 @@ def read_form(path: str | Path) -> Loaded:
     try:
         workbook = load_workbook(path, data_only=True)
     except Exception as exc:
-        return Loaded(name, None, [_error("form.unreadable", f"无法读取 Excel 文件 {name}：{exc}", name)])
+        del exc  # the library's own text is not for the user
+        message = f"无法读取 Excel 文件“{Path(name).name}”：文件已损坏，或不是 Excel 工作簿（.xlsx）"
+        return Loaded(name, None, [_error("form.unreadable", message, name)])
     if META_SHEET not in workbook.sheetnames or FORM_SHEET not in workbook.sheetnames:
         return Loaded(
             name,

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import time
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from jixiao.store.models import LoginFailure, Organisation, Role, User
+from jixiao.store.models import LoginFailure, Organisation, Role, User, UserSession
 
 _hasher = PasswordHasher()
 # verifying against this keeps the time of a login for an unknown user like a known one
@@ -97,41 +99,127 @@ def account_errors(
     return errors
 
 
-def set_password(user: User, password: str) -> None:
-    """Replace a user's password hash."""
+def set_password(session: Session, user: User, password: str) -> None:
+    """Replace a user's password hash and end every session of the account."""
     user.password_hash = _checked_hash(password)
+    end_sessions(session, user.id)
+
+
+def _token_id(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(session: Session, user: User) -> str:
+    """A new server-side session for ``user``; returns the random token the cookie carries."""
+    token = secrets.token_urlsafe(32)
+    now = time.time()
+    session.add(UserSession(id=_token_id(token), user_id=user.id, created_at=now, last_seen=now))
+    session.flush()
+    return token
+
+
+@dataclass(frozen=True)
+class SessionCheck:
+    """The user behind a session token, and whether its last-seen time is due for a refresh."""
+
+    user: User
+    stale: bool
+
+
+def resolve_session(
+    session: Session, token: object, *, idle_seconds: float, max_seconds: float
+) -> SessionCheck | None:
+    """The active user of a live session (None when unknown, ended, idle too long or too old)."""
+    if not isinstance(token, str) or not token or len(token) > 100:
+        return None
+    row = session.get(UserSession, _token_id(token))
+    now = time.time()
+    if row is None or now - row.last_seen > idle_seconds or now - row.created_at > max_seconds:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    return SessionCheck(user, stale=now - row.last_seen > SESSION_TOUCH_SECONDS)
+
+
+# last_seen is written at most once a minute per session: reads stay reads
+SESSION_TOUCH_SECONDS = 60.0
+
+
+def touch_session(session: Session, token: str) -> None:
+    """Record activity on a session (for the idle timeout)."""
+    session.execute(
+        update(UserSession).where(UserSession.id == _token_id(token)).values(last_seen=time.time())
+    )
+
+
+def end_session(session: Session, token: object) -> None:
+    """End one session (logout)."""
+    if isinstance(token, str) and token:
+        session.execute(delete(UserSession).where(UserSession.id == _token_id(token)))
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """End every session of an account (password change or reset, disabling)."""
+    session.execute(delete(UserSession).where(UserSession.user_id == user_id))
 
 
 class LoginThrottle:
-    """At most ``limit`` failed logins per key within ``window`` seconds, counted in the database.
+    """Failed logins counted in the database, so every app process shares the count.
 
-    Kept in the database (not in memory) so that several app processes behind a proxy share
-    the count and a password cannot be guessed N times faster with N processes.
+    Three keys, so that guessing is slow and a stranger cannot lock the owner out:
+
+    - address + account: ``limit`` failures in ``window`` seconds block that address for that
+      account until the window has passed (a guesser locks out only itself);
+    - address: ``4 × limit`` failures on any accounts block the address (password spraying);
+    - account, from anywhere: past ``limit`` failures each further attempt waits a delay that
+      doubles with every failure, capped at ``max_delay`` seconds — guessing from many addresses
+      stays slow, while the owner can still log in after at most ``max_delay`` seconds.
     """
 
-    def __init__(self, limit: int, window: float) -> None:
+    def __init__(self, limit: int, window: float, max_delay: float = 30.0) -> None:
         self.limit = limit
         self.window = window
+        self.max_delay = max_delay
 
-    def blocked(self, session: Session, key: str) -> float:
-        """Seconds to wait before ``key`` may try again (0 when allowed)."""
-        now = time.time()
-        recent = session.scalars(
-            select(LoginFailure.at)
-            .where(LoginFailure.key == key, LoginFailure.at > now - self.window)
-            .order_by(LoginFailure.at)
-        ).all()
-        if len(recent) < self.limit:
+    def _recent(self, session: Session, key: str, now: float) -> list[float]:
+        return list(
+            session.scalars(
+                select(LoginFailure.at)
+                .where(LoginFailure.key == key[:200], LoginFailure.at > now - self.window)
+                .order_by(LoginFailure.at)
+            ).all()
+        )
+
+    def _hard(self, session: Session, key: str, limit: int, now: float) -> float:
+        recent = self._recent(session, key, now)
+        if len(recent) < limit:
             return 0.0
-        return max(0.0, recent[-self.limit] + self.window - now)
+        return max(0.0, recent[-limit] + self.window - now)
 
-    def hit(self, session: Session, key: str) -> None:
-        """Record one failure for ``key`` (and forget failures older than the window)."""
+    def wait(self, session: Session, username: str, address: str) -> float:
+        """Seconds before this address may try this account again (0 when allowed)."""
+        now = time.time()
+        hard = max(
+            self._hard(session, f"addr:{address}:{username}", self.limit, now),
+            self._hard(session, f"addr:{address}", 4 * self.limit, now),
+        )
+        recent = self._recent(session, f"user:{username}", now)
+        soft = 0.0
+        if len(recent) >= self.limit:
+            delay = min(self.max_delay, 2.0 ** (len(recent) - self.limit))
+            soft = max(0.0, recent[-1] + delay - now)
+        return max(hard, soft)
+
+    def failed(self, session: Session, username: str, address: str) -> None:
+        """Record one failed login (and forget failures older than the window)."""
         now = time.time()
         session.execute(delete(LoginFailure).where(LoginFailure.at <= now - self.window))
-        session.add(LoginFailure(key=key[:200], at=now))
+        for key in (f"user:{username}", f"addr:{address}:{username}", f"addr:{address}"):
+            session.add(LoginFailure(key=key[:200], at=now))
         session.flush()
 
-    def reset(self, session: Session, key: str) -> None:
-        """Forget ``key``'s failures (after a successful login)."""
-        session.execute(delete(LoginFailure).where(LoginFailure.key == key[:200]))
+    def succeeded(self, session: Session, username: str, address: str) -> None:
+        """Forget this account's failures after a successful login."""
+        keys = [f"user:{username}"[:200], f"addr:{address}:{username}"[:200]]
+        session.execute(delete(LoginFailure).where(LoginFailure.key.in_(keys)))

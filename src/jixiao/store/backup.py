@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import json
 import sqlite3
+from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, LargeBinary, delete, insert, select, text
+from sqlalchemy import Engine, Integer, LargeBinary, delete, insert, select, text
 
 from jixiao.store.models import Base
 
@@ -25,7 +26,7 @@ def backup(engine: Engine, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     source = _sqlite_path(engine)
     if source and path.suffix != ".json":
-        with sqlite3.connect(source) as src, sqlite3.connect(path) as dst:
+        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(path)) as dst:
             src.backup(dst)
         return path
     tables: dict[str, list[dict[str, Any]]] = {}
@@ -44,7 +45,7 @@ def restore(engine: Engine, path: Path) -> None:
     target = _sqlite_path(engine)
     if target and path.suffix != ".json":
         engine.dispose()
-        with sqlite3.connect(path) as src, sqlite3.connect(target) as dst:
+        with closing(sqlite3.connect(path)) as src, closing(sqlite3.connect(target)) as dst:
             src.backup(dst)
         return
     data = json.loads(path.read_text())
@@ -59,6 +60,8 @@ def restore(engine: Engine, path: Path) -> None:
                 conn.execute(insert(table), rows)
         if engine.dialect.name == "postgresql":
             for table in Base.metadata.sorted_tables:
+                if "id" not in table.c or not isinstance(table.c.id.type, Integer):
+                    continue  # no serial to move on (a hashed-token key, a link table)
                 conn.execute(
                     text(
                         f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "

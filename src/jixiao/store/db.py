@@ -39,12 +39,34 @@ def database_url(data_dir: Path | None = None, url: str | None = None) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own implicit BEGIN is switched off: ``_sqlite_begin`` emits the right one.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
     cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    """``BEGIN IMMEDIATE`` for a write transaction, plain ``BEGIN`` for reads.
+
+    A deferred transaction that reads and then writes cannot wait for the lock once another writer
+    has committed (SQLite answers "database is locked" at once); taking the write lock first makes
+    writers queue on the busy timeout instead.
+    """
+    immediate = connection.get_execution_options().get("jixiao_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+SQLITE_BUSY_MS = 30_000
+# PostgreSQL: no statement, lock wait or idle transaction may hold a connection for long.
+PG_OPTIONS = {
+    "statement_timeout": int(os.environ.get("JIXIAO_PG_STATEMENT_TIMEOUT_MS", "30000")),
+    "lock_timeout": int(os.environ.get("JIXIAO_PG_LOCK_TIMEOUT_MS", "15000")),
+    "idle_in_transaction_session_timeout": int(os.environ.get("JIXIAO_PG_IDLE_TX_TIMEOUT_MS", "60000")),
+}
 
 
 def make_engine(url: str) -> Engine:
@@ -55,11 +77,25 @@ def make_engine(url: str) -> Engine:
         # The pool must be larger than the web server's thread pool (40): a request holding a
         # thread must never wait for a connection held by a request waiting for a thread.
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 10}, pool_size=10, max_overflow=54
+            url,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000},
+            pool_size=10,
+            max_overflow=54,
+            pool_timeout=30,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=44)
+    options = " ".join(f"-c {name}={value}" for name, value in PG_OPTIONS.items())
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=int(os.environ.get("JIXIAO_PG_POOL_SIZE", "10")),
+        max_overflow=int(os.environ.get("JIXIAO_PG_MAX_OVERFLOW", "44")),
+        pool_timeout=30,
+        pool_recycle=1800,
+        connect_args={"options": options, "connect_timeout": 10},
+    )
 
 
 class AppendOnlyError(RuntimeError):
@@ -81,6 +117,9 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.write_sessions = sessionmaker(
+            self.engine.execution_options(jixiao_write=True), expire_on_commit=False
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -88,9 +127,13 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session in one transaction: committed on success, rolled back on any error."""
-        with self.sessions() as session, session.begin():
+    def session(self, *, write: bool = True) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on any error.
+
+        ``write=False`` marks a read-only request: on SQLite it does not take the write lock.
+        """
+        factory = self.write_sessions if write else self.sessions
+        with factory() as session, session.begin():
             yield session
 
     def migrate(self) -> None:

@@ -176,12 +176,21 @@ class SurveyRecord(Base):
     weights: Mapped[dict[str, Any]] = mapped_column(JSON)  # option → weight (100/80/60/40/0)
     population: Mapped[int | None] = mapped_column(Integer)
     open: Mapped[bool] = mapped_column(Boolean, default=True)
+    # At most ``address_limit`` answers per network address within ``address_window_minutes``.
+    address_limit: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    address_window_minutes: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
+    codes_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class SurveyResponse(Base):
-    """One beneficiary's answers; one per device token."""
+    """One beneficiary's answers; one per device token.
+
+    ``address_hash`` and ``agent_hash`` are keyed hashes (HMAC-SHA256) of the client's network
+    address and user agent, never the raw values: enough to count answers per address, not to
+    recover it.  Rows from before they were recorded have neither.
+    """
 
     __tablename__ = "survey_responses"
 
@@ -189,9 +198,32 @@ class SurveyResponse(Base):
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"), index=True)
     device: Mapped[str] = mapped_column(String(64))
     answers: Mapped[list[Any]] = mapped_column(JSON)  # option per question
+    address_hash: Mapped[str | None] = mapped_column(String(64))
+    agent_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    __table_args__ = (UniqueConstraint("survey_id", "device", name="uq_survey_device"),)
+    __table_args__ = (
+        UniqueConstraint("survey_id", "device", name="uq_survey_device"),
+        Index("ix_survey_responses_address", "survey_id", "address_hash", "created_at"),
+    )
+
+
+class SurveyCode(Base):
+    """A one-time code (答卷码) of a closed population: answers once, then ``used_at`` is set.
+
+    Deliberately not linked to the response it was used for, so a printed code list cannot tell
+    who answered what.
+    """
+
+    __tablename__ = "survey_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("survey_id", "code", name="uq_survey_code"),)
 
 
 class Upload(Base):
@@ -235,3 +267,27 @@ class LoginFailure(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), index=True)  # user:NAME or addr:IP:NAME
     at: Mapped[float] = mapped_column(Float, index=True)  # seconds since the epoch
+
+
+class UserSession(Base):
+    """A server-side login session; the cookie carries only its random id (stored here hashed).
+
+    Logout deletes the row; a password change or reset and disabling the account delete every row
+    of the user, so a copied cookie stops working at once.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie's token
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[float] = mapped_column(Float)  # seconds since the epoch
+    last_seen: Mapped[float] = mapped_column(Float)
+
+
+class TaskEvaluator(Base):
+    """A third-party firm (第三方机构) assigned to a task: its evaluators see that task's evaluations."""
+
+    __tablename__ = "task_evaluators"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)

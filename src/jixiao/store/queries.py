@@ -1,7 +1,7 @@
 """The query layer: every read and write of an evaluation goes through the actor's authorisation.
 
-A unit sees and edits only its own evaluations; finance, admin and viewers see all; evaluators see
-all (they run surveys) but edit none.  A record the actor may not see is reported as not found, so
+A unit sees and edits only its own evaluations; finance, admin and viewers see all; a third-party
+evaluator sees only the evaluations of the tasks its firm is assigned to, and edits none.  A record the actor may not see is reported as not found, so
 ids of other units' evaluations leak nothing.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, defer
 
-from jixiao.store.models import EvaluationRecord, Role, Status, User
+from jixiao.store.models import EvaluationRecord, Role, Status, TaskEvaluator, User
 
 
 class StoreError(Exception):
@@ -59,8 +59,8 @@ class Actor:
 
     @property
     def sees_all(self) -> bool:
-        """Finance, admin, viewers and evaluators see every evaluation."""
-        return self.role in (Role.admin, Role.finance, Role.viewer, Role.evaluator)
+        """Finance, admin and viewers see every evaluation."""
+        return self.role in (Role.admin, Role.finance, Role.viewer)
 
 
 def for_user(actor: Actor) -> Select[EvaluationRecord]:
@@ -70,6 +70,9 @@ def for_user(actor: Actor) -> Select[EvaluationRecord]:
         return query
     if actor.role == Role.unit and actor.org_id is not None:
         return query.where(EvaluationRecord.unit_id == actor.org_id)
+    if actor.role == Role.evaluator and actor.org_id is not None:
+        assigned = select(TaskEvaluator.task_id).where(TaskEvaluator.org_id == actor.org_id)
+        return query.where(EvaluationRecord.task_id.in_(assigned))
     return query.where(EvaluationRecord.id == -1)
 
 
@@ -101,12 +104,25 @@ def can_review(actor: Actor, record: EvaluationRecord) -> bool:
     return actor.role in (Role.finance, Role.admin) and record.status == Status.submitted
 
 
+OPEN_STATES = (Status.draft.value, Status.returned.value)
+LOCKED = "该评价已提交或已复核通过，不能再修改（如需修改，请财政退回或重新打开）"
+
+
+def ensure_open(record: EvaluationRecord) -> None:
+    """Refuse any change to a submitted or approved evaluation outside the workflow's own actions.
+
+    Every path that changes an evaluation's content (form save, import, survey application)
+    calls this; only return, approval, review scores and reopening act on a closed one.
+    """
+    if record.status not in OPEN_STATES:
+        raise Forbidden(LOCKED)
+
+
 def get_editable(session: Session, actor: Actor, evaluation_id: int) -> EvaluationRecord:
     """The evaluation if ``actor`` may edit it now."""
     record = get_visible(session, actor, evaluation_id)
+    ensure_open(record)
     if not can_edit(actor, record):
-        if record.status in (Status.submitted, Status.approved):
-            raise Forbidden("该评价已提交或已复核通过，不能再修改")
         raise Forbidden("您无权修改该评价")
     return record
 

@@ -10,7 +10,16 @@ from sqlalchemy.orm import Session
 from jixiao import api
 from jixiao.examples import example_files
 from jixiao.store.accounts import create_user, new_password
-from jixiao.store.models import EvaluationRecord, Organisation, OrgKind, Role, Status, User
+from jixiao.store.models import (
+    EvaluationRecord,
+    Organisation,
+    OrgKind,
+    Role,
+    Status,
+    Task,
+    TaskEvaluator,
+    User,
+)
 from jixiao.store.service import add_evaluation, org_by_name
 
 BUREAU = "示范市财政局"
@@ -18,6 +27,7 @@ DEPARTMENT = "示范市人力资源和社会保障局"
 UNIT_A = "示范市社会保险事业管理中心"
 UNIT_B = "示范市养老保险经办中心"
 EVALUATOR_ORG = "示范绩效评价咨询有限公司"
+DEMO_TASK = "示例项目支出绩效评价（演示）"
 
 DEMO_ACCOUNTS = (
     ("admin", Role.admin, "系统管理员", BUREAU),
@@ -67,6 +77,12 @@ def seed_demo(session: Session, passwords: dict[str, str] | None = None) -> list
             user.password_hash = hash_password(password)
         logins.append(DemoLogin(username, password, role.value, display))
     if not session.scalar(select(func.count()).select_from(EvaluationRecord)):
+        # The examples belong to one demo task, assigned to the demo evaluation firm, so its
+        # evaluator sees them (a firm sees only the tasks it is assigned to).
+        task = Task(name=DEMO_TASK, year=2022, framework="self-2020", policy="national-2020")
+        session.add(task)
+        session.flush()
+        session.add(TaskEvaluator(task_id=task.id, org_id=orgs[EVALUATOR_ORG].id))
         for i, path in enumerate(example_files()):
             loaded = api.load(path)
             if loaded.evaluation is None:
@@ -78,6 +94,7 @@ def seed_demo(session: Session, passwords: dict[str, str] | None = None) -> list
                 loaded.evaluation,
                 unit=unit,
                 department=orgs[DEPARTMENT],
+                task=task,
                 status=Status.submitted,
             )
     return logins

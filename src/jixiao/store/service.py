@@ -22,6 +22,7 @@ from jixiao.store.models import (
     Role,
     Status,
     Task,
+    TaskEvaluator,
     utcnow,
 )
 from jixiao.store.queries import (
@@ -87,8 +88,9 @@ def apply_analysis(session: Session, record: EvaluationRecord, evaluation: Evalu
     record.project_name = evaluation.project.name
     record.year = evaluation.year
     record.kind = evaluation.kind.value
-    record.department_name = evaluation.project.department or record.department_name
-    record.unit_name = evaluation.project.unit or record.unit_name
+    if record.unit_id is None:  # placed by its organisation when it has one (see ``place``)
+        record.department_name = evaluation.project.department or record.department_name
+        record.unit_name = evaluation.project.unit or record.unit_name
     record.claimed_total = _number(score.claimed_total)
     record.computed_total = _number(score.computed_total)
     record.reviewed_total = _number(analysis.reviewed_total)
@@ -101,6 +103,7 @@ def apply_analysis(session: Session, record: EvaluationRecord, evaluation: Evalu
     record.n_errors = analysis.count(Severity.error)
     record.n_warnings = analysis.count(Severity.warning)
     record.updated_at = utcnow()
+    flush(session)  # the version check runs here: a concurrent save surfaces as ``Conflict``
     if record.id is not None:
         session.execute(delete(FindingRecord).where(FindingRecord.evaluation_id == record.id))
     session.flush()
@@ -260,12 +263,25 @@ def _check_version(record: EvaluationRecord, expected_version: int) -> None:
         )
 
 
+def place(record: EvaluationRecord, evaluation: Evaluation) -> None:
+    """Keep the fields that place an evaluation (主管部门, 实施单位) as its organisations say.
+
+    A unit cannot move its evaluation to another department on the dashboard by typing another
+    name: for an evaluation that belongs to a unit, both names come from the organisation tree.
+    """
+    if record.unit_id is None:
+        return
+    evaluation.project.unit = record.unit_name
+    evaluation.project.department = record.department_name
+
+
 def save_evaluation(
     session: Session, actor: Actor, evaluation_id: int, expected_version: int, evaluation: Evaluation
 ) -> EvaluationRecord:
     """Save a unit's edits; refused with ``Conflict`` when someone saved since ``expected_version``."""
     record = get_editable(session, actor, evaluation_id)
     _check_version(record, expected_version)
+    place(record, evaluation)
     before = dict(record.data)
     stored = load_evaluation(record)
     # A unit never sets review scores: keep the reviewer's values whatever the form says.
@@ -319,6 +335,7 @@ def _transition(
 def submit(session: Session, actor: Actor, evaluation_id: int, expected_version: int) -> EvaluationRecord:
     """The unit submits its evaluation for review."""
     record = get_editable(session, actor, evaluation_id)
+    _check_version(record, expected_version)
     if record.n_errors:
         raise StoreError(f"还有 {record.n_errors} 条错误未处理，请修正后再提交")
     return _transition(session, actor, record, expected_version, Status.submitted)
@@ -368,3 +385,42 @@ def set_review_scores(
     log(session, actor, "evaluation.review-scores", "evaluation", record.id, before, record.data)
     flush(session)
     return record
+
+
+def reopen(
+    session: Session, actor: Actor, evaluation_id: int, expected_version: int, *, comment: str
+) -> EvaluationRecord:
+    """Finance reopens an approved evaluation: back to the unit as returned, the reason on record."""
+    record = get_visible(session, actor, evaluation_id)
+    require_role(actor, Role.finance, Role.admin)
+    if record.status != Status.approved:
+        raise Forbidden("只有已通过的评价可以重新打开")
+    if not comment.strip():
+        raise StoreError("重新打开时请填写原因")
+    return _transition(session, actor, record, expected_version, Status.returned, comment.strip())
+
+
+def set_task_evaluators(session: Session, actor: Actor, task: Task, org_ids: list[int]) -> list[str]:
+    """Replace the third-party firms assigned to ``task``; returns their names."""
+    require_role(actor, Role.finance, Role.admin)
+    firms = []
+    for org_id in dict.fromkeys(org_ids):
+        org = session.get(Organisation, org_id)
+        if org is None or org.kind != OrgKind.evaluator:
+            raise StoreError("只能指定第三方机构")
+        firms.append(org)
+    before = sorted(session.scalars(select(TaskEvaluator.org_id).where(TaskEvaluator.task_id == task.id)))
+    session.execute(delete(TaskEvaluator).where(TaskEvaluator.task_id == task.id))
+    for org in firms:
+        session.add(TaskEvaluator(task_id=task.id, org_id=org.id))
+    log(
+        session,
+        actor,
+        "task.evaluators",
+        "task",
+        task.id,
+        {"org_ids": before},
+        {"org_ids": [o.id for o in firms], "names": [o.name for o in firms]},
+    )
+    session.flush()
+    return [o.name for o in firms]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
@@ -17,6 +21,7 @@ from jixiao.web.security import csrf_protect, security_headers
 from jixiao.web.settings import Settings
 
 STATIC = Path(__file__).with_name("static")
+logger = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
@@ -36,10 +41,31 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     app.middleware("http")(security_headers)
 
+    if settings.secure_cookies:  # served over https: browsers must never fall back to http
+
+        @app.middleware("http")
+        async def strict_transport(request: Request, call_next):  # type: ignore[no-untyped-def]
+            response = await call_next(request)
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+            return response
+
     @app.middleware("http")
     async def limit_body(request: Request, call_next):  # type: ignore[no-untyped-def]
         length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > settings.max_upload_bytes + 64 * 1024:
+        if "\x00" in request.url.path or "%00" in request.url.query:
+            return PlainTextResponse("请求地址中含有非法字符", status_code=400)
+        if (
+            request.method == "POST"
+            and length is None
+            and "chunked" in request.headers.get("transfer-encoding", "")
+        ):
+            return PlainTextResponse("请求缺少内容长度（Content-Length）", status_code=411)
+        if (
+            length
+            and length.isascii()
+            and length.isdigit()
+            and int(length) > settings.max_upload_bytes + 64 * 1024
+        ):
             limit = settings.max_upload_bytes // (1024 * 1024)
             return PlainTextResponse(f"上传内容过大：单个文件不能超过 {limit} MB", status_code=413)
         return await call_next(request)
@@ -50,7 +76,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         session_cookie="jixiao_session",
         same_site="lax",
         https_only=settings.secure_cookies,
-        max_age=12 * 3600,
+        max_age=int(settings.session_max_hours * 3600),
     )
     _error_handlers(app)
     return app
@@ -71,11 +97,40 @@ def _error_handlers(app: FastAPI) -> None:
     async def store_error(request: Request, exc: StoreError) -> Response:
         return _error_page(request, exc.status, exc.message)
 
+    @app.exception_handler(StaleDataError)
+    async def stale(request: Request, _exc: StaleDataError) -> Response:
+        # a concurrent update the service layer did not name; the transaction was rolled back
+        return _error_page(request, 409, "保存冲突：该记录刚被其他人修改，本次未保存；请刷新页面后重试。")
+
+    @app.exception_handler(OperationalError)
+    async def busy(request: Request, exc: OperationalError) -> Response:
+        # lock or statement timeouts, a database briefly unreachable: nothing was saved
+        logger.warning("database unavailable for %s %s: %s", request.method, request.url.path, exc)
+        return _error_page(request, 503, "系统繁忙，数据库暂时无法完成请求，本次操作未保存；请稍后重试。")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        return _error_page(request, 400, _validation_message(exc))
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         messages = {404: "页面不存在", 405: "不支持的请求方式"}
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code not in messages else None
         return _error_page(request, exc.status_code, detail or messages.get(exc.status_code, "请求出错"))
+
+
+PLACES = {"path": "网址中的", "query": "查询参数中的", "body": "表单中的", "header": "请求头中的"}
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    """A Chinese message naming the malformed parameter (never pydantic's English text)."""
+    for error in exc.errors():
+        loc = [str(part) for part in error.get("loc", ())]
+        if loc:
+            place = PLACES.get(loc[0], "")
+            name = loc[-1] if len(loc) > 1 else loc[0]
+            return f"请求参数有误：{place}“{name}”取值不正确（应为有效的编号或数字）"
+    return "请求参数有误，请检查后重试"
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:

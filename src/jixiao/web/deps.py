@@ -10,14 +10,16 @@ from typing import Any
 from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from jixiao.store.accounts import LoginThrottle
+from jixiao.store.accounts import LoginThrottle, resolve_session, touch_session
 from jixiao.store.db import Database
 from jixiao.store.models import Role, User
 from jixiao.store.queries import Actor
-from jixiao.web.security import Throttle, csrf_token
+from jixiao.web.security import SAFE_METHODS, Throttle, csrf_token
 from jixiao.web.settings import Settings
+from jixiao.web.uploads import new_pool
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -38,8 +40,11 @@ class AppState:
         self.db = db
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
         self.templates.env.globals["role_names"] = {r.value: n for r, n in ROLE_NAMES.items()}
-        self.login_throttle = LoginThrottle(settings.login_attempts, settings.login_window_seconds)
+        self.login_throttle = LoginThrottle(
+            settings.login_attempts, settings.login_window_seconds, settings.login_max_delay_seconds
+        )
         self.survey_throttle = Throttle(settings.survey_rate_per_minute, 60)
+        self.parse_pool = new_pool(settings)
 
 
 def state(request: Request) -> AppState:
@@ -48,10 +53,38 @@ def state(request: Request) -> AppState:
     return app_state
 
 
-def db_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the handler returns, rolled back on error."""
-    with state(request).db.session() as session:
+def _transaction(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed when the handler returns, rolled back on error.
+
+    A state-changing request takes the write lock when it begins (SQLite ``BEGIN IMMEDIATE``), so
+    two writers queue on the busy timeout instead of failing with "database is locked".
+    """
+    db = state(request).db
+    with db.session(write=request.method not in SAFE_METHODS) as session:
         yield session
+
+
+# ``scope="function"``: the transaction ends (commit or rollback) before the response is sent, so
+# a client is never told "saved" about a write that is not yet durable.
+db_session: Any = Depends(_transaction, scope="function")
+
+
+async def form_data(request: Request) -> FormData:
+    """The posted form, read on the event loop (uploads are spooled to disk by Starlette).
+
+    Handlers stay plain ``def`` functions: FastAPI runs them in its thread pool, so their database
+    and parsing work never blocks the event loop.
+    """
+    form = await request.form()
+    if any(isinstance(v, str) and "\x00" in v for _k, v in form.multi_items()):
+        # NUL never belongs in typed text, and PostgreSQL refuses it in text columns
+        return FormData(
+            [(k, v.replace("\x00", "") if isinstance(v, str) else v) for k, v in form.multi_items()]
+        )
+    return form
+
+
+posted_form: Any = Depends(form_data)
 
 
 @dataclass(frozen=True)
@@ -68,12 +101,29 @@ class LoginRequired(Exception):
     """No logged-in user: redirect to the login page."""
 
 
-def current_user(request: Request, session: Session = Depends(db_session)) -> User:
-    """The logged-in user, or a redirect to the login page."""
-    user_id = request.session.get("user_id")
-    user = session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None or not user.active:
+def current_user(request: Request) -> User:
+    """The logged-in user of a live server-side session, or a redirect to the login page.
+
+    Looked up in a short read-only transaction of its own, before the handler's transaction
+    begins, so authentication never holds the write lock.
+    """
+    app = state(request)
+    settings = app.settings
+    token = request.session.get("sid")
+    with app.db.session(write=False) as reader:
+        check = resolve_session(
+            reader,
+            token,
+            idle_seconds=settings.session_idle_minutes * 60,
+            max_seconds=settings.session_max_hours * 3600,
+        )
+    if check is None:
+        request.session.pop("sid", None)
         raise LoginRequired()
+    user = check.user
+    if check.stale and isinstance(token, str):
+        with app.db.session() as writer:
+            touch_session(writer, token)
     request.state.user = UserView(user.id, user.username, user.display_name, user.role)
     return user
 

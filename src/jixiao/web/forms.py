@@ -64,6 +64,8 @@ def parse_number(text: str) -> Decimal | None:
         raise ValueError("请输入数字") from exc
     if not value.is_finite():
         raise ValueError("请输入数字")
+    if value and value.adjusted() > 12:  # a trillion or more: no amount, score or count is that large
+        raise ValueError("数值过大，请检查")
     return value
 
 
@@ -84,7 +86,7 @@ def _json_number(value: Decimal | None) -> str | None:
 def indicator_count(form: Mapping[str, Any], base: dict[str, Any]) -> int:
     """Number of indicator rows posted (at least the stored ones)."""
     posted = form.get("indicator_count")
-    if isinstance(posted, str) and posted.isdigit():
+    if isinstance(posted, str) and posted.isascii() and posted.isdigit() and len(posted) < 6:
         return min(int(posted), 200)
     return len(base.get("indicators", []))
 

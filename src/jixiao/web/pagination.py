@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from jixiao.store.models import EvaluationRecord
+from jixiao.web.params import page_number
 
 PAGE_SIZE = 50
 
@@ -55,7 +56,8 @@ def paginate(
 ) -> Page:
     """The requested page of ``query`` (out-of-range or malformed page numbers are clamped)."""
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    number = min(max(int(page), 1), page_count(total, size)) if page.isdigit() else 1
+    # a malformed or out-of-range page number shows the nearest page (a stale link still works)
+    number = min(page_number(page), page_count(total, size))
     records = list(session.scalars(query.limit(size).offset((number - 1) * size)))
     return Page(records, number, size, total, filters)
 

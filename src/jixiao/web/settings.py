@@ -31,6 +31,12 @@ class Settings:
     max_upload_bytes: int = 10 * 1024 * 1024
     login_attempts: int = 5  # failures per user and address before throttling
     login_window_seconds: int = 300
+    login_max_delay_seconds: float = 30.0  # the longest wait a stranger's failures can impose on an account
+    session_idle_minutes: float = 120.0  # a session unused this long ends
+    session_max_hours: float = 12.0  # a session ends this long after login, used or not
+    parse_workers: int = 2  # uploads parsed at once, each in its own bounded process
+    parse_timeout_seconds: float = 60.0
+    parse_memory_mb: int = 1024  # address-space cap of a parsing process
     survey_rate_per_minute: int = 30  # public survey submissions per address
     migrate: bool = True
     secret_key: str | None = None
@@ -42,6 +48,11 @@ class Settings:
             data_dir=data_dir or default_data_dir(),
             database_url=os.environ.get("JIXIAO_DATABASE_URL"),
             secure_cookies=os.environ.get("JIXIAO_SECURE_COOKIES", "") in ("1", "true", "yes"),
+            session_idle_minutes=_env_number("JIXIAO_SESSION_IDLE_MINUTES", 120.0),
+            session_max_hours=_env_number("JIXIAO_SESSION_MAX_HOURS", 12.0),
+            parse_workers=int(_env_number("JIXIAO_PARSE_WORKERS", 2)),
+            parse_timeout_seconds=_env_number("JIXIAO_PARSE_TIMEOUT_SECONDS", 60.0),
+            parse_memory_mb=int(_env_number("JIXIAO_PARSE_MEMORY_MB", 1024)),
         )
 
     def url(self) -> str:
@@ -58,3 +69,17 @@ class Settings:
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
         return path.read_text().strip()
+
+
+def _env_number(name: str, default: float) -> float:
+    """A positive number from the environment; the default when unset, a clear error when malformed."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SystemExit(f"环境变量 {name} 应为正数，现为“{raw}”") from None
+    if not value > 0:
+        raise SystemExit(f"环境变量 {name} 应为正数，现为“{raw}”")
+    return value

@@ -8,7 +8,7 @@ from pathlib import Path
 from jixiao.findings import Finding
 from jixiao.ingest import limits
 from jixiao.ingest.document import Document
-from jixiao.ingest.readers.common import problem
+from jixiao.ingest.readers.common import failure_reason, problem
 
 Reader = Callable[[Path], tuple[Document | None, list[Finding]]]
 
@@ -61,4 +61,4 @@ def read_document(path: str | Path) -> tuple[Document | None, list[Finding]]:
     except RecursionError:
         return None, [problem("ingest.corrupt", "error", "文件结构嵌套过深，已放弃", p)]
     except Exception as exc:  # the module edge: a reader bug on hostile input becomes a finding
-        return None, [problem("ingest.corrupt", "error", f"读取失败：{type(exc).__name__}: {exc}", p)]
+        return None, [problem("ingest.corrupt", "error", f"读取失败：{failure_reason(exc)}", p)]

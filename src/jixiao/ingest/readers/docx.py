@@ -8,7 +8,7 @@ from typing import Any
 from jixiao.findings import Finding
 from jixiao.ingest import limits
 from jixiao.ingest.document import Block, Document, Paragraph, Table
-from jixiao.ingest.readers.common import check_zip, problem
+from jixiao.ingest.readers.common import check_zip, open_failure, problem
 
 
 def read_docx(path: Path) -> tuple[Document | None, list[Finding]]:
@@ -23,9 +23,7 @@ def read_docx(path: Path) -> tuple[Document | None, list[Finding]]:
     try:
         doc = docx.Document(str(path))
     except Exception as exc:  # python-docx raises many kinds on malformed packages
-        return None, [
-            problem("ingest.corrupt", "error", f"无法打开 Word 文档：{type(exc).__name__}: {exc}", path)
-        ]
+        return None, [problem("ingest.corrupt", "error", open_failure("Word 文档", exc), path)]
     blocks: list[Block] = []
     number = 0
     table_no = 0

@@ -13,7 +13,7 @@ from typing import Any
 from jixiao.findings import Finding
 from jixiao.ingest import limits
 from jixiao.ingest.document import Block, Document, Paragraph, Table
-from jixiao.ingest.readers.common import problem
+from jixiao.ingest.readers.common import failure_reason, open_failure, problem
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[—\-－–―]{1,3}\s*\d{1,4}\s*[—\-－–―]{1,3}|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,4})\s*$"
@@ -32,7 +32,6 @@ def read_pdf(path: Path) -> tuple[Document | None, list[Finding]]:
     try:
         pdf = pdfplumber.open(str(path))
     except Exception as exc:  # pdfminer raises PDFSyntaxError, PDFPasswordIncorrect, …
-        name = type(exc).__name__
         chain = " ".join(
             f"{type(e).__name__} {e!r}"
             for e in (exc, exc.__cause__, exc.__context__, *exc.args)
@@ -40,7 +39,7 @@ def read_pdf(path: Path) -> tuple[Document | None, list[Finding]]:
         )
         if re.search(r"Password|Encrypt", chain) or _declares_encryption(path):
             return None, [problem("ingest.encrypted", "error", "PDF 已加密（需要密码），无法读取", path)]
-        return None, [problem("ingest.corrupt", "error", f"无法打开 PDF：{name}: {exc}", path)]
+        return None, [problem("ingest.corrupt", "error", open_failure("PDF", exc), path)]
     blocks: list[Block] = []
     chars = 0
     images = 0
@@ -62,7 +61,7 @@ def read_pdf(path: Path) -> tuple[Document | None, list[Finding]]:
             except Exception as exc:  # a broken content stream spoils one page, not the file
                 findings.append(
                     problem(
-                        "ingest.page-error", "warning", f"第{number}页无法解析：{type(exc).__name__}", path
+                        "ingest.page-error", "warning", f"第{number}页无法解析：{failure_reason(exc)}", path
                     )
                 )
                 continue
@@ -77,7 +76,7 @@ def read_pdf(path: Path) -> tuple[Document | None, list[Finding]]:
             problem(
                 "ingest.no-text",
                 "error",
-                f"PDF 没有文本层{why}，请提供可复制文字的 PDF 或先做 OCR（no text layer (scanned)）",
+                f"PDF 没有文本层{why}，可能是扫描件；请提供可复制文字的 PDF 或先做 OCR（文字识别）",
                 path,
             ),
         ]

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from jixiao.store import service
-from jixiao.store.accounts import account_errors, create_user, new_password, set_password
+from jixiao.store.accounts import account_errors, create_user, end_sessions, new_password, set_password
 from jixiao.store.models import Organisation, OrgKind, Role, User
 from jixiao.store.queries import Actor, StoreError
-from jixiao.web.deps import db_session, render, require
+from jixiao.web.deps import db_session, posted_form, render, require
+from jixiao.web.params import RecordId, form_id
 
 router = APIRouter()
 
@@ -61,18 +63,20 @@ def _page(
 
 @router.get("/admin")
 def admin_page(
-    request: Request, actor: Actor = require(Role.admin), session: Session = Depends(db_session)
+    request: Request, actor: Actor = require(Role.admin), session: Session = db_session
 ) -> Response:
     """Organisations and accounts, with the forms to add them."""
     return _page(request, session)
 
 
 @router.post("/admin/orgs")
-async def add_org(
-    request: Request, actor: Actor = require(Role.admin), session: Session = Depends(db_session)
+def add_org(
+    request: Request,
+    actor: Actor = require(Role.admin),
+    session: Session = db_session,
+    form: FormData = posted_form,
 ) -> Response:
     """Add an organisation under its parent."""
-    form = await request.form()
     values = {k: str(form.get(k, "")).strip() for k in ("name", "kind", "parent_id")}
     errors: dict[str, str] = {}
     if not values["name"] or len(values["name"]) > 200:
@@ -96,7 +100,8 @@ def _parent(session: Session, parent_id: str, kind: str, errors: dict[str, str])
         if kind == OrgKind.unit.value:
             errors["parent_id"] = "实施单位须选择所属主管部门"
         return None
-    parent = session.get(Organisation, int(parent_id)) if parent_id.isdigit() else None
+    parent_key = form_id({"id": parent_id}, "id", "所属单位")
+    parent = session.get(Organisation, parent_key) if parent_key else None
     if parent is None:
         errors["parent_id"] = "所属单位不存在"
     elif kind == OrgKind.unit.value and parent.kind != OrgKind.department.value:
@@ -105,16 +110,19 @@ def _parent(session: Session, parent_id: str, kind: str, errors: dict[str, str])
 
 
 @router.post("/admin/users")
-async def add_user(
-    request: Request, actor: Actor = require(Role.admin), session: Session = Depends(db_session)
+def add_user(
+    request: Request,
+    actor: Actor = require(Role.admin),
+    session: Session = db_session,
+    form: FormData = posted_form,
 ) -> Response:
     """Add an account; a blank password is generated and shown once."""
-    form = await request.form()
     values = {k: str(form.get(k, "")).strip() for k in ACCOUNT_FIELDS}
     errors = account_errors(
         session, values["username"], values["display_name"], values["role"], values["password"]
     )
-    org = session.get(Organisation, int(values["org_id"])) if values["org_id"].isdigit() else None
+    org_key = form_id(values, "org_id", "所属单位")
+    org = session.get(Organisation, org_key) if org_key else None
     if org is None:
         errors["org_id"] = "请选择所属单位"
     elif values["role"] == Role.unit.value and org.kind != OrgKind.unit.value:
@@ -153,27 +161,32 @@ def _user(session: Session, user_id: int) -> User:
 
 @router.post("/admin/users/{user_id}/password")
 def reset_password(
-    request: Request, user_id: int, actor: Actor = require(Role.admin), session: Session = Depends(db_session)
+    request: Request, user_id: RecordId, actor: Actor = require(Role.admin), session: Session = db_session
 ) -> Response:
-    """Give the account a new random password, shown once."""
+    """Give the account a new random password, shown once; every session of the account ends."""
     user = _user(session, user_id)
     password = new_password()
-    set_password(user, password)
+    set_password(session, user, password)
     service.log(session, actor, "user.password-reset", "user", user.id, None, {"username": user.username})
     return _page(request, session, notice=f"账号“{user.username}”的新密码：{password}（只显示这一次）")
 
 
 @router.post("/admin/users/{user_id}/active")
-async def set_active(
-    request: Request, user_id: int, actor: Actor = require(Role.admin), session: Session = Depends(db_session)
+def set_active(
+    request: Request,
+    user_id: RecordId,
+    actor: Actor = require(Role.admin),
+    session: Session = db_session,
+    form: FormData = posted_form,
 ) -> Response:
     """Disable or re-enable an account (a disabled account cannot log in; its sessions end)."""
     user = _user(session, user_id)
-    form = await request.form()
     active = str(form.get("active", "")) == "1"
     if user.id == actor.user_id and not active:
         raise StoreError("不能停用自己正在使用的账号")
     before = {"active": user.active}
     user.active = active
+    if not active:
+        end_sessions(session, user.id)
     service.log(session, actor, "user.active", "user", user.id, before, {"active": active})
     return _page(request, session, notice=f"账号“{user.username}”已{'启用' if active else '停用'}")

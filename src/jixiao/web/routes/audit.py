@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
@@ -12,6 +12,7 @@ from starlette.responses import Response
 from jixiao.store.models import AuditEntry, Role
 from jixiao.store.queries import Actor
 from jixiao.web.deps import db_session, render, require
+from jixiao.web.params import optional_int
 
 router = APIRouter()
 
@@ -21,12 +22,13 @@ def audit_log(
     request: Request,
     evaluation: str = "",
     actor: Actor = require(Role.admin, Role.finance),
-    session: Session = Depends(db_session),
+    session: Session = db_session,
 ) -> Response:
     """The latest entries, optionally for one evaluation."""
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(300)
-    if evaluation.isdigit():
-        query = query.where(AuditEntry.entity == "evaluation", AuditEntry.entity_id == int(evaluation))
+    evaluation_id = optional_int(evaluation, "评价编号")
+    if evaluation_id is not None:
+        query = query.where(AuditEntry.entity == "evaluation", AuditEntry.entity_id == evaluation_id)
     entries = [
         {
             "entry": e,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
@@ -15,6 +15,7 @@ from jixiao.store.models import EvaluationRecord, FindingRecord, Role, Task
 from jixiao.store.queries import Actor
 from jixiao.web.charts import bar_chart
 from jixiao.web.deps import db_session, render, require
+from jixiao.web.params import optional_int
 
 router = APIRouter()
 VIEWERS = require(Role.finance, Role.admin, Role.viewer)
@@ -22,10 +23,12 @@ E = EvaluationRecord
 
 
 def _filters(query: Select[Any], task: str, year: str, department: str) -> Select[Any]:
-    if task.isdigit():
-        query = query.where(E.task_id == int(task))
-    if year.isdigit():
-        query = query.where(E.year == int(year))
+    task_id = optional_int(task, "任务")
+    if task_id is not None:
+        query = query.where(E.task_id == task_id)
+    year_number = optional_int(year, "年度", high=9999)
+    if year_number is not None:
+        query = query.where(E.year == year_number)
     if department:
         query = query.where(E.department_name == department)
     return query
@@ -112,7 +115,7 @@ def dashboard(
     year: str = "",
     department: str = "",
     actor: Actor = VIEWERS,
-    session: Session = Depends(db_session),
+    session: Session = db_session,
 ) -> Response:
     """The dashboard page with filters."""
     context = dashboard_data(session, task, year, department)
@@ -127,7 +130,7 @@ def export(
     year: str = "",
     department: str = "",
     actor: Actor = VIEWERS,
-    session: Session = Depends(db_session),
+    session: Session = db_session,
 ) -> Response:
     """The filtered evaluations as an Excel workbook."""
     from openpyxl import Workbook

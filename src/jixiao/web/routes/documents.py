@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from jixiao.store import service
 from jixiao.store.queries import Actor, StoreError, get_visible
-from jixiao.web.deps import current_actor, db_session
+from jixiao.web.deps import current_actor, db_session, state
+from jixiao.web.params import RecordId
 
 router = APIRouter()
 
@@ -24,12 +25,13 @@ MEDIA_TYPES = {
 
 @router.get("/evaluations/{evaluation_id}/download/{kind}.{fmt}")
 def download(
-    evaluation_id: int,
+    request: Request,
+    evaluation_id: RecordId,
     kind: str,
     fmt: str,
-    findings: int = 0,
+    findings: str = "",
     actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session),
+    session: Session = db_session,
 ) -> Response:
     """Render the document through ``jixiao.render.render_bytes`` (the same numbers as the pages)."""
     if kind not in KIND_NAMES or fmt not in MEDIA_TYPES:
@@ -39,13 +41,15 @@ def download(
     from jixiao.render import RenderError, render_bytes
 
     try:
-        content = render_bytes(evaluation, kind, fmt, with_findings=bool(findings))  # type: ignore[arg-type]
+        content = render_bytes(evaluation, kind, fmt, with_findings=findings not in ("", "0"))  # type: ignore[arg-type]
     except RenderError as exc:
         raise StoreError(str(exc)) from exc
     name = f"{record.project_name}-{KIND_NAMES[kind]}.{fmt}"
-    service.log(
-        session, actor, "evaluation.download", "evaluation", record.id, None, {"kind": kind, "format": fmt}
-    )
+    # A GET reads in a read-only transaction; the audit entry is its own short write.
+    with state(request).db.session() as writer:
+        service.log(
+            writer, actor, "evaluation.download", "evaluation", record.id, None, {"kind": kind, "format": fmt}
+        )
     return Response(
         content,
         media_type=MEDIA_TYPES[fmt],

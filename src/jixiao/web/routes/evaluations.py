@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
-from jixiao.loader import Loaded
+from jixiao import api
 from jixiao.store import service
 from jixiao.store.analysis import Analysis, analyse
 from jixiao.store.models import EvaluationRecord, Task, Upload
@@ -26,19 +24,22 @@ from jixiao.store.queries import (
     get_visible,
     listing,
 )
-from jixiao.web.deps import current_actor, db_session, render, state
+from jixiao.web import uploads
+from jixiao.web.deps import current_actor, db_session, posted_form, render, state
 from jixiao.web.forms import QUALITATIVE_ANSWERS, apply_form, figure_text
 from jixiao.web.pagination import paginate, search
+from jixiao.web.params import RecordId, form_id, optional_int
 from jixiao.web.settings import EVIDENCE_TYPES, IMPORT_TYPES
+from jixiao.web.uploads import ParsedPart
 
 router = APIRouter()
 
 
 def _version(form: FormData) -> int:
-    raw = str(form.get("version", ""))
-    if not raw.isdigit():
-        raise StoreError("表单缺少版本号，请刷新页面后重试")
-    return int(raw)
+    version = form_id(form, "version", "版本号")
+    if version is None:
+        raise StoreError("表单缺少版本号或版本号无效，请刷新页面后重试")
+    return version
 
 
 def form_context(
@@ -86,14 +87,15 @@ def evaluation_list(
     q: str = "",
     page: str = "1",
     actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session),
+    session: Session = db_session,
 ) -> Response:
     """The evaluations the user may see, newest first, a page at a time."""
     query = search(listing(actor), q).order_by(EvaluationRecord.updated_at.desc(), EvaluationRecord.id.desc())
     if status:
         query = query.where(EvaluationRecord.status == status)
-    if year.isdigit():
-        query = query.where(EvaluationRecord.year == int(year))
+    year_number = optional_int(year, "年度", high=9999)
+    if year_number is not None:
+        query = query.where(EvaluationRecord.year == year_number)
     pager = paginate(session, query, page, {"status": status, "year": year, "q": q})
     return render(
         request,
@@ -112,9 +114,9 @@ def evaluation_list(
 @router.get("/evaluations/{evaluation_id}")
 def evaluation_page(
     request: Request,
-    evaluation_id: int,
+    evaluation_id: RecordId,
     actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session),
+    session: Session = db_session,
 ) -> Response:
     """Edit form when the user may edit it, else the read-only view with findings and downloads."""
     record = get_visible(session, actor, evaluation_id)
@@ -131,15 +133,15 @@ def evaluation_page(
 
 
 @router.post("/evaluations/{evaluation_id}/preview")
-async def preview(
+def preview(
     request: Request,
-    evaluation_id: int,
+    evaluation_id: RecordId,
     actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session),
+    session: Session = db_session,
+    form: FormData = posted_form,
 ) -> Response:
     """HTMX: scores and audit warnings of the form as typed (nothing is saved)."""
     record = get_visible(session, actor, evaluation_id)
-    form = await request.form()
     result = apply_form(_base_data(session, record, form), form)
     analysis = analyse(result.evaluation) if result.evaluation is not None else None
     return render(request, "_live.html", {"analysis": analysis, "errors": result.errors, "oob": True})
@@ -147,27 +149,27 @@ async def preview(
 
 def _base_data(session: Session, record: EvaluationRecord, form: FormData) -> dict[str, Any]:
     """The stored data, or the imported document's data when the form confirms an import."""
-    import_id = str(form.get("import_id", ""))
-    if import_id.isdigit():
-        upload = session.get(Upload, int(import_id))
+    import_id = form_id(form, "import_id", "导入文件")
+    if import_id is not None:
+        upload = session.get(Upload, import_id)
         if upload is not None and upload.evaluation_id == record.id and upload.parsed:
             return dict(upload.parsed)
     return dict(record.data)
 
 
 @router.post("/evaluations/{evaluation_id}")
-async def save(
+def save(
     request: Request,
-    evaluation_id: int,
+    evaluation_id: RecordId,
     actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session),
+    session: Session = db_session,
+    form: FormData = posted_form,
 ) -> Response:
     """Save the draft (and submit it when asked); errors and conflicts re-show the form with the input."""
     record = get_editable(session, actor, evaluation_id)
-    form = await request.form()
     version = _version(form)
     result = apply_form(_base_data(session, record, form), form)
-    import_id = int(str(form["import_id"])) if str(form.get("import_id", "")).isdigit() else None
+    import_id = form_id(form, "import_id", "导入文件")
     if result.evaluation is None:
         context = form_context(
             record, result.data, None, errors=result.errors, version=version, import_id=import_id
@@ -195,11 +197,11 @@ async def save(
     return RedirectResponse(f"/evaluations/{evaluation_id}", status_code=303)
 
 
-def _matching_part(parts: list[Loaded], project: str) -> Loaded:
+def _matching_part(parts: list[ParsedPart], project: str) -> ParsedPart:
     """The evaluation of the uploaded file; in a workbook of several projects, the one named ``project``."""
     if len(parts) == 1:
         return parts[0]
-    named = [p for p in parts if p.evaluation is not None and p.evaluation.project.name == project]
+    named = [p for p in parts if (p.evaluation or {}).get("project", {}).get("name") == project]
     if named:
         return named[0]
     sheets = "、".join(f"“{p.part}”" for p in parts[:5])
@@ -210,122 +212,92 @@ def _matching_part(parts: list[Loaded], project: str) -> Loaded:
 
 
 @router.post("/evaluations/{evaluation_id}/import")
-async def import_document(
+def import_document(
     request: Request,
-    evaluation_id: int,
+    evaluation_id: RecordId,
     actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session),
+    form: FormData = posted_form,
 ) -> Response:
-    """Ingest an uploaded Excel form / Word / PDF report and show it pre-filled for confirmation."""
-    record = get_editable(session, actor, evaluation_id)
-    form = await request.form()
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        raise StoreError("请选择要导入的文件")
-    suffix = Path(upload.filename).suffix.lower()
-    if suffix not in IMPORT_TYPES:
-        raise StoreError("只能导入 Excel 自评表（.xlsx）、Word（.docx）、PDF 或评价文件（.yaml/.json）")
-    content = await _read_limited(request, upload)
-    with tempfile.TemporaryDirectory(prefix="jixiao-import-") as tmp:
-        path = Path(tmp) / f"upload{suffix}"
-        path.write_bytes(content)
-        from jixiao import api
+    """Ingest an uploaded Excel form / Word / PDF report and show it pre-filled for confirmation.
 
-        loaded = _matching_part(api.load_all(path), record.project_name)
-    if loaded.evaluation is None:
-        problems = "；".join(f.message for f in loaded.findings[:5])
+    The file is parsed in a bounded child process (time and memory capped) and outside any
+    database transaction, so a hostile file neither stalls the server nor holds a lock.
+    """
+    db = state(request).db
+    with db.session(write=False) as reader:
+        record = get_editable(reader, actor, evaluation_id)
+    name, suffix, content = uploads.received(state(request).settings, form, IMPORT_TYPES, "导入")
+    parts = uploads.parse_import(state(request), suffix, content)
+    chosen = _matching_part(parts, record.project_name)
+    loaded = api.load_data(chosen.evaluation, file=name) if chosen.evaluation is not None else None
+    if loaded is None or loaded.evaluation is None:
+        problems = "；".join(chosen.messages[:5]) or "文件中没有找到评价内容"
         raise StoreError(f"无法从文件中读出评价：{problems}")
-    data = service.evaluation_data(loaded.evaluation)
+    evaluation = loaded.evaluation
+    service.place(record, evaluation)
+    data = service.evaluation_data(evaluation)
     data.pop("source", None)
-    row = Upload(
-        evaluation_id=record.id,
-        filename=Path(upload.filename).name[:300],
-        content_type=EVIDENCE_TYPES.get(suffix, "application/octet-stream"),
-        size=len(content),
-        content=content,
-        purpose="import",
-        parsed=data,
-        uploaded_by=actor.user_id,
-    )
-    session.add(row)
-    session.flush()
-    service.log(session, actor, "evaluation.import", "evaluation", record.id, None, {"file": row.filename})
-    context = form_context(
-        record,
-        data,
-        analyse(loaded.evaluation),
-        message=f"已从“{row.filename}”读出以下内容，请核对后点击“保存草稿”确认（尚未保存）",
-        import_id=row.id,
-    )
+    with db.session() as session:
+        record = get_editable(session, actor, evaluation_id)
+        row = Upload(
+            evaluation_id=record.id,
+            filename=name,
+            content_type=EVIDENCE_TYPES.get(suffix, "application/octet-stream"),
+            size=len(content),
+            content=content,
+            purpose="import",
+            parsed=data,
+            uploaded_by=actor.user_id,
+        )
+        session.add(row)
+        session.flush()
+        service.log(session, actor, "evaluation.import", "evaluation", record.id, None, {"file": name})
+        context = form_context(
+            record,
+            data,
+            analyse(evaluation),
+            message=f"已从“{name}”读出以下内容，请核对后点击“保存草稿”确认（尚未保存）",
+            import_id=row.id,
+        )
     context.update(editable=True, uploads=[])
     return render(request, "evaluation.html", context)
 
 
-async def _read_limited(request: Request, upload: UploadFile) -> bytes:
-    limit = state(request).settings.max_upload_bytes
-    content = await upload.read(limit + 1)
-    if len(content) > limit:
-        raise StoreError(f"文件过大：不能超过 {limit // (1024 * 1024)} MB")
-    if not content:
-        raise StoreError("文件是空的")
-    return content
-
-
-MAGIC = {
-    ".pdf": (b"%PDF",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-    ".png": (b"\x89PNG",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-}
-
-
 @router.post("/evaluations/{evaluation_id}/evidence")
-async def add_evidence(
+def add_evidence(
     request: Request,
-    evaluation_id: int,
+    evaluation_id: RecordId,
     actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session),
+    form: FormData = posted_form,
 ) -> Response:
-    """Attach an evidence file (佐证材料): type and size checked, content sniffed."""
-    record = get_editable(session, actor, evaluation_id)
-    form = await request.form()
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        raise StoreError("请选择要上传的文件")
-    suffix = Path(upload.filename).suffix.lower()
-    if suffix not in EVIDENCE_TYPES:
-        raise StoreError("不允许的文件类型：只能上传 PDF、Word、Excel、JPG、PNG 或 TXT")
-    content = await _read_limited(request, upload)
-    if suffix in MAGIC and not content.startswith(MAGIC[suffix]):
-        raise StoreError("文件内容与扩展名不符")
-    row = Upload(
-        evaluation_id=record.id,
-        filename=Path(upload.filename).name[:300],
-        content_type=EVIDENCE_TYPES[suffix],
-        size=len(content),
-        content=content,
-        uploaded_by=actor.user_id,
-    )
-    session.add(row)
-    session.flush()
-    service.log(
-        session,
-        actor,
-        "evidence.add",
-        "evaluation",
-        record.id,
-        None,
-        {"file": row.filename, "size": row.size},
-    )
-    request.session["flash"] = f"已上传佐证材料“{row.filename}”"
+    """Attach an evidence file (佐证材料): type, size and content checked in a bounded process."""
+    db = state(request).db
+    with db.session(write=False) as reader:
+        get_editable(reader, actor, evaluation_id)
+    name, suffix, content = uploads.received(state(request).settings, form, EVIDENCE_TYPES, "上传")
+    uploads.check_evidence(state(request), suffix, content)
+    with db.session() as session:
+        record = get_editable(session, actor, evaluation_id)
+        row = Upload(
+            evaluation_id=record.id,
+            filename=name,
+            content_type=EVIDENCE_TYPES[suffix],
+            size=len(content),
+            content=content,
+            uploaded_by=actor.user_id,
+        )
+        session.add(row)
+        session.flush()
+        service.log(
+            session, actor, "evidence.add", "evaluation", record.id, None, {"file": name, "size": row.size}
+        )
+    request.session["flash"] = f"已上传佐证材料“{name}”"
     return RedirectResponse(f"/evaluations/{evaluation_id}", status_code=303)
 
 
 @router.get("/uploads/{upload_id}")
 def download_upload(
-    upload_id: int, actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+    upload_id: RecordId, actor: Actor = Depends(current_actor), session: Session = db_session
 ) -> Response:
     """An evidence file, for those who may see its evaluation (always as a download)."""
     row = session.get(Upload, upload_id)

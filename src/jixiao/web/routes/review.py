@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from sqlalchemy import nulls_last
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from jixiao.store import service
 from jixiao.store.analysis import analyse
 from jixiao.store.models import EvaluationRecord, Role
 from jixiao.store.queries import Actor, StoreError, get_visible, listing
-from jixiao.web.deps import db_session, render, require
+from jixiao.web.deps import db_session, posted_form, render, require
 from jixiao.web.forms import parse_number
 from jixiao.web.pagination import paginate, search
+from jixiao.web.params import RecordId
 from jixiao.web.routes.evaluations import _version, form_context
 
 router = APIRouter()
@@ -29,7 +31,7 @@ def queue(
     q: str = "",
     page: str = "1",
     actor: Actor = REVIEWERS,
-    session: Session = Depends(db_session),
+    session: Session = db_session,
 ) -> Response:
     """Submitted evaluations, most severe findings first, then the largest inflation."""
     query = search(listing(actor), q)
@@ -56,7 +58,7 @@ def queue(
 
 @router.get("/review/{evaluation_id}")
 def review_page(
-    request: Request, evaluation_id: int, actor: Actor = REVIEWERS, session: Session = Depends(db_session)
+    request: Request, evaluation_id: RecordId, actor: Actor = REVIEWERS, session: Session = db_session
 ) -> Response:
     """The evaluation's figures with its findings beside them."""
     record = get_visible(session, actor, evaluation_id)
@@ -67,7 +69,7 @@ def review_page(
 
 @router.post("/review/{evaluation_id}/scores")
 async def review_scores(
-    request: Request, evaluation_id: int, actor: Actor = REVIEWERS, session: Session = Depends(db_session)
+    request: Request, evaluation_id: RecordId, actor: Actor = REVIEWERS, session: Session = db_session
 ) -> Response:
     """Set reviewed scores (复核得分) with reasons."""
     form = await request.form()
@@ -90,7 +92,7 @@ async def review_scores(
 
 @router.post("/review/{evaluation_id}/decision")
 async def decision(
-    request: Request, evaluation_id: int, actor: Actor = REVIEWERS, session: Session = Depends(db_session)
+    request: Request, evaluation_id: RecordId, actor: Actor = REVIEWERS, session: Session = db_session
 ) -> Response:
     """Approve, or return to the unit with comments."""
     form = await request.form()
@@ -100,3 +102,17 @@ async def decision(
     )
     request.session["flash"] = "已复核通过" if approve else "已退回单位修改"
     return RedirectResponse("/review", status_code=303)
+
+
+@router.post("/review/{evaluation_id}/reopen")
+def reopen(
+    request: Request,
+    evaluation_id: RecordId,
+    actor: Actor = REVIEWERS,
+    session: Session = db_session,
+    form: FormData = posted_form,
+) -> Response:
+    """Finance reopens an approved evaluation (back to the unit, with the reason on record)."""
+    service.reopen(session, actor, evaluation_id, _version(form), comment=str(form.get("comment", "")))
+    request.session["flash"] = "已重新打开，退回单位修改"
+    return RedirectResponse(f"/review/{evaluation_id}", status_code=303)

@@ -7,12 +7,14 @@ from datetime import date
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
+from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from jixiao.store import service
-from jixiao.store.models import EvaluationRecord, Organisation, OrgKind, Role, Task
+from jixiao.store.models import EvaluationRecord, Organisation, OrgKind, Role, Task, TaskEvaluator
 from jixiao.store.queries import Actor, StoreError, require_role
-from jixiao.web.deps import current_actor, db_session, render
+from jixiao.web.deps import current_actor, db_session, posted_form, render
+from jixiao.web.params import RecordId, form_id
 
 router = APIRouter()
 
@@ -33,7 +35,7 @@ def _policy_names() -> list[str]:
 
 @router.get("/tasks")
 def task_list(
-    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+    request: Request, actor: Actor = Depends(current_actor), session: Session = db_session
 ) -> Response:
     """Tasks with their progress; finance sees the creation form."""
     tasks = session.scalars(select(Task).order_by(Task.year.desc(), Task.id.desc())).all()
@@ -67,17 +69,19 @@ def _progress(session: Session) -> dict[int, dict[str, int]]:
 
 
 @router.post("/tasks")
-async def create_task(
-    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+def create_task(
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = db_session,
+    form: FormData = posted_form,
 ) -> Response:
     """Create a task; field errors are shown beside the fields."""
     require_role(actor, Role.finance, Role.admin)
-    form = await request.form()
     values = {k: str(form.get(k, "")).strip() for k in ("name", "year", "framework", "policy", "deadline")}
     errors: dict[str, str] = {}
     if not values["name"]:
         errors["name"] = "请填写任务名称"
-    if not values["year"].isdigit() or not 1990 <= int(values["year"]) <= 2100:
+    if not (values["year"].isascii() and values["year"].isdigit()) or not 1990 <= int(values["year"]) <= 2100:
         errors["year"] = "年度应为 1990 到 2100 之间的四位数字"
     if values["framework"] not in framework_names():
         errors["framework"] = "请选择指标框架"
@@ -119,9 +123,9 @@ async def create_task(
 @router.get("/tasks/{task_id}")
 def task_page(
     request: Request,
-    task_id: int,
+    task_id: RecordId,
     actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session),
+    session: Session = db_session,
 ) -> Response:
     """A task's evaluations and the assignment form."""
     require_role(actor, Role.finance, Role.admin, Role.viewer)
@@ -141,6 +145,10 @@ def task_page(
     counts: dict[str, int] = {}
     for r in records:
         counts[r.status] = counts.get(r.status, 0) + 1
+    firms = session.scalars(
+        select(Organisation).where(Organisation.kind == OrgKind.evaluator).order_by(Organisation.name)
+    ).all()
+    assigned = set(session.scalars(select(TaskEvaluator.org_id).where(TaskEvaluator.task_id == task_id)))
     return render(
         request,
         "task.html",
@@ -149,6 +157,8 @@ def task_page(
             "records": records,
             "units": units,
             "counts": counts,
+            "firms": firms,
+            "assigned": assigned,
             "status_names": service.STATUS_NAMES,
             "can_assign": actor.role in (Role.finance, Role.admin),
         },
@@ -156,19 +166,42 @@ def task_page(
 
 
 @router.post("/tasks/{task_id}/assign")
-async def assign(
+def assign(
     request: Request,
-    task_id: int,
+    task_id: RecordId,
     actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session),
+    session: Session = db_session,
+    form: FormData = posted_form,
 ) -> Response:
     """Assign a project of the task to a unit."""
-    form = await request.form()
     task = session.get(Task, task_id)
-    unit_id = str(form.get("unit_id", ""))
-    unit = session.get(Organisation, int(unit_id)) if unit_id.isdigit() else None
+    unit_id = form_id(form, "unit_id", "单位")
+    unit = session.get(Organisation, unit_id) if unit_id else None
     if task is None or unit is None:
         raise StoreError("任务或单位不存在")
     record = service.assign_project(session, actor, task, unit, str(form.get("project_name", "")))
     request.session["flash"] = f"已将项目“{record.project_name}”分配给{unit.name}"
+    return RedirectResponse(f"/tasks/{task_id}", status_code=303)
+
+
+@router.post("/tasks/{task_id}/evaluators")
+def assign_evaluators(
+    request: Request,
+    task_id: RecordId,
+    actor: Actor = Depends(current_actor),
+    session: Session = db_session,
+    form: FormData = posted_form,
+) -> Response:
+    """Set the third-party firms (第三方机构) of a task: their evaluators see its evaluations only."""
+    task = session.get(Task, task_id)
+    if task is None:
+        raise StoreError("任务不存在")
+    org_ids = []
+    for raw in form.getlist("org_id"):
+        org_id = form_id({"id": raw}, "id", "第三方机构")
+        if org_id is None:
+            raise StoreError("请选择有效的第三方机构")
+        org_ids.append(org_id)
+    names = service.set_task_evaluators(session, actor, task, org_ids)
+    request.session["flash"] = "已指定第三方机构：" + "、".join(names) if names else "已取消全部第三方机构"
     return RedirectResponse(f"/tasks/{task_id}", status_code=303)
