@@ -347,26 +347,9 @@ generator shares them with the server; other work on the machine raises the tail
 
 def _tiny_pdf(text: str) -> bytes:
     """A valid one-page PDF printing ``text`` (an evidence file that passes the content check)."""
-    stream = f"BT /F1 12 Tf 20 100 Td ({re.sub(r'[^A-Za-z0-9 _.-]', '_', text)}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] "
-        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    from tests.web.server import tiny_pdf
+
+    return tiny_pdf(text)
 
 
 def _write_targets(url: str, users: int) -> dict[str, dict[str, list[int]]]:
@@ -489,8 +472,12 @@ async def _write_mix(
     async def user(n: int) -> None:
         client, account = clients[n], accounts[n % 2]
         own, shared = targets[account]["own"][n // 2], targets[account]["shared"]
-        token = CSRF.search((await client.get(f"/evaluations/{own}")).text).group(1)  # type: ignore[union-attr]
         await asyncio.sleep(rng.uniform(*think))  # users arrive spread out, not all at once
+        page = await timed("form", client.get(f"/evaluations/{own}"))
+        found = CSRF.search(page.text) if page is not None else None
+        if found is None:
+            return  # counted as an error of ``form``
+        token = found.group(1)
         for k in range(per_user):
             op = rng.choices(list(WRITE_MIX), weights=list(WRITE_MIX.values()))[0]
             if op == "save-own":
@@ -574,6 +561,8 @@ def _write_run(
                     _write_mix(base, targets, users=users, per_user=per_user, think=think)
                 )
             finally:
+                if proc.poll() is not None:
+                    print(f"{kind}: the server exited during the run (code {proc.returncode})", flush=True)
                 _stop(proc)
         finally:
             if kind == "postgresql":
@@ -583,8 +572,10 @@ def _write_run(
     return run
 
 
+DATABASE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
 def _write_rows(run: WriteRun) -> list[str]:
-    names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
     rows = []
     for op in [o for o in EXPECTED if o in run.answers]:
         got = run.answers[op]
@@ -594,7 +585,7 @@ def _write_rows(run: WriteRun) -> list[str]:
         p50 = f"{statistics.median(values):.0f}" if values else "—"
         p95 = f"{_percentile(values, 0.95):.0f}" if values else "—"
         rows.append(
-            f"| {names[run.database]} | `{op}` | {sum(got.values())} | {errors} | {refused or ''} | {p50} | {p95} |"
+            f"| {DATABASE_NAMES[run.database]} | `{op}` | {sum(got.values())} | {errors} | {refused or ''} | {p50} | {p95} |"
         )
     return rows
 
@@ -610,7 +601,8 @@ def _write_body(runs: list[WriteRun | str]) -> str:
     rows = [row for r in done for row in _write_rows(r)]
     first = done[0] if done else None
     walls = "; ".join(
-        f"{r.database}: {sum(sum(c.values()) for c in r.answers.values())} requests in {r.wall:.1f} s "
+        f"{DATABASE_NAMES[r.database]}: {sum(sum(c.values()) for c in r.answers.values())} requests in "
+        f"{r.wall:.1f} s "
         f"(load average {r.load:.1f} at the end)"
         for r in done
     )

@@ -41,6 +41,11 @@ def write_encrypted_pdf(path: Path) -> None:
 
 
 def _write(path: Path, objects: list[bytes], trailer_extra: bytes) -> None:
+    path.write_bytes(pdf_bytes(objects, trailer_extra))
+
+
+def pdf_bytes(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
+    """A PDF file of numbered ``objects`` (object 1 the catalog), with a correct xref table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, body in enumerate(objects, start=1):
@@ -55,4 +60,4 @@ def _write(path: Path, objects: list[bytes], trailer_extra: bytes) -> None:
         + trailer_extra
         + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
     )
-    path.write_bytes(bytes(out))
+    return bytes(out)

@@ -65,16 +65,3 @@ def app(app_db: tuple[object, Database]) -> object:
 def db(app_db: tuple[object, Database]) -> Database:
     """The database alone."""
     return app_db[1]
-
-
-def tiny_pdf() -> bytes:
-    """A valid one-page PDF (evidence uploads are opened and checked, so it must be real)."""
-    import io
-
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument.new()
-    document.new_page(200, 200)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()

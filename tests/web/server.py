@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 from jixiao.store.db import Database
 from jixiao.store.models import EvaluationRecord, Organisation
 from jixiao.store.seed import DEMO_ACCOUNTS, UNIT_A, UNIT_B, seed_demo
+from tests.ingest.encrypted import pdf_bytes
 from tests.store.conftest import PG_ADMIN_URL, _pg_reachable
 
 PASSWORD = "live-password-1"
@@ -462,17 +463,7 @@ def tiny_pdf(text: str = "evidence") -> bytes:
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_bytes(objects)
 
 
 def upload_evidence(

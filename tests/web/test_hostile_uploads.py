@@ -9,7 +9,10 @@ owning unit.  For each:
 - the server's peak RSS (VmHWM, reset before the upload) stays below its RSS before the upload
   plus ``RSS_LIMIT_MB`` — the parsing happens in a bounded child process, not in the server;
 - another client's ``GET /login`` is answered within a second while the file is being parsed;
-- the server is still up afterwards.
+- the server is still up afterwards;
+
+and while a file whose parse runs into the time limit is being parsed, another unit saves its own
+evaluation within ``SAVE_LIMIT`` seconds (the parse holds no lock the other writers wait for).
 
 The server runs with ``JIXIAO_PARSE_TIMEOUT_SECONDS`` = ``PARSE_TIMEOUT`` so that a parse which
 runs into the limit costs this suite seconds, not a minute.
@@ -28,7 +31,7 @@ import httpx
 import pytest
 
 from jixiao.examples import example_files
-from tests.web.server import LatencyProbe, LiveServer, attach, csrf_of, running
+from tests.web.server import LatencyProbe, LiveServer, attach, csrf_of, edit_form, running, save
 
 hostile_files = pytest.importorskip("tests.hostile_files", reason="tests/hostile_files.py 尚未提供")
 
@@ -38,6 +41,7 @@ PARSE_TIMEOUT = 10
 ANSWER_LIMIT = PARSE_TIMEOUT + 20.0  # the parse limit, plus receiving, spawning and rendering
 RSS_LIMIT_MB = 300.0
 PROBE_LIMIT = 1.0
+SAVE_LIMIT = 2.0  # another user's save while a file is parsed, seconds
 FORMAT_WORDS = {"PDF", "WORD", "EXCEL", "DOCX", "XLSX", "YAML", "YML", "JSON", "TXT", "HTML", "MB", "KB"}
 FORMAT_WORDS |= {"GB", "JPG", "PNG", "OCR", "DTD", "XML", "ZIP"}
 LIBRARY_TEXT = re.compile(
@@ -159,6 +163,7 @@ def test_hostile_import_is_refused_politely_and_cheaply(
         f"{before:.0f} MB before, peak {peak:.0f} MB{'' if reset else ' (VmHWM not reset: since start)'}; "
         f"children peak {memory.children_peak:.0f} MB; {probe.summary()}"
     )
+    print(facts)
     if r is None or peak - before >= RSS_LIMIT_MB:
         server.dirty = True
     assert r is not None, facts
@@ -173,3 +178,51 @@ def test_hostile_import_is_refused_politely_and_cheaply(
     assert peak - before < RSS_LIMIT_MB, facts
     assert probe.worst < PROBE_LIMIT and not probe.failures, facts
     assert server.alive(), facts
+
+
+def test_other_users_can_save_while_a_slow_file_is_parsed(server: LiveServer, tmp_path: Path) -> None:
+    """A parse that runs into its time limit holds no database lock the other users' writes wait for."""
+    slow = getattr(hostile_files, "yaml_alias_bomb", None)
+    if slow is None:
+        pytest.skip("tests/hostile_files.py has no yaml_alias_bomb (a file whose parse runs to the limit)")
+    path = slow(tmp_path)
+    evaluation_id = server.drafts["danwei"][-1]
+    other_id = server.drafts["danwei2"][0]
+    answer: dict[str, object] = {}
+    with (
+        closing(server.login("danwei", timeout=ANSWER_LIMIT + 5)) as uploader,
+        closing(server.login("danwei2", timeout=30)) as other,
+    ):
+        token = csrf_of(uploader, f"/evaluations/{evaluation_id}")
+
+        def upload() -> None:
+            started = time.perf_counter()
+            try:
+                r = uploader.post(
+                    f"/evaluations/{evaluation_id}/import",
+                    data={"csrf_token": token},
+                    files={"file": (path.name, path.read_bytes(), "application/octet-stream")},
+                )
+                answer["status"] = r.status_code
+            except httpx.TimeoutException:
+                answer["status"] = "no answer"
+            answer["elapsed"] = time.perf_counter() - started
+
+        thread = threading.Thread(target=upload, daemon=True)
+        thread.start()
+        time.sleep(1.0)  # the file is being parsed now
+        saves: list[tuple[int, float]] = []
+        for k in range(3):
+            fields = edit_form(other, other_id)
+            started = time.perf_counter()
+            r = save(other, other_id, fields, goals_achieved=f"解析期间的保存{k}")
+            saves.append((r.status_code, time.perf_counter() - started))
+        parsing = thread.is_alive()
+        thread.join(timeout=ANSWER_LIMIT + 10)
+    if thread.is_alive() or answer.get("status") == "no answer":
+        server.dirty = True
+    facts = f"saves during the parse {[(s, f'{t:.1f}s') for s, t in saves]}; upload {answer}"
+    print(facts)
+    assert parsing, f"the parse ended before the saves did: {facts}"
+    assert all(status == 303 for status, _ in saves), facts
+    assert max(t for _, t in saves) < SAVE_LIMIT, facts

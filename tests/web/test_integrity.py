@@ -35,7 +35,8 @@ from jixiao.store.models import (
 )
 from jixiao.store.seed import DEPARTMENT, EVALUATOR_ORG, UNIT_A
 from jixiao.web import Settings, create_app
-from tests.web.conftest import csrf_of, login, tiny_pdf
+from tests.web.conftest import csrf_of, login
+from tests.web.server import tiny_pdf
 from tests.web.test_flow import _new_evaluation, filled_form
 
 ROLES = ("danwei", "caizheng", "admin", "pingjia")

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from jixiao.store.models import EvaluationRecord, Organisation
 from jixiao.store.seed import UNIT_A, UNIT_B
-from tests.web.conftest import PASSWORD, csrf_of, login, tiny_pdf, try_login
+from tests.web.conftest import PASSWORD, csrf_of, login, try_login
+from tests.web.server import tiny_pdf
 
 
 def _ids_by_unit(db: object) -> tuple[int, int]:

@@ -39,13 +39,18 @@ def optional_int(text: object, label: str, *, low: int = 0, high: int = MAX_ID) 
     return parse_int(text, label, low=low, high=high)
 
 
-def form_id(form: Mapping[str, Any], name: str, label: str) -> int | None:
-    """A record id posted in ``form[name]``: ``None`` when blank or not a valid id (the caller says why)."""
-    raw = str(form.get(name, "") or "").strip()
+def record_id(text: object) -> int | None:
+    """``text`` as a record id (ASCII digits, 1 … ``MAX_ID``), else ``None`` (the caller says why)."""
+    raw = str(text if text is not None else "").strip()
     if not _ASCII_INT.fullmatch(raw):
         return None
     value = int(raw)
     return value if 1 <= value <= MAX_ID else None
+
+
+def form_id(form: Mapping[str, Any], name: str) -> int | None:
+    """The record id posted in ``form[name]`` (see :func:`record_id`)."""
+    return record_id(form.get(name))
 
 
 def page_number(text: str) -> int:

@@ -20,7 +20,7 @@ from jixiao.store.accounts import account_errors, create_user, end_sessions, new
 from jixiao.store.models import Organisation, OrgKind, Role, User
 from jixiao.store.queries import Actor, StoreError
 from jixiao.web.deps import db_session, posted_form, render, require
-from jixiao.web.params import RecordId, form_id
+from jixiao.web.params import RecordId, form_id, record_id
 
 router = APIRouter()
 
@@ -100,7 +100,7 @@ def _parent(session: Session, parent_id: str, kind: str, errors: dict[str, str])
         if kind == OrgKind.unit.value:
             errors["parent_id"] = "实施单位须选择所属主管部门"
         return None
-    parent_key = form_id({"id": parent_id}, "id", "所属单位")
+    parent_key = record_id(parent_id)
     parent = session.get(Organisation, parent_key) if parent_key else None
     if parent is None:
         errors["parent_id"] = "所属单位不存在"
@@ -121,7 +121,7 @@ def add_user(
     errors = account_errors(
         session, values["username"], values["display_name"], values["role"], values["password"]
     )
-    org_key = form_id(values, "org_id", "所属单位")
+    org_key = form_id(values, "org_id")
     org = session.get(Organisation, org_key) if org_key else None
     if org is None:
         errors["org_id"] = "请选择所属单位"

@@ -36,7 +36,7 @@ router = APIRouter()
 
 
 def _version(form: FormData) -> int:
-    version = form_id(form, "version", "版本号")
+    version = form_id(form, "version")
     if version is None:
         raise StoreError("表单缺少版本号或版本号无效，请刷新页面后重试")
     return version
@@ -149,7 +149,7 @@ def preview(
 
 def _base_data(session: Session, record: EvaluationRecord, form: FormData) -> dict[str, Any]:
     """The stored data, or the imported document's data when the form confirms an import."""
-    import_id = form_id(form, "import_id", "导入文件")
+    import_id = form_id(form, "import_id")
     if import_id is not None:
         upload = session.get(Upload, import_id)
         if upload is not None and upload.evaluation_id == record.id and upload.parsed:
@@ -169,7 +169,7 @@ def save(
     record = get_editable(session, actor, evaluation_id)
     version = _version(form)
     result = apply_form(_base_data(session, record, form), form)
-    import_id = form_id(form, "import_id", "导入文件")
+    import_id = form_id(form, "import_id")
     if result.evaluation is None:
         context = form_context(
             record, result.data, None, errors=result.errors, version=version, import_id=import_id

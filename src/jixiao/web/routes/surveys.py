@@ -61,7 +61,7 @@ def create(
     request: Request, actor: Actor = SURVEYORS, session: Session = db_session, form: FormData = posted_form
 ) -> Response:
     """Create a questionnaire for an evaluation (with its address limit and, optionally, codes)."""
-    evaluation = form_id(form, "evaluation_id", "评价项目")
+    evaluation = form_id(form, "evaluation_id")
     if evaluation is None:
         raise StoreError("请选择要调查的评价项目")
     weights: dict[str, int] = {}

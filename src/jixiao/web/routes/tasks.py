@@ -14,7 +14,7 @@ from jixiao.store import service
 from jixiao.store.models import EvaluationRecord, Organisation, OrgKind, Role, Task, TaskEvaluator
 from jixiao.store.queries import Actor, StoreError, require_role
 from jixiao.web.deps import current_actor, db_session, posted_form, render
-from jixiao.web.params import RecordId, form_id
+from jixiao.web.params import RecordId, form_id, record_id
 
 router = APIRouter()
 
@@ -175,7 +175,7 @@ def assign(
 ) -> Response:
     """Assign a project of the task to a unit."""
     task = session.get(Task, task_id)
-    unit_id = form_id(form, "unit_id", "单位")
+    unit_id = form_id(form, "unit_id")
     unit = session.get(Organisation, unit_id) if unit_id else None
     if task is None or unit is None:
         raise StoreError("任务或单位不存在")
@@ -198,7 +198,7 @@ def assign_evaluators(
         raise StoreError("任务不存在")
     org_ids = []
     for raw in form.getlist("org_id"):
-        org_id = form_id({"id": raw}, "id", "第三方机构")
+        org_id = record_id(raw)
         if org_id is None:
             raise StoreError("请选择有效的第三方机构")
         org_ids.append(org_id)
