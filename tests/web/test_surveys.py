@@ -21,7 +21,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from jixiao.store.models import AuditEntry, EvaluationRecord, Status, SurveyCode, SurveyResponse
-from jixiao.store.surveys import CODE_ALPHABET, network, normalise_code, statistics
+from jixiao.store.survey_guard import CODE_ALPHABET, network, normalise_code
+from jixiao.store.surveys import statistics
 from tests.web.conftest import csrf_of, login
 from tests.web.test_flow import _new_evaluation
 

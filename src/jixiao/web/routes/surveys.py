@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
-from jixiao.store import surveys
+from jixiao.store import survey_guard, surveys
 from jixiao.store.models import EvaluationRecord, Role, SurveyRecord
 from jixiao.store.queries import Actor, StoreError, for_user, listing
 from jixiao.web.deps import db_session, posted_form, render, require, state
@@ -46,12 +46,12 @@ def survey_list(request: Request, actor: Actor = SURVEYORS, session: Session = d
             "questions": "\n".join(DEFAULT_QUESTIONS),
             "weights": surveys.DEFAULT_WEIGHTS,
             "options": surveys.OPTIONS,
-            "address_limit": surveys.ADDRESS_LIMIT,
-            "address_window": surveys.ADDRESS_WINDOW_MINUTES,
-            "limit_range": surveys.ADDRESS_LIMIT_RANGE,
-            "window_range": surveys.WINDOW_RANGE,
-            "code_count": surveys.CODE_COUNT,
-            "codes_max": surveys.CODES_PER_BATCH[1],
+            "address_limit": survey_guard.ADDRESS_LIMIT,
+            "address_window": survey_guard.ADDRESS_WINDOW_MINUTES,
+            "limit_range": survey_guard.ADDRESS_LIMIT_RANGE,
+            "window_range": survey_guard.WINDOW_RANGE,
+            "code_count": survey_guard.CODE_COUNT,
+            "codes_max": survey_guard.CODES_PER_BATCH[1],
         },
     )
 
@@ -70,20 +70,23 @@ def create(
         weights[option] = parse_int(raw, f"选项“{option}”的权重", low=0, high=100)
     low, high = surveys.POPULATION_RANGE
     population = optional_int(form.get("population"), "受益对象总数", low=low, high=high)
-    low, high = surveys.ADDRESS_LIMIT_RANGE
+    low, high = survey_guard.ADDRESS_LIMIT_RANGE
     address_limit = parse_int(
-        form.get("address_limit", str(surveys.ADDRESS_LIMIT)), "同一网络地址最多提交份数", low=low, high=high
+        form.get("address_limit", str(survey_guard.ADDRESS_LIMIT)),
+        "同一网络地址最多提交份数",
+        low=low,
+        high=high,
     )
-    low, high = surveys.WINDOW_RANGE
+    low, high = survey_guard.WINDOW_RANGE
     window = parse_int(
-        form.get("address_window", str(surveys.ADDRESS_WINDOW_MINUTES)),
+        form.get("address_window", str(survey_guard.ADDRESS_WINDOW_MINUTES)),
         "限制时段（分钟）",
         low=low,
         high=high,
     )
     codes_required = form.get("codes_required") in ("1", "on", "true")
     code_count = (
-        parse_int(form.get("code_count", "0"), "生成答卷码数量", low=0, high=surveys.CODES_PER_BATCH[1])
+        parse_int(form.get("code_count", "0"), "生成答卷码数量", low=0, high=survey_guard.CODES_PER_BATCH[1])
         if codes_required
         else 0
     )
@@ -121,11 +124,11 @@ def survey_page(
             "survey": survey,
             "record": record,
             "stats": surveys.survey_stats(session, survey),
-            "duplicates": surveys.duplicates(session, survey),
-            "codes": surveys.code_counts(session, survey) if survey.codes_required else None,
-            "codes_max": surveys.CODES_PER_BATCH[1],
-            "window": surveys.window_text(survey.address_window_minutes),
-            "interval": int(surveys.DUPLICATE_INTERVAL.total_seconds() // 60),
+            "duplicates": survey_guard.duplicates(session, survey),
+            "codes": survey_guard.code_counts(session, survey) if survey.codes_required else None,
+            "codes_max": survey_guard.CODES_PER_BATCH[1],
+            "window": survey_guard.window_text(survey.address_window_minutes),
+            "interval": int(survey_guard.DUPLICATE_INTERVAL.total_seconds() // 60),
             "link": _link(request, survey),
         },
     )
@@ -165,7 +168,7 @@ def add_codes(
     form: FormData = posted_form,
 ) -> Response:
     """Generate more one-time codes."""
-    low, high = surveys.CODES_PER_BATCH
+    low, high = survey_guard.CODES_PER_BATCH
     count = parse_int(form.get("count", ""), "答卷码数量", low=low, high=high)
     fresh = surveys.generate_codes(session, actor, survey_id, count)
     request.session["flash"] = f"已生成 {len(fresh)} 个答卷码，请下载答卷码清单打印发放"
@@ -259,13 +262,13 @@ def public_answer(
     device = request.cookies.get(DEVICE_COOKIE) or ""
     if not device or len(device) > 64:
         raise StoreError("请在浏览器中打开问卷链接后作答（需要允许 Cookie）")
-    key = surveys.hash_key(state(request).settings.session_secret())
-    client = surveys.client_of(key, survey.id, address, request.headers.get("user-agent"))
+    key = survey_guard.hash_key(state(request).settings.session_secret())
+    client = survey_guard.client_of(key, survey.id, address, request.headers.get("user-agent"))
     try:
         outcome = surveys.answer(session, survey, device, options, client=client, code=code)
-    except surveys.TooManyAnswers as exc:
+    except survey_guard.TooManyAnswers as exc:
         return _public(request, survey, blocked=True, message=exc.message, status_code=429)
-    except surveys.CodeRefused as exc:
+    except survey_guard.CodeRefused as exc:
         return _public(request, survey, message=exc.message, chosen=options, code=code, status_code=400)
     recorded = outcome is surveys.Outcome.recorded
     return _public(request, survey, answered=not recorded, done=recorded)
