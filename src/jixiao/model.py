@@ -403,7 +403,9 @@ class Survey(Record):
     method: str | None = None  # 问卷 / 访谈 / 电话
     population: int | None = None  # beneficiaries the sample is drawn from
     distributed: int | None = None  # questionnaires sent
-    sample_size: int | None = None  # valid answers
+    sample_size: int | None = None  # valid answers (respondents)
+    # 问卷题数: when set, ``answers`` counts every answer to every question (respondents × questions)
+    questions: int | None = Field(default=None, ge=1)
     answers: dict[str, int] = Field(default_factory=dict)  # 很满意 → count …
     satisfaction_rate: Decimal | None = None  # 满意率, percent, as printed
     satisfaction_index: Decimal | None = None  # 综合满意度, percent

@@ -20,7 +20,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from jixiao.store.models import AuditEntry, EvaluationRecord, Status, SurveyCode, SurveyResponse
+from jixiao.store.models import (
+    AuditEntry,
+    EvaluationRecord,
+    FindingRecord,
+    Status,
+    SurveyCode,
+    SurveyResponse,
+)
 from jixiao.store.survey_guard import CODE_ALPHABET, network, normalise_code
 from jixiao.store.surveys import statistics
 from tests.web.conftest import csrf_of, login
@@ -75,6 +82,14 @@ def test_survey_answers_change_the_satisfaction_indicator(app: object, db: objec
     satisfaction = next(i for i in data["indicators"] if i["level1"] == "满意度指标")
     assert satisfaction["actual"]["text"] == "66.67%"
     assert data["survey"]["sample_size"] == 3
+    # 3 respondents × 2 questions = 6 answers: the audit must not call that a contradiction, which
+    # would be an error the unit cannot clear and would block the submission
+    assert data["survey"]["questions"] == 2 and sum(data["survey"]["answers"].values()) == 6
+    with db.session() as session:  # type: ignore[attr-defined]
+        codes = session.scalars(
+            select(FindingRecord.code).where(FindingRecord.evaluation_id == evaluation_id)
+        ).all()
+    assert "survey.answers-sum" not in codes and "survey.rate" not in codes
 
 
 def test_public_answers_are_rate_limited(app: object, db: object) -> None:

@@ -136,15 +136,21 @@ def rate(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
         return []
     out: list[Finding] = []
     total = sum(survey.answers.values())
-    if survey.sample_size is not None and total != survey.sample_size:
+    questions = survey.questions or 1
+    if survey.sample_size is not None and total != survey.sample_size * questions:
+        expected = (
+            f"有效样本量{survey.sample_size}"
+            if questions == 1
+            else f"有效样本量{survey.sample_size} × {questions}题 = {survey.sample_size * questions}"
+        )
         out.append(
             finding(
                 "survey.answers-sum",
                 Severity.error,
-                f"各选项人数之和为{total}，与有效样本量{survey.sample_size}不符",
+                f"各选项{'人数' if questions == 1 else '答案数'}之和为{total}，与{expected}不符",
                 "survey.answers",
                 source=survey.source,
-                expected=survey.sample_size,
+                expected=survey.sample_size * questions,
                 actual=total,
                 rule=RULE_SURVEY,
             )
@@ -152,6 +158,7 @@ def rate(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     if survey.satisfaction_rate is None or not total:
         return out
     satisfied = sum(survey.answers.get(k, 0) for k in ctx.policy.survey.satisfied)
+    unit = "人" if questions == 1 else "个"
     got = Decimal(satisfied) / Decimal(total) * HUNDRED
     places = max(0, -int(survey.satisfaction_rate.as_tuple().exponent))
     if abs(got - survey.satisfaction_rate) > Decimal(5).scaleb(-(places + 1)):
@@ -160,7 +167,7 @@ def rate(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
                 "survey.rate",
                 Severity.error,
                 f"满意率印为{pct(survey.satisfaction_rate, places)}，但（{'+'.join(ctx.policy.survey.satisfied)}）"
-                f"{satisfied}人 / 有效样本{total}人 = {pct(got)}",
+                f"{satisfied}{unit} / 有效{'样本' if questions == 1 else '答案'}{total}{unit} = {pct(got)}",
                 "survey.satisfaction_rate",
                 source=survey.source,
                 expected=ctx.policy.round(got),

@@ -321,6 +321,7 @@ def apply_to_indicator(session: Session, actor: Actor, survey_id: int) -> Survey
         method="问卷",
         population=survey.population,
         sample_size=stats.sample_size,
+        questions=len(survey.questions),
         answers={k: v for k, v in stats.answers.items() if v},
         satisfaction_rate=stats.satisfaction_rate,
         satisfaction_index=stats.satisfaction_index,
