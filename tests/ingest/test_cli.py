@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -115,3 +116,24 @@ def test_any_executor_runs_the_unit(tmp_path: Path) -> None:
 
     (row,) = process_document(str(seed("004")))
     assert pickle.loads(pickle.dumps(row))["total"] == 100
+
+
+def test_batch_skips_files_that_hold_no_evaluation(tmp_path: Path) -> None:
+    """A README or a list of sources beside the reports is skipped with a note, not read as a report."""
+    d = tmp_path / "folder"
+    d.mkdir()
+    shutil.copy(seed("000"), d / "report.txt")
+    (d / "README.md").write_text(
+        "# 说明\n\n本文件夹收集了各单位的绩效自评报告。示例：预算执行率印为 80.28%，应为 74.02%。\n",
+        encoding="utf-8",
+    )
+    (d / "SOURCES.md").write_text("报告来源：某市财政局网站，2024年发布。\n", encoding="utf-8")
+    summary = tmp_path / "summary.csv"
+    result = CliRunner().invoke(main, ["batch", str(d), "-o", str(summary), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert "跳过 2" in result.output
+    by = {Path(r["file"]).name: r for r in csv.DictReader(summary.open(encoding="utf-8"))}
+    assert by["report.txt"]["status"] == "ok"
+    for name in ("README.md", "SOURCES.md"):
+        assert by[name]["status"] == "skipped" and "未读出任何评价内容" in by[name]["error"]
+        assert by[name]["execution_rate"] == "" and by[name]["errors"] == "0"

@@ -76,7 +76,10 @@ def register(group: click.Group) -> None:
                 on_total=on_total,
             )
         click.echo(
-            f"完成：成功 {counts.get('ok', 0)}，失败 {counts.get('failed', 0)}；摘要 {summary}", err=True
+            f"完成：成功 {counts.get('ok', 0)}，失败 {counts.get('failed', 0)}"
+            + (f"，跳过 {counts['skipped']}（未读出评价内容）" if counts.get("skipped") else "")
+            + f"；摘要 {summary}",
+            err=True,
         )
         if parquet:
             click.echo(f"Parquet：{write_parquet(summary)}", err=True)

@@ -164,7 +164,7 @@ def process_document(path: str) -> list[dict[str, Any]]:
     One row per evaluation the document holds — one, or one per project of a workbook that
     holds a project per sheet (``part`` names the sheet). A row holds the summary fields,
     ``levels``/``indicators`` counts, finding counts by severity, the recomputed total and grade
-    (``jixiao.api.check``), ``status`` (ok / failed) and ``findings`` (plain dicts for the
+    (``jixiao.api.check``), ``status`` (ok / failed / skipped: not an evaluation document) and ``findings`` (plain dicts for the
     findings file).
     """
     start = time.perf_counter()
@@ -185,6 +185,20 @@ def failed_row(path: str, error: str) -> dict[str, Any]:
     return row
 
 
+# The facts any evaluation document prints at least one of; a file with none of them (a README,
+# a list of sources, minutes of a meeting) is not read as an evaluation.
+EVALUATION_FACTS = ("project", "unit", "budget", "available", "spent", "total", "levels", "indicators")
+NOT_EVALUATION = (
+    "未读出任何评价内容（项目名称、单位、资金、总分、指标表均未找到），按非评价文档跳过；"
+    "如确为绩效评价文档，请用 jixiao ingest 查看读取情况"
+)
+
+
+def is_evaluation_document(summary: dict[str, Any]) -> bool:
+    """Whether an ingested document's summary holds any fact an evaluation document prints."""
+    return any(summary.get(key) not in (None, "", []) for key in EVALUATION_FACTS)
+
+
 def _row(path: str, loaded: Loaded) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(ROW_FIELDS)
     row.update(file=path, part=loaded.part, status="failed", errors=0, warnings=0, infos=0, findings=[])
@@ -193,6 +207,9 @@ def _row(path: str, loaded: Loaded) -> dict[str, Any]:
     row.update({k: v for k, v in summary.items() if k not in ("levels", "indicators")})
     row["levels"] = len(summary["levels"])
     row["indicators"] = len(summary["indicators"])
+    if loaded.evaluation is not None and not is_evaluation_document(summary):
+        row.update(status="skipped", error=NOT_EVALUATION, findings=[])
+        return row
     if loaded.evaluation is not None:
         try:
             from jixiao import api
