@@ -182,11 +182,16 @@ class LoginThrottle:
         self.window = window
         self.max_delay = max_delay
 
+    @staticmethod
+    def _keys(username: str, address: str) -> tuple[str, str, str]:
+        """The account's, the address-and-account's and the address's keys."""
+        return f"user:{username}"[:200], f"addr:{address}:{username}"[:200], f"addr:{address}"[:200]
+
     def _recent(self, session: Session, key: str, now: float) -> list[float]:
         return list(
             session.scalars(
                 select(LoginFailure.at)
-                .where(LoginFailure.key == key[:200], LoginFailure.at > now - self.window)
+                .where(LoginFailure.key == key, LoginFailure.at > now - self.window)
                 .order_by(LoginFailure.at)
             ).all()
         )
@@ -200,11 +205,12 @@ class LoginThrottle:
     def wait(self, session: Session, username: str, address: str) -> float:
         """Seconds before this address may try this account again (0 when allowed)."""
         now = time.time()
+        account, pair, anywhere = self._keys(username, address)
         hard = max(
-            self._hard(session, f"addr:{address}:{username}", self.limit, now),
-            self._hard(session, f"addr:{address}", 4 * self.limit, now),
+            self._hard(session, pair, self.limit, now),
+            self._hard(session, anywhere, 4 * self.limit, now),
         )
-        recent = self._recent(session, f"user:{username}", now)
+        recent = self._recent(session, account, now)
         soft = 0.0
         if len(recent) >= self.limit:
             delay = min(self.max_delay, 2.0 ** (len(recent) - self.limit))
@@ -215,11 +221,11 @@ class LoginThrottle:
         """Record one failed login (and forget failures older than the window)."""
         now = time.time()
         session.execute(delete(LoginFailure).where(LoginFailure.at <= now - self.window))
-        for key in (f"user:{username}", f"addr:{address}:{username}", f"addr:{address}"):
-            session.add(LoginFailure(key=key[:200], at=now))
+        for key in self._keys(username, address):
+            session.add(LoginFailure(key=key, at=now))
         session.flush()
 
     def succeeded(self, session: Session, username: str, address: str) -> None:
         """Forget this account's failures after a successful login."""
-        keys = [f"user:{username}"[:200], f"addr:{address}:{username}"[:200]]
-        session.execute(delete(LoginFailure).where(LoginFailure.key.in_(keys)))
+        account, pair, _anywhere = self._keys(username, address)
+        session.execute(delete(LoginFailure).where(LoginFailure.key.in_((account, pair))))

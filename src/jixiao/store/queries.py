@@ -89,10 +89,13 @@ def get_visible(session: Session, actor: Actor, evaluation_id: int) -> Evaluatio
     return record
 
 
+OPEN_STATES = (Status.draft.value, Status.returned.value)
+LOCKED = "该评价已提交或已复核通过，不能再修改（如需修改，请财政退回或重新打开）"
+
+
 def can_edit(actor: Actor, record: EvaluationRecord) -> bool:
     """Units edit their own drafts and returned evaluations; admins edit any open one."""
-    open_states = (Status.draft, Status.returned)
-    if record.status not in open_states:
+    if record.status not in OPEN_STATES:
         return False
     if actor.role == Role.admin:
         return True
@@ -102,10 +105,6 @@ def can_edit(actor: Actor, record: EvaluationRecord) -> bool:
 def can_review(actor: Actor, record: EvaluationRecord) -> bool:
     """Finance reviewers (and admins) review submitted evaluations."""
     return actor.role in (Role.finance, Role.admin) and record.status == Status.submitted
-
-
-OPEN_STATES = (Status.draft.value, Status.returned.value)
-LOCKED = "该评价已提交或已复核通过，不能再修改（如需修改，请财政退回或重新打开）"
 
 
 def ensure_open(record: EvaluationRecord) -> None:

@@ -335,7 +335,6 @@ def _transition(
 def submit(session: Session, actor: Actor, evaluation_id: int, expected_version: int) -> EvaluationRecord:
     """The unit submits its evaluation for review."""
     record = get_editable(session, actor, evaluation_id)
-    _check_version(record, expected_version)
     if record.n_errors:
         raise StoreError(f"还有 {record.n_errors} 条错误未处理，请修正后再提交")
     return _transition(session, actor, record, expected_version, Status.submitted)

@@ -21,7 +21,15 @@ from jixiao.web.settings import Settings
 if TYPE_CHECKING:
     from jixiao.web.deps import AppState
 
-__all__ = ["ParsedPart", "check_evidence", "parse_import", "received"]
+__all__ = [
+    "EVIDENCE_REFUSED",
+    "IMPORT_REFUSED",
+    "ParsedPart",
+    "check_evidence",
+    "new_pool",
+    "parse_import",
+    "received",
+]
 
 MAGIC = {
     ".pdf": (b"%PDF",),
@@ -31,24 +39,29 @@ MAGIC = {
     ".jpg": (b"\xff\xd8\xff",),
     ".jpeg": (b"\xff\xd8\xff",),
 }
-TYPE_NAMES = "、".join(("PDF", "Word（.docx）", "Excel（.xlsx）", "JPG", "PNG", "TXT"))
+IMPORT_REFUSED = "只能导入 Excel 自评表（.xlsx）、Word（.docx）、PDF、网页、文本或评价文件（.yaml/.json）"
+EVIDENCE_REFUSED = "不允许的文件类型：只能上传 PDF、Word（.docx）、Excel（.xlsx）、JPG、PNG、TXT"
 
 
 def received(
-    settings: Settings, form: FormData, allowed: Mapping[str, Any] | tuple[str, ...], verb: str
+    settings: Settings,
+    form: FormData,
+    allowed: Mapping[str, Any] | tuple[str, ...],
+    *,
+    verb: str,
+    refused: str,
 ) -> tuple[str, str, bytes]:
-    """The posted ``file``: its safe name, lower-case suffix and bytes, or a Chinese ``StoreError``."""
+    """The posted ``file``: its safe name, lower-case suffix and bytes, or a Chinese ``StoreError``.
+
+    ``verb`` names the action in the messages (导入 / 上传); ``refused`` says which types are accepted.
+    """
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise StoreError(f"请选择要{verb}的文件")
     name = Path(upload.filename.replace("\\", "/")).name[:300] or "未命名文件"
     suffix = Path(name).suffix.lower()
     if suffix not in allowed:
-        if verb == "导入":
-            raise StoreError(
-                "只能导入 Excel 自评表（.xlsx）、Word（.docx）、PDF、网页、文本或评价文件（.yaml/.json）"
-            )
-        raise StoreError(f"不允许的文件类型：只能上传 {TYPE_NAMES}")
+        raise StoreError(refused)
     limit = settings.max_upload_bytes
     content = upload.file.read(limit + 1)
     if len(content) > limit:

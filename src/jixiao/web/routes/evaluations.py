@@ -226,7 +226,9 @@ def import_document(
     db = state(request).db
     with db.session(write=False) as reader:
         record = get_editable(reader, actor, evaluation_id)
-    name, suffix, content = uploads.received(state(request).settings, form, IMPORT_TYPES, "导入")
+    name, suffix, content = uploads.received(
+        state(request).settings, form, IMPORT_TYPES, verb="导入", refused=uploads.IMPORT_REFUSED
+    )
     parts = uploads.parse_import(state(request), suffix, content)
     chosen = _matching_part(parts, record.project_name)
     loaded = api.load_data(chosen.evaluation, file=name) if chosen.evaluation is not None else None
@@ -274,7 +276,9 @@ def add_evidence(
     db = state(request).db
     with db.session(write=False) as reader:
         get_editable(reader, actor, evaluation_id)
-    name, suffix, content = uploads.received(state(request).settings, form, EVIDENCE_TYPES, "上传")
+    name, suffix, content = uploads.received(
+        state(request).settings, form, EVIDENCE_TYPES, verb="上传", refused=uploads.EVIDENCE_REFUSED
+    )
     uploads.check_evidence(state(request), suffix, content)
     with db.session() as session:
         record = get_editable(session, actor, evaluation_id)
