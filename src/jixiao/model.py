@@ -68,6 +68,20 @@ class Subject(StrEnum):
     department = "department"
 
 
+class Form(StrEnum):
+    """The published document an evaluation was read from (文书类型)."""
+
+    self_table = "self-table"  # 项目支出绩效自评表
+    transfer_self_table = "transfer-self-table"  # 转移支付（区域）绩效目标自评表
+    dept_self_table = "dept-self-table"  # 部门整体支出绩效自评表 / 评价（评分）表
+    dept_self_report = "dept-self-report"  # 部门整体支出绩效自评报告 / 评价报告
+    self_report = "self-report"  # 项目支出绩效自评报告
+    evaluation_report = "evaluation-report"  # 绩效评价报告（部门评价、财政评价、第三方）
+    target = "target"  # 绩效目标申报表 / 绩效目标表: targets only, nothing evaluated yet
+    final_accounts = "final-accounts"  # 部门决算 (with its 预算绩效 section)
+    budget = "budget"  # 部门预算 (with its 绩效目标 section)
+
+
 class Direction(StrEnum):
     """Direction of a quantitative indicator (指标方向)."""
 
@@ -449,6 +463,7 @@ class Evaluation(Record):
     schema_version: Literal[1] = 1
     kind: Kind
     subject: Subject = Subject.project
+    form: Form | None = None  # 文书类型: set when read from a published document
     year: int | None = Field(default=None, ge=1990, le=2100)
     framework: str | None = None  # name of the framework it uses (self-2020, eval-2020, …)
     policy: str | None = None  # name of the policy to score it by (default national-2020)

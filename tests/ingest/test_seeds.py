@@ -187,6 +187,7 @@ def test_summary_shape() -> None:
     assert list(s) == [
         "file",
         "kind",
+        "doc_kind",
         "project",
         "year",
         "unit",

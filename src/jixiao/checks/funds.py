@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from jixiao.checks.common import HUNDRED, RULE_FRAMEWORK, RULE_PRACTICE, agrees, num, pct, places_of
@@ -9,7 +10,7 @@ from jixiao.checks.diagnosis import explain_ratio, explain_sum
 from jixiao.checks.registry import CheckContext, check
 from jixiao.findings import Finding, Severity, finding
 from jixiao.model import Evaluation, FundLine, RatioRule, Source
-from jixiao.numbers import matches_printed
+from jixiao.numbers import matches_printed, parse_decimal
 from jixiao.policies.loader import RateFormula
 from jixiao.scoring.engine import STAGE_NAMES, funds_rate_explained, stage_total
 
@@ -313,6 +314,39 @@ def unit_mix(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
                     expected=shown,
                     actual=value,
                     rule="金额单位应统一为万元",
+                )
+            )
+    return out
+
+
+_BARE = re.compile(r"[\d,]+(?:\.\d+)?")  # a cell holding a number alone (no 元 of its own)
+
+
+@check("funds.unit-label")
+def unit_label(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
+    """An amount printed in 元 under a 万元 label (the reader converted it, its source keeps the print)."""
+    out: list[Finding] = []
+    funds = evaluation.funds
+    for path, line in [("funds.total", funds.total)] + [
+        (f"funds.lines[{i}]", ln) for i, ln in enumerate(funds.lines)
+    ]:
+        for stage in STAGES:
+            value, source = getattr(line, stage), line.sources.get(stage)
+            bare = source is not None and source.text and _BARE.fullmatch(source.text.strip())
+            printed = parse_decimal(source.text) if bare and source is not None else None
+            if value is None or not value or printed is None or printed != value * 10000:
+                continue
+            out.append(
+                finding(
+                    "funds.unit-label",
+                    Severity.error,
+                    f"{STAGE_NAMES[stage]}标注单位为万元，却印为{num(printed)}，与文中另印的{num(value)}万元相差一万倍，"
+                    f"实为以元填报（应填{num(value)}万元）",
+                    f"{path}.{stage}",
+                    source=source,
+                    expected=value,
+                    actual=printed,
+                    rule="金额单位应统一为万元，标注的单位应与所填数字一致",
                 )
             )
     return out

@@ -46,7 +46,19 @@ def ingest_parts(path: str | Path) -> list[Loaded]:
         loaded = ingest_document(part.document, findings)
         loaded.part = part.label
         out.append(loaded)
+    if len(out) > 1:
+        _one_unit_per_workbook(out)
     return out
+
+
+def _one_unit_per_workbook(parts: list[Loaded]) -> None:
+    """Amounts of a workbook's sheets read in one unit (see ``units.mend_workbook``)."""
+    from jixiao.ingest.extract.units import mend_workbook
+
+    read = [p for p in parts if p.evaluation is not None]
+    shown = [any(f.code == "ingest.unit-mended" for f in p.findings) for p in read]
+    for i, note in mend_workbook([p.evaluation for p in read if p.evaluation is not None], shown):
+        read[i].findings.append(note)
 
 
 def ingest_file(path: str | Path) -> Loaded:
@@ -84,6 +96,7 @@ def summarize(loaded: Loaded) -> dict[str, Any]:
     out: dict[str, Any] = {
         "file": loaded.file,
         "kind": None,
+        "doc_kind": None,
         "project": None,
         "year": None,
         "unit": None,
@@ -104,6 +117,7 @@ def summarize(loaded: Loaded) -> dict[str, Any]:
     rate = ev.funds.execution_rate
     out.update(
         kind=ev.kind.value,
+        doc_kind=ev.form.value if ev.form is not None else None,
         project=ev.project.name if not ev.project.name.startswith("（未能") else None,
         year=ev.year,
         unit=ev.project.unit,
@@ -138,6 +152,7 @@ ROW_FIELDS = [
     "status",
     "error",
     "kind",
+    "doc_kind",
     "project",
     "year",
     "unit",

@@ -1,6 +1,9 @@
 """Workbooks that hold one project per sheet (系统导出的申报表、自评表): one document per project.
 
 A workbook is split only when at least two of its sheets name *different* projects (项目名称).
+Each sheet naming a project starts a part, unless it names the project of the part before it
+in a form that part does not have yet (a project's 申报表 then its 自评表); two sheets of one form
+naming the same project are two projects (two units filed projects of one name).
 A sheet naming no project belongs to the project of the sheet before it; sheets before the
 first named one (a cover or an instruction sheet) are shared by every project, since they
 usually carry the unit and the year.  A workbook whose sheets all describe one project (a
@@ -34,26 +37,31 @@ def _project_name(doc: Document, table: Table) -> str | None:
 
 
 def split_projects(doc: Document) -> list[Part]:
-    """The document's projects: several for a one-project-per-sheet workbook, else the whole document."""
+    """The document's projects: several for a one-project-per-sheet workbook or a compilation of
+    project forms (a 预算 or 决算 whose annexes are 绩效目标表 / 自评表), else the whole document."""
     whole = [Part(None, doc)]
     tables = [b for b in doc.blocks if isinstance(b, Table)]
-    if doc.format not in WORKBOOK_FORMATS or len(tables) < 2:
+    if doc.format not in WORKBOOK_FORMATS:
+        return _split_compilation(doc, tables) or whole
+    if len(tables) < 2:
         return whole
     names = [_project_name(doc, t) for t in tables]
     if len({n for n in names if n}) < 2:
         return whole
     shared: list[Block] = []
-    groups: dict[str, tuple[str | None, list[Block]]] = {}
+    groups: list[tuple[str | None, list[Block]]] = []
     current: str | None = None
+    forms: set[str] = set()
     for table, name in zip(tables, names, strict=True):
-        if name:
-            current = name
-            if name not in groups:
-                groups[name] = (table.name, [])
+        form = _title(table)
+        if name and (name != current or form in forms):
+            current, forms = name, set()
+            groups.append((table.name, []))
         if current is None:
             shared.append(table)
         else:
-            groups[current][1].append(table)
+            groups[-1][1].append(table)
+            forms.add(form)
     return [
         Part(
             label,
@@ -65,5 +73,52 @@ def split_projects(doc: Document) -> list[Part]:
                 meta=dict(doc.meta),
             ),
         )
-        for label, blocks in groups.values()
+        for label, blocks in groups
     ]
+
+
+def _split_compilation(doc: Document, tables: list[Table]) -> list[Part] | None:
+    """Parts of a document that prints several projects' forms, one per form naming a project.
+
+    A form is a table naming a project (项目名称) and holding indicators (指标); it runs to the
+    next such form, paragraphs and continuation tables included.  Every part keeps the
+    document's title lines (the unit and the year) from before its first table, after its own
+    blocks so that the part's own form comes first.
+    """
+    forms = {
+        id(t): name
+        for t in tables
+        if (name := _project_name(doc, t)) and any("指标" in c for row in t.rows for c in row)
+    }
+    if len(set(forms.values())) < 2:
+        return None
+    title: list[Block] = []
+    for block in doc.blocks:
+        if isinstance(block, Table) or len(title) >= 6:
+            break
+        title.append(block)
+    groups: list[tuple[str, list[Block]]] = []
+    for block in doc.blocks:
+        name = forms.get(id(block))
+        if name is not None:
+            groups.append((name, []))
+        if groups:
+            groups[-1][1].append(block)
+    return [
+        Part(
+            name,
+            Document(
+                file=doc.file,
+                blocks=[*blocks, *title],
+                format=doc.format,
+                pages=doc.pages,
+                meta=dict(doc.meta),
+            ),
+        )
+        for name, blocks in groups
+    ]
+
+
+def _title(table: Table) -> str:
+    """The first text of a sheet (its form's title), as the form's identity."""
+    return next((c.strip() for row in table.rows[:3] for c in row if c.strip()), "")

@@ -12,7 +12,7 @@ from jixiao.ingest.extract.context import Context, cell_number, clean, label_key
 from jixiao.ingest.extract.funds import extract_funds
 from jixiao.ingest.extract.indicators import extract_indicators
 from jixiao.ingest.extract.labels import Value, collect, first
-from jixiao.ingest.extract.meta import kind_of, project_of, report_date, year_of
+from jixiao.ingest.extract.meta import form_of, kind_of, project_of, report_date, year_of
 from jixiao.ingest.extract.scores import (
     claims_from,
     counts,
@@ -22,9 +22,13 @@ from jixiao.ingest.extract.scores import (
 )
 from jixiao.ingest.extract.sections import basis_and_methods, people, sections, survey, timeline
 from jixiao.ingest.extract.targets import link_funds_rates, link_quantity, prose_targets
-from jixiao.model import Evaluation, Goals, Source
+from jixiao.ingest.extract.units import mend_yuan_labelled_wan
+from jixiao.model import Evaluation, Form, Goals, Source, Subject
 
 __all__ = ["extract"]
+
+_NOT_EVALUATED = {Form.target, Form.budget, Form.final_accounts}  # no evaluator to name
+_DEPARTMENT_FORMS = {Form.dept_self_table, Form.dept_self_report, Form.final_accounts, Form.budget}
 
 
 def extract(doc: Document) -> tuple[Evaluation, list[Finding]]:
@@ -37,7 +41,8 @@ def extract(doc: Document) -> tuple[Evaluation, list[Finding]]:
     funds, fund_notes = extract_funds(ctx)
     labelled = collect(ctx)
     kind, kind_known = kind_of(ctx, labelled)
-    if not kind_known:
+    form = form_of(ctx)
+    if not kind_known and form not in _NOT_EVALUATED:
         ctx.info("ingest.kind-unknown", "未能确定评价类型，按单位自评处理")
     project, name_source, title_year = project_of(ctx, labelled)
     filled, report = report_date(ctx, labelled)
@@ -83,10 +88,13 @@ def extract(doc: Document) -> tuple[Evaluation, list[Finding]]:
     indicators = [*extra, *indicators]
     link_quantity(indicators)
     link_funds_rates(indicators)
+    mend_yuan_labelled_wan(ctx, funds, indicators)
     commissioner = first(labelled, "commissioner")
     evaluator = first(labelled, "evaluator")
     evaluation = Evaluation(
         kind=kind,
+        form=form,
+        subject=Subject.department if form in _DEPARTMENT_FORMS else Subject.project,
         year=year,
         project=project,
         commissioner=commissioner.text if commissioner else None,
@@ -133,8 +141,23 @@ def extract(doc: Document) -> tuple[Evaluation, list[Finding]]:
                 else 1
             )
             evaluation.survey.population = int(persons[0] * scale)
+    if form in (Form.budget, Form.final_accounts):
+        _department_document(ctx, evaluation)
     _framework(evaluation)
     return evaluation, ctx.findings
+
+
+def _department_document(ctx: Context, evaluation: Evaluation) -> None:
+    """A whole 部门预算 / 决算 is no project evaluation: its totals are the department's, not a
+    project's funds, and its labels (项目名称 columns of list tables) name no project."""
+    from jixiao.ingest.extract.meta import department_of
+    from jixiao.model import Funds
+
+    evaluation.funds = Funds()
+    evaluation.project.name = "（未能识别项目名称）"
+    unit = department_of(ctx)
+    if unit is not None:
+        evaluation.project.unit = unit
 
 
 def _purpose(labelled: dict[str, list[Value]]) -> str | None:

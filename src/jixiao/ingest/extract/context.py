@@ -32,12 +32,15 @@ _SIGN_SPACE = re.compile(r"(?<=[＞＜><≥≤=＝])\s+(?=[=＝\d])")
 _DIGITS = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")  # not tab/newline/CR
+
+
 @lru_cache(maxsize=65536)
 def clean(text: str) -> str:
     """Cell or paragraph text as printed, with full-width digits made ASCII, whitespace collapsed,
     PDF line-wrap spaces between Chinese characters removed (punctuation is kept) and the usual
     OCR misreads inside numbers mended (see :func:`mend_ocr`)."""
-    text = re.sub(r"\s+", " ", text.translate(_DIGITS))
+    text = re.sub(r"\s+", " ", _CONTROL.sub("", text.translate(_DIGITS)))
     text = _SIGN_SPACE.sub("", text)
     return mend_ocr(_CJK_SPACE.sub("", text).strip())
 

@@ -68,6 +68,10 @@ def header_of(cells: list[str]) -> Header | None:
         if role in ("level1", "level2", "name"):
             last_level = role
         roles.setdefault(role, c)
+    generic = roles.pop("name_generic", None)
+    levels_after = [roles[k] for k in ("level1", "level2") if roles.get(k, -1) > (generic or 0)]
+    if generic is not None and "name" not in roles and not levels_after:
+        roles["name"] = generic  # 绩效指标 heads the names only when it is not the label left of them
     names = {"level1", "level2", "name"} & roles.keys()
     measures = {"score", "target", "actual"} & roles.keys()
     if not names or not (measures or weights) or len(roles) + len(weights) < 3:
@@ -192,6 +196,24 @@ def _table(ctx: Context, table: Table, found: Found) -> None:
         ctx.consumed.add((table.index, r))
 
 
+_SIGN = re.compile(r"^(?:=|＝|≥|≧|>=|＞=|≤|≦|<=|＜=|>|<|＞|＜)$")
+_BARE = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+def _with_sign_and_unit(text: str, cells: list[str], roles: dict[str, int], sign: bool) -> str:
+    """A value printed in split columns (指标性质 | 指标值 | 度量单位: ``≥ | 95 | %``) joined back."""
+    if not _BARE.match(text):
+        return text
+    unit = _get(cells, roles.get("measure_unit")).strip()
+    if unit and len(unit) <= 6 and not _BARE.match(unit):
+        text += re.sub(r"[（(].*?[)）]", "", unit) if "%" in unit or "百分比" in unit else unit
+        text = text.replace("百分比", "%")
+    mark = _get(cells, roles.get("sign")).strip()
+    if sign and _SIGN.match(mark):
+        text = mark + text
+    return text
+
+
 _NOT_APPLICABLE = re.compile(r"^(?:不适用|不涉及|无|/|／|-|—|——)$")
 
 
@@ -224,7 +246,7 @@ def _weight_score(
     skip = {
         header.level1_weight,
         header.level2_weight,
-        *(roles.get(k) for k in ("target", "actual", "completion", "seq")),
+        *(c for role, c in roles.items() if role not in ("weight", "score")),
     }
     values = [v for c, v in numbers if c not in skip]
     if (weight is None or score is None) and len(values) == 2:
@@ -271,6 +293,8 @@ def _indicator(
         col = roles.get(role)
         text = _get(cells, col)
         if text and col is not None:
+            if role != "completion":
+                text = _with_sign_and_unit(text, cells, roles, sign=role == "target")
             setattr(ind, role, Figure(text=text, source=ctx.cell(table, r, col)))
     for role, attr in (
         ("deviation", "deviation_reason"),

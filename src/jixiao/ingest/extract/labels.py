@@ -20,7 +20,7 @@ LABELS: dict[str, str] = {
     "year": r"评价年度|预算年度|项目年度|所属年度|年度",
     "commissioner": r"委托(?:评价)?单位|委托方|委托机构",
     "evaluator": r"(?:第三方)?评价机构(?:名称)?|第三方(?:评价)?机构(?:名称)?|受托(?:评价)?(?:单位|机构)",
-    "unit": r"(?:项目)?实施单位|评价对象(?:名称)?|项目单位|预算单位|填报单位(?:（公章）|\(公章\))?|单位名称",
+    "unit": r"(?:(?:项目)?实施单位|评价对象(?:名称)?|项目单位|预算单位|填报单位|申请单位|申报单位|单位名称)(?:[（(](?:盖章|公章)[)）])?",
     "department": r"主管部门(?:及代码)?|主管单位|发文机构|发布机构|主管部门名称",
     "department_code": r"主管部门代码|部门代码|部门编码",
     "attribute": r"项目属性|项目性质",
@@ -57,6 +57,22 @@ def which_label(text: str) -> str | None:
     return None
 
 
+# Words that head a column of a list table (项目名称 | 金额 | 备注): the cell after a label is
+# another heading, not its value.
+_COLUMN_WORD = re.compile(
+    r"(?:预算)?金额|资金|备注|说明|序号|编号|单位|数量|类型|类别|内容|时间|日期|预算数|合计|小计|用途|级次|"
+    r"科目.*|功能科目|经济科目|支出类型|项目类型|项目单位|金额合计|资金来源|资金性质|执行数|决算数|年初预算数"
+)
+
+
+def heads_a_column(text: str) -> bool:
+    """True when a cell is a column heading of a list table rather than a value."""
+    from jixiao.ingest.extract.lexicon import column_role, stage_of
+
+    key = label_key(text)
+    return bool(_COLUMN_WORD.fullmatch(key)) or column_role(key) is not None or stage_of(key) is not None
+
+
 @dataclass
 class Value:
     """A labelled value with its source."""
@@ -86,7 +102,7 @@ def collect(ctx: Context) -> dict[str, list[Value]]:
             name = which_label(cell)
             if name is not None:
                 nxt = next(((j, v) for j, v in enumerate(cells[c + 1 :], start=c + 1) if v), None)
-                if nxt is not None and which_label(nxt[1]) is None:
+                if nxt is not None and which_label(nxt[1]) is None and not heads_a_column(nxt[1]):
                     add(name, nxt[1], ctx.cell(table, r, nxt[0]))
                 continue
             m = _INLINE.match(cell)

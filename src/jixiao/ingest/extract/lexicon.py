@@ -17,25 +17,45 @@ LEVEL2_FAMILY: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(?:服务对象)?满意度(?:指标)?$"), "满意度指标"),
 ]
 
+# A header cell's words around the role word: 指标实际完成值, 单项指标得分, 指标分值权重, 全年完成值.
+_PRE = r"(?:指标|年度|全年|单项|单项指标|项目|本年)?"
+
 COLUMN_ROLES: list[tuple[str, re.Pattern[str]]] = [
     ("seq", re.compile(r"序号|编号|序")),
     ("level1", re.compile(r"一级指标|一级|绩效指标[（(]一级[)）]")),
     ("level2", re.compile(r"二级指标|二级|绩效指标[（(]二级[)）]")),
-    ("name", re.compile(r"三级指标|三级|绩效指标[（(]三级[)）]|指标名称|具体指标|指标内容|绩效指标")),
-    ("weight", re.compile(r"(?:指标)?分值|权重|权重分|标准分|满分|分数|指标权重")),
-    ("score", re.compile(r"(?:评价|自评|实际|最终|考核)?得分")),
+    ("name", re.compile(r"三级指标|三级|绩效指标[（(]三级[)）]|指标名称|具体指标|指标内容")),
+    # the form's own label (10号 附件1 prints 绩效指标 as a merged cell left of 一级指标): a name
+    # column only where the table has no more specific one
+    ("name_generic", re.compile(r"绩效指标|指标")),
+    # 折算得分 (得分 × 权重%) before 得分 and 权重 so that it is not read as either
+    ("weighted", re.compile(rf"{_PRE}折算(?:后)?得分|加权得分")),
+    ("weight_share", re.compile(r"权重占比|权重比例|权重[（(]?%[)）]?")),
+    (
+        "weight",
+        re.compile(rf"{_PRE}(?:分值|权重|权重分|标准分|满分|分数|分值权重|指标权重|分值[（(]权重[)）])"),
+    ),
+    ("score", re.compile(rf"{_PRE}(?:评价|自评|实际|最终|考核)?得分")),
+    ("sign", re.compile(r"指标性质|指标方向|符号|运算符|计算符号")),
+    ("measure_unit", re.compile(r"度量单位|计量单位|指标单位|单位")),
     (
         "target",
         re.compile(
-            r"(?:年度)?(?:指标值|目标值)|预期(?:目标)?值|计划(?:值|数)|年度目标|全年指标值|指标目标值"
+            rf"{_PRE}(?:指标值|目标值)|预期(?:目标)?值|预期指标值|计划(?:值|数)|年度目标|年初指标值|调整(?:后)?指标值|指标目标值"
         ),
     ),
-    ("actual", re.compile(r"实际完成(?:值|指标值|情况|数)?|实际值|完成值|全年实际(?:完成)?值|实际达到值")),
-    ("completion", re.compile(r"完成进度|完成率|完成比例|完成程度")),
-    ("deviation", re.compile(r"偏差原因.*|未完成原因.*|原因分析.*")),
-    ("criteria", re.compile(r"评分标准|评分规则|评分方法|评分依据")),
-    ("points", re.compile(r"评价要点|指标说明")),
+    (
+        "actual",
+        re.compile(
+            rf"{_PRE}(?:实际完成(?:值|指标值|情况|数)?|实际值|完成值|实际(?:完成)?值|实际达到值|实际完成指标值|完成情况)"
+        ),
+    ),
+    ("completion", re.compile(r"完成进度|完成率|完成比例|完成程度|得分系数")),
+    ("deviation", re.compile(r"偏差原因.*|未完成原因.*|原因分析.*|偏差情况.*")),
+    ("criteria", re.compile(r"评分标准|评分规则|评分方法|评分依据|指标赋分规则|赋分规则|计分方法")),
+    ("points", re.compile(r"评价要点|指标说明|指标值设置依据|设置依据|佐证资料|证明材料")),
     ("explanation", re.compile(r"指标解释")),
+    ("previous", re.compile(r"上年(?:度)?(?:完成|实际)?值|上年(?:度)?指标值|历史值")),
     ("rate", re.compile(r"得分率")),
 ]
 
@@ -56,7 +76,10 @@ STAGES: list[tuple[FundStage, re.Pattern[str]]] = [
     (FundStage.budget_adjusted, re.compile(r"全年预算(?:数|资金)?|调整后预算(?:数|资金)?")),
     (
         FundStage.budget,
-        re.compile(r"(?:年初)?预算(?:安排)?(?:资金|数|金额)?(?:总额)?|项目预算|预算资金|计划投入(?:资金)?"),
+        re.compile(
+            r"(?:年初)?预算(?:安排)?(?:资金|数|金额)?(?:总额)?|项目预算|预算资金|计划投入(?:资金)?"
+            r"|本年度?(?:项目)?(?:预算)?金额|本年度?预算(?:数|资金)?"
+        ),
     ),
     (
         FundStage.available,

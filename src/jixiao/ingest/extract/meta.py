@@ -9,7 +9,7 @@ from datetime import date
 from jixiao.ingest.document import Paragraph
 from jixiao.ingest.extract.context import Context, clean
 from jixiao.ingest.extract.labels import Value, first
-from jixiao.model import Kind, Project, Source
+from jixiao.model import Form, Kind, Project, Source
 
 _ORG = r"(?:局|中心|委员会|委|办公室|办|厅|院|所|站|部|处|科|队|馆|会|公司|政府|街道|乡|镇)"
 _ORG_LINE = re.compile(rf"^[\u4e00-\u9fff（）()]{{4,30}}{_ORG}$")
@@ -57,6 +57,63 @@ def kind_of(ctx: Context, labelled: dict[str, list[Value]]) -> tuple[Kind, bool]
     if re.search(r"部门评价|部门绩效评价", text):
         return Kind.department, True
     return Kind.self, False
+
+
+# A document's kind by the words of its title, most specific first (a 决算 that annexes 自评表 is
+# a 决算: only the first title-like line counts).
+_FORMS: list[tuple[Form, re.Pattern[str]]] = [
+    (Form.final_accounts, re.compile(r"决算(?:公开|说明|报告|报表)?$|部门决算|单位决算|年度决算")),
+    (Form.budget, re.compile(r"部门预算|单位预算|预算公开|预算(?:情况)?说明$")),
+    (Form.dept_self_table, re.compile(r"整体(?:支出)?绩效.{0,6}(?:表|评分|得分)")),
+    (Form.dept_self_report, re.compile(r"整体(?:支出)?绩效.{0,8}报告")),
+    (Form.transfer_self_table, re.compile(r"(?:转移支付|区域[）)]?).{0,12}自评表")),
+    (Form.self_table, re.compile(r"自评(?:价)?表|绩效评价(?:评分|得分)?表$")),
+    (Form.target, re.compile(r"绩效目标(?:申报|审核|批复)?表|绩效目标申报")),
+    (Form.self_report, re.compile(r"自评(?:价)?(?:报告|情况)")),
+    (Form.evaluation_report, re.compile(r"评价报告")),
+]
+
+
+def form_of(ctx: Context) -> Form | None:
+    """Kind of published document (文书类型), from its first title-like line or cell."""
+    seen = 0
+    for block in ctx.doc.blocks:
+        texts = [block.text] if isinstance(block, Paragraph) else [c for row in block.rows[:3] for c in row]
+        for raw in texts:
+            text = clean(raw)
+            if not text or len(text) > 60 or text.endswith(("。", "；", "，")):
+                continue
+            seen += 1
+            for form, pattern in _FORMS:
+                if pattern.search(text):
+                    return form
+        if seen > 40:
+            break
+    return None
+
+
+_DEPT_TITLE = re.compile(
+    rf"^(?:(?:19|20)\d{{2}}年度?)?(?P<unit>[\u4e00-\u9fff（）()]{{2,40}}?{_ORG})(?:[（(][^)）]*[)）])?"
+    r"(?:(?:19|20)\d{2}年度?)?(?:部门|单位)?(?:预算|决算)"
+)
+
+
+def department_of(ctx: Context) -> str | None:
+    """The unit a 部门预算 or 部门决算 is of, from its title (which may wrap over two or three lines)."""
+    lines: list[str] = []
+    for para in ctx.doc.paragraphs[:12]:
+        t = clean(para.text).replace(" ", "")
+        if not t or re.fullmatch(r"[\d\-—.]+|第\d+页", t):
+            continue
+        if len(t) > 40 or re.search(r"[，,。；;：:]", t):
+            break
+        lines.append(t)
+        m = _DEPT_TITLE.match("".join(lines))
+        if m:
+            return m.group("unit")
+        if len(lines) >= 3:
+            lines.pop(0)
+    return None
 
 
 def titles(ctx: Context) -> list[Paragraph]:

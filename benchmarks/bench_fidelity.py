@@ -1,0 +1,155 @@
+"""Reading fidelity on real published documents, development and held-out halves apart.
+
+``python -m benchmarks fidelity`` (part of ``make bench``) reads every real-corpus document found in
+the corpus roots (see ``benchmarks/fidelity.py``), compares what ``jixiao ingest`` fills with the
+hand-checked truth files field by field, and audits each evaluation with ``jixiao check``:
+
+- field precision and recall per half, per document kind, per format and per origin (original
+  files apart from files rebuilt by us from real originals);
+- of the documents with verified contradictions, the share the audit flags (error or warning);
+- errors raised on documents checked clean.
+
+Results go to docs/ingest.md (between the fidelity markers) and docs/performance.md.
+``python -m benchmarks.bench_fidelity --details`` also prints, for the development half only, every
+wrong and missed fact; held-out failures are never printed.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import machine, write_section  # noqa: E402
+from benchmarks.fidelity import (  # noqa: E402
+    Result,
+    Tally,
+    extend_split,
+    index_documents,
+    load_truths,
+    measure,
+    rebuild,
+    with_rebuilt,
+)
+
+INGEST_DOC = ROOT / "docs" / "ingest.md"
+START, END = "<!-- fidelity:start -->", "<!-- fidelity:end -->"
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f}%"
+
+
+def _rows(results: list[Result], key: Callable[[Result], str]) -> list[str]:
+    groups: dict[str, list[Result]] = defaultdict(list)
+    for r in results:
+        groups[key(r)].append(r)
+    out = []
+    for name in sorted(groups):
+        out.append(_row(name, groups[name]))
+    return out
+
+
+def _row(name: str, results: list[Result]) -> str:
+    tally = Tally()
+    for r in results:
+        tally.add(r.tally)
+    docs = {r.truth.sha for r in results}
+    flawed = {r.truth.sha for r in results if r.truth.contradictions}
+    flagged = {r.truth.sha for r in results if r.truth.contradictions and r.flagged}
+    clean = [r for r in results if r.truth.contradictions == []]
+    clean_errors = sum(1 for r in clean if r.errors)
+    return (
+        f"| {name} | {len(docs)} | {len(results)} | {tally.correct + tally.missed} | {tally.correct} "
+        f"| {tally.wrong} | {tally.missed} | {_pct(tally.precision)} | {_pct(tally.recall)} "
+        f"| {len(flagged)}/{len(flawed)} | {clean_errors}/{len(clean)} |"
+    )
+
+
+HEADER = (
+    "| group | documents | evaluations | facts printed | correct | wrong | missed | precision | recall "
+    "| flawed flagged | clean with errors |\n"
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+)
+
+
+def report(results: list[Result], missing: int, total: int) -> str:
+    """The markdown tables: per half, then per kind, format and origin within each half."""
+    parts = [
+        f"Measured {machine()} by `python -m benchmarks fidelity`: {total} truth files, "
+        f"{total - missing} with their document present in the corpus roots, {missing} missing.",
+        "",
+    ]
+    halves = [("development", "dev"), ("held-out", "heldout")]
+    parts += [HEADER, *(_row(f"**{label}**", [r for r in results if r.half == h]) for label, h in halves)]
+    for label, h in halves:
+        mine = [r for r in results if r.half == h]
+        if not mine:
+            continue
+        parts += ["", f"{label.capitalize()} half, by kind, format and origin:", "", HEADER]
+        parts += _rows(mine, lambda r: f"kind {r.truth.doc_kind}")
+        parts += _rows(mine, lambda r: f"format {r.truth.format}")
+        parts += _rows(mine, lambda r: f"origin {r.truth.origin}")
+    seconds = [r.seconds for r in results]
+    if seconds:
+        parts += [
+            "",
+            f"Reading time per evaluation: median {sorted(seconds)[len(seconds) // 2] * 1000:.0f} ms, "
+            f"max {max(seconds) * 1000:.0f} ms.",
+        ]
+    return "\n".join(parts)
+
+
+def details(results: list[Result]) -> str:
+    """Every wrong and missed fact of the development half (never the held-out half)."""
+    lines = []
+    for r in results:
+        if r.half != "dev":
+            continue
+        head = f"{r.truth.id} ({r.truth.doc_kind}, {r.truth.format}) P={_pct(r.tally.precision)} R={_pct(r.tally.recall)}"
+        if r.truth.contradictions and not r.flagged:
+            head += " — contradictions not flagged"
+        if r.truth.contradictions == [] and r.errors:
+            head += f" — errors on a clean document: {r.errors}"
+        lines.append(head)
+        lines += [f"    {d}" for d in r.tally.details]
+    return "\n".join(lines)
+
+
+def _write_ingest_doc(body: str) -> None:
+    text = INGEST_DOC.read_text(encoding="utf-8")
+    if START in text:
+        before, rest = text.split(START, 1)
+        after = rest.split(END, 1)[1]
+        text = f"{before}{START}\n{body}\n{END}{after}"
+    else:
+        text = text.rstrip() + f"\n\n{START}\n{body}\n{END}\n"
+    INGEST_DOC.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Measure the real corpus and write the tables into docs/ingest.md and docs/performance.md."""
+    args = sys.argv[1:] if argv is None else argv
+    truths = load_truths()
+    index = index_documents()
+    split = extend_split(truths)
+    missing = sum(1 for t in truths if t.sha not in index)
+    if "--no-rebuilt" not in args:
+        more, paths = with_rebuilt(truths, rebuild(index))
+        truths, index = [*truths, *more], {**index, **paths}
+    results = measure(truths, index, split)
+    body = report(results, missing, len(load_truths()))
+    print(body)
+    if "--details" in args:
+        print(details(results))
+    if "--no-write" not in args:
+        _write_ingest_doc(body)
+        write_section("Reading fidelity on real documents (jixiao ingest)", body)
+
+
+if __name__ == "__main__":
+    main()

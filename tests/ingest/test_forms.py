@@ -1,0 +1,94 @@
+"""The official forms as printed: the 10号 附件1 layout with its merged 绩效指标 label, and kinds of document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+from jixiao.ingest import ingest_file, summarize
+
+# 财预〔2020〕10号 附件1: 绩效指标 is a merged label cell left of the 一级指标 column, spanning the
+# header row and every indicator row.
+FORM = [
+    ["项目支出绩效自评表"],
+    ["（2023年度）"],
+    ["项目名称", "城乡居民基本养老保险补助"],
+    ["主管部门", "某县人力资源和社会保障局", "", "", "实施单位", "某县社会保险事业管理中心"],
+    ["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+    ["", "年度资金总额", "1200", "1250", "1187.5", "10", "95%", "9.5"],
+    [
+        "绩效指标",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+    ],
+    ["", "产出指标", "数量指标", "参保人数", "≥10万人", "10.2万人", "25", "25", ""],
+    ["", "", "时效指标", "养老金按月发放", "100%", "100%", "25", "25", ""],
+    ["", "效益指标", "社会效益指标", "待遇领取率", "≥95%", "96%", "30", "30", ""],
+    ["", "满意度指标", "服务对象满意度指标", "参保群众满意度", "≥90%", "93%", "10", "10", ""],
+    ["总分", "", "", "", "", "", "100", "99.5", ""],
+]
+NAMES = ["参保人数", "养老金按月发放", "待遇领取率", "参保群众满意度"]
+
+
+def _xlsx(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in FORM:
+        ws.append(row)
+    ws.merge_cells("A7:A11")  # 绩效指标
+    ws.merge_cells("B8:B9")  # 产出指标 over two rows
+    wb.save(path)
+    return path
+
+
+def _docx(path: Path) -> Path:
+    d = docx.Document()
+    table = d.add_table(rows=len(FORM), cols=9)
+    for r, row in enumerate(FORM):
+        for c, text in enumerate(row):
+            if text:
+                table.cell(r, c).text = text
+    table.cell(6, 0).merge(table.cell(10, 0))
+    table.cell(7, 1).merge(table.cell(8, 1))
+    d.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("build", [_xlsx, _docx], ids=["xlsx", "docx"])
+def test_merged_performance_label_keeps_every_name(tmp_path: Path, build: object) -> None:
+    assert callable(build)
+    path = build(tmp_path / f"form.{build.__name__.strip('_')}")
+    summary = summarize(ingest_file(path))
+    assert [i["name"] for i in summary["indicators"]] == NAMES
+    assert [i["level1"] for i in summary["indicators"]] == ["产出指标", "产出指标", "效益指标", "满意度指标"]
+    assert summary["indicators"][0]["target"] == "≥10万人"
+    assert summary["total"] == 99.5
+    assert summary["doc_kind"] == "self-table"
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("项目支出绩效自评表", "self-table"),
+        ("2023年度城乡居民基本养老保险补助资金（区域）绩效目标自评表", "transfer-self-table"),
+        ("某县民政局2022年度部门整体支出绩效自评表", "dept-self-table"),
+        ("某县民政局2022年度部门整体支出绩效自评报告", "dept-self-report"),
+        ("2022年度就业补助资金项目支出绩效自评报告", "self-report"),
+        ("某县城乡居民养老保险补贴资金财政重点绩效评价报告", "evaluation-report"),
+        ("二级项目支出绩效目标申报表", "target"),
+        ("上海市某区财政局2024年度部门决算", "final-accounts"),
+    ],
+)
+def test_kind_of_document_from_its_title(tmp_path: Path, title: str, kind: str) -> None:
+    path = tmp_path / "doc.txt"
+    path.write_text(f"{title}\n项目名称：城乡居民基本养老保险补助\n一、基本情况\n", encoding="utf-8")
+    assert summarize(ingest_file(path))["doc_kind"] == kind
