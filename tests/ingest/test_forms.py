@@ -92,3 +92,36 @@ def test_kind_of_document_from_its_title(tmp_path: Path, title: str, kind: str) 
     path = tmp_path / "doc.txt"
     path.write_text(f"{title}\n项目名称：城乡居民基本养老保险补助\n一、基本情况\n", encoding="utf-8")
     assert summarize(ingest_file(path))["doc_kind"] == kind
+
+
+CONVERTED = Path(__file__).with_name("converted_report.md")  # as MinerU/pandoc write a PDF report
+
+
+def test_markdown_from_a_converter() -> None:
+    """Headings marked with #, figures in LaTeX, HTML tables, coded names, levels with weights."""
+    loaded = ingest_file(CONVERTED)
+    s = summarize(loaded)
+    assert s["doc_kind"] == "evaluation-report" and s["kind"] == "finance"
+    assert s["project"] == "某县城乡居民基本养老保险补助资金"
+    assert (s["budget"], s["spent"], s["execution_rate"]) == (12000, 11800, 98.33)
+    assert (s["total"], s["grade"]) == (86.5, "良")
+    assert [(lv["name"], lv["weight"], lv["score"]) for lv in s["levels"]][:2] == [
+        ("决策", 15, 13.0),
+        ("过程", 20, 17.5),
+    ]
+    assert [i["name"] for i in s["indicators"]][:2] == ["立项依据充分性", "绩效目标合理性"]
+    assert s["indicators"][0]["level1"] == "决策" and s["indicators"][0]["level2"] == "项目立项"
+    assert loaded.evaluation is not None
+    assert loaded.evaluation.indicators[0].id == "A101"
+    items = [(i.label, i.amount) for i in loaded.evaluation.funds.items]
+    assert [a for _, a in items] == [4500, 3000, 4500]  # 其中 parts, the two of 4500 both kept
+
+
+def test_a_rate_per_person_is_no_amount(tmp_path: Path) -> None:
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "项目名称：城乡居民养老保险代缴\n下达补助资金523.54万元，补助标准100元/人，其中市级补助标准80元/人。\n",
+        encoding="utf-8",
+    )
+    ev = ingest_file(path).evaluation
+    assert ev is not None and all(i.amount != 0.008 for i in ev.funds.items)

@@ -23,7 +23,7 @@ from jixiao.ingest.extract.scores import (
 from jixiao.ingest.extract.sections import basis_and_methods, people, sections, survey, timeline
 from jixiao.ingest.extract.targets import link_funds_rates, link_quantity, prose_targets
 from jixiao.ingest.extract.units import mend_yuan_labelled_wan
-from jixiao.model import Evaluation, Form, Goals, Source, Subject
+from jixiao.model import Evaluation, Form, Goals, Level, Source, Subject
 
 __all__ = ["extract"]
 
@@ -53,7 +53,7 @@ def extract(doc: Document) -> tuple[Evaluation, list[Finding]]:
     claims = claims_from(ctx, claims, labelled)
     if claims.rate is None and level_claims.rate is not None:
         claims.rate = level_claims.rate
-    all_levels = found.levels or levels
+    all_levels = _merged_levels(found.levels, levels)
     all_levels = prose_level_weights(ctx, all_levels)
     all_levels = prose_level_scores(ctx, all_levels)
     for key, attr in (("execution_rate", "execution_rate"), ("arrival_rate", "arrival_rate")):
@@ -158,6 +158,20 @@ def _department_document(ctx: Context, evaluation: Evaluation) -> None:
     unit = department_of(ctx)
     if unit is not None:
         evaluation.project.unit = unit
+
+
+def _merged_levels(first: list[Level], second: list[Level]) -> list[Level]:
+    """Levels read twice (an indicator table's level cells, a level table): one per name, gaps filled."""
+    if not first or not second:
+        return first or second
+    by_name = {lv.name.removesuffix("指标"): lv for lv in second}
+    for lv in first:
+        other = by_name.get(lv.name.removesuffix("指标"))
+        if other is not None:
+            lv.weight = lv.weight if lv.weight is not None else other.weight
+            lv.claimed = lv.claimed if lv.claimed is not None else other.claimed
+            lv.rate = lv.rate if lv.rate is not None else other.rate
+    return first
 
 
 def _purpose(labelled: dict[str, list[Value]]) -> str | None:

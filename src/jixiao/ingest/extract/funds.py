@@ -88,10 +88,11 @@ def extract_funds(ctx: Context) -> tuple[Funds, list[str]]:
         funds.execution_weight = col.extra["weight"][0]
     if "score" in col.extra:
         funds.execution_claimed = col.extra["score"][0]
-    seen_items: set[tuple[str, Decimal]] = set()
-    for item in col.items:
-        if (item.stage.value, item.amount) not in seen_items:
-            seen_items.add((item.stage.value, item.amount))
+    seen_items: set[tuple[str, Decimal, str]] = set()
+    for item in col.items:  # a part printed twice (a table and its prose) is one part
+        seen = (item.stage.value, item.amount, re.sub(r"(?:资金|经费|金额|数)$", "", label_key(item.label)))
+        if seen not in seen_items:
+            seen_items.add(seen)
             funds.items.append(item)
     if col.planned is not None:
         funds.planned_spending = col.planned
@@ -213,7 +214,7 @@ def _amount(value: Decimal, cell: str, unit: str | None) -> Decimal:
     return to_wan(value, "元")
 
 
-_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元)")
+_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元)(?!\s*[/／每])")  # not a rate (100元/人)
 _PROSE_STAGES: list[tuple[str, re.Pattern[str]]] = [
     ("planned", re.compile(r"预算支出(?:资金)?|计划支出")),
     (FundStage.surplus.value, re.compile(r"结余(?:资金)?|结转结余")),
@@ -230,7 +231,7 @@ _PROSE_STAGES: list[tuple[str, re.Pattern[str]]] = [
     (FundStage.budget_adjusted.value, re.compile(r"全年预算(?:数|资金)?|调整后(?:的)?预算")),
     (
         FundStage.budget.value,
-        re.compile(r"年初预算|预算安排|预算资金|总经费|总投资|预算总额|预算金额|批复预算"),
+        re.compile(r"年初预算|预算安排|预算资金|总经费|总投资|预算总额|预算金额|批复预算|预算数|项目预算"),
     ),
 ]
 
@@ -254,6 +255,9 @@ def _prose(ctx: Context, col: _Collector) -> None:
                     best, stage = sm.end(), name
         amount = to_wan(Decimal(m.group(1).replace(",", "")), m.group(2))
         inside = _inside_parens(text, start)
+        if last_stage is not None and not inside:  # 预算数12000万元，其中：中央补助资金4500万元，…
+            between = text[last_stage[1] : start]
+            inside = "其中" in between and not re.search(r"[。；;]", between) and len(between) < 40
         if inside and last_stage is not None and start - last_stage[1] < 60:
             label = clause.strip() or last_stage[0]
             col.items.append(

@@ -100,8 +100,13 @@ def _get(cells: list[str], col: int | None) -> str:
 def extract_indicators(ctx: Context) -> Found:
     """Read every indicator table of the document."""
     found = Found()
+    carried: tuple[Header, int] | None = None  # the header in force and its table's width
     for table in ctx.doc.tables:
-        _table(ctx, table, found)
+        width = max((len(r) for r in table.rows), default=0)
+        header = carried[0] if carried is not None and carried[1] == width else None
+        # a table continued after a page break prints no header of its own: the last one goes on
+        last = _table(ctx, table, found, header)
+        carried = (last, width) if last is not None else None
     # a document may print the same indicators twice (the form and an annex of computed scores)
     seen: dict[tuple[object, ...], int | None] = {}
     unique: list[Indicator] = []
@@ -120,9 +125,12 @@ def extract_indicators(ctx: Context) -> Found:
     return found
 
 
-def _table(ctx: Context, table: Table, found: Found) -> None:
-    header: Header | None = None
+def _table(ctx: Context, table: Table, found: Found, header: Header | None = None) -> Header | None:
+    """Read one table's indicator rows; returns the header in force at its end."""
     level1 = level2 = None
+    if header is not None:  # continued: the level cells merged across the break are carried too
+        level1 = next((i.level1 for i in reversed(found.indicators)), None)
+        level2 = next((i.level2 for i in reversed(found.indicators)), None)
     seen_levels: set[str] = set()
     for r, raw in enumerate(table.rows):
         cells = [ctx_clean(c) for c in raw]
@@ -160,14 +168,24 @@ def _table(ctx: Context, table: Table, found: Found) -> None:
             level1, level2 = name, None
             ctx.consumed.add((table.index, r))
             continue
-        l1 = label_key(_get(cells, roles.get("level1")))
-        l2 = label_key(_get(cells, roles.get("level2")))
+        l1, l1_weight = level_label(_get(cells, roles.get("level1")))
+        l2, _ = level_label(_get(cells, roles.get("level2")))
         name = _get(cells, roles.get("name"))
         if l1 and cell_number(l1) is None:
             level1, level2 = l1, None
-            if header.level1_weight is not None and l1 not in seen_levels:
-                w = cell_number(_get(cells, header.level1_weight))
-                found.levels.append(Level(name=l1, weight=w, source=ctx.cell(table, r, roles["level1"])))
+            if l1 not in seen_levels and (header.level1_weight is not None or l1_weight is not None):
+                w = (
+                    cell_number(_get(cells, header.level1_weight))
+                    if header.level1_weight is not None
+                    else None
+                )
+                found.levels.append(
+                    Level(
+                        name=l1,
+                        weight=w if w is not None else l1_weight,
+                        source=ctx.cell(table, r, roles["level1"]),
+                    )
+                )
                 seen_levels.add(l1)
         if l2 and cell_number(l2) is None:
             level2 = l2
@@ -194,6 +212,7 @@ def _table(ctx: Context, table: Table, found: Found) -> None:
         ind = _indicator(ctx, table, r, cells, numbers, header, level1, level2, name)
         found.indicators.append(ind)
         ctx.consumed.add((table.index, r))
+    return header
 
 
 _SIGN = re.compile(r"^(?:=|＝|≥|≧|>=|＞=|≤|≦|<=|＜=|>|<|＞|＜)$")
@@ -215,6 +234,24 @@ def _with_sign_and_unit(text: str, cells: list[str], roles: dict[str, int], sign
 
 
 _NOT_APPLICABLE = re.compile(r"^(?:不适用|不涉及|无|/|／|-|—|——)$")
+
+
+_CODE = re.compile(r"^([A-Z]{1,2}\d{1,4}(?:[.\-]\d{1,3})?)[\s.、．:：\-]*(?=[\u4e00-\u9fff])")
+_PRINTED_WEIGHT = re.compile(r"^(.+?)[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]$")
+
+
+def split_code(text: str) -> tuple[str | None, str]:
+    """An indicator code printed before a name (``B101资金到位率`` → ``B101``, ``资金到位率``)."""
+    m = _CODE.match(text)
+    return (m.group(1), text[m.end() :]) if m else (None, text)
+
+
+def level_label(cell: str) -> tuple[str, Decimal | None]:
+    """A level cell as its name and the weight printed with it (``决策（15分）`` → 决策, 15)."""
+    key = label_key(cell)
+    _, key = split_code(key)
+    m = _PRINTED_WEIGHT.match(key)
+    return (m.group(1), Decimal(m.group(2))) if m else (key, None)
 
 
 def _not_applicable(cells: list[str], roles: dict[str, int], name: str) -> bool:
@@ -271,10 +308,12 @@ def _indicator(
     name = label_key(name) if not _SLOT.fullmatch(name) else name.replace(" ", "")
     if _SLOT.match(name) and _SLOT.sub("", name):
         name = _SLOT.sub("", name)
+    code, name = split_code(name)
     weight, score = (None, None)
     if "weight" in roles or "score" in roles:
         weight, score = _weight_score(cells, numbers, header)
     ind = Indicator(
+        id=code,
         level1=level1,
         level2=level2 or None,
         name=name or None,

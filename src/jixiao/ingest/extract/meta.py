@@ -44,6 +44,9 @@ def kind_of(ctx: Context, labelled: dict[str, list[Value]]) -> tuple[Kind, bool]
             return Kind.department, True
         if "自评" in value.text or "单位" in value.text:
             return Kind.self, True
+    commissioner = first(labelled, "commissioner")
+    if commissioner is not None:  # 委托单位：X财政局 — a finance evaluation by a hired firm
+        return (Kind.finance if "财政" in commissioner.text else Kind.department), True
     if re.search(
         r"自评表|自评报告|自评得分|自评分|自评总分|单位自评|自评小组|自评结果|自评优秀|开展(?:项目)?自评",
         text,

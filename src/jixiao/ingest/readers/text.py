@@ -25,12 +25,55 @@ def read_text(path: Path) -> tuple[Document | None, list[Finding]]:
     return text_document(text, str(path), findings)
 
 
+# What document converters (pandoc, MinerU…) add to the text they copy out of a PDF or Word file:
+# Markdown headings and emphasis, and figures typeset as LaTeX (``$98.33\%$``, ``$\geq 95\%$``).
+_LATEX = {
+    r"\%": "%",
+    r"\geq": "≥",
+    r"\ge": "≥",
+    r"\leq": "≤",
+    r"\le": "≤",
+    r"\times": "×",
+    r"\div": "÷",
+    r"\sim": "~",
+    r"\cdot": "·",
+    r"\mathrm": "",
+    r"\text": "",
+    "{": "",
+    "}": "",
+    "~": "",
+}
+_MATH = re.compile(r"\$\s*([^$\n]{1,60}?)\s*\$")
+_HEADING_MARK = re.compile(r"^\s{0,3}#{1,6}\s+", re.M)
+_EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+
+
+def _math(match: re.Match[str]) -> str:
+    body = match.group(1)
+    if not re.search(r"\d|\\(?:geq?|leq?)", body):
+        return match.group(0)
+    for latex, plain in _LATEX.items():
+        body = body.replace(latex, plain)
+    return body.replace(" ", "")
+
+
+def unmark(text: str) -> str:
+    """Text without the Markdown and LaTeX marks a converter added (figures kept as printed)."""
+    if "$" in text:
+        text = _MATH.sub(_math, text)
+    if "#" in text:
+        text = _HEADING_MARK.sub("", text)
+    if "**" in text:
+        text = _EMPHASIS.sub(r"\1", text)
+    return text
+
+
 def text_document(
     text: str, file: str, findings: list[Finding] | None = None
 ) -> tuple[Document | None, list[Finding]]:
     """A Document from already-decoded text; whole HTML tables inside the text go to the HTML reader."""
     findings = list(findings or [])
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unmark(text.replace("\r\n", "\n").replace("\r", "\n"))
     if re.search(r"<table\b", text, re.I):
         from jixiao.ingest.readers.html import html_document
 
