@@ -28,6 +28,7 @@ from benchmarks.common import machine, write_section  # noqa: E402
 from benchmarks.fidelity import (  # noqa: E402
     Result,
     Tally,
+    detected,
     extend_split,
     index_documents,
     load_truths,
@@ -94,6 +95,20 @@ def report(results: list[Result], missing: int, total: int) -> str:
         parts += _rows(mine, lambda r: f"kind {r.truth.doc_kind}")
         parts += _rows(mine, lambda r: f"format {r.truth.format}")
         parts += _rows(mine, lambda r: f"origin {r.truth.origin}")
+    for label, h in halves:
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for r in results:
+            if r.half == h and r.truth.origin == "original":
+                for kind, found in detected(r):
+                    counts[kind][0] += found
+                    counts[kind][1] += 1
+        if counts:
+            parts += [
+                "",
+                f"{label.capitalize()} half, original files: recorded contradictions reported by the check "
+                "for their kind (detected / recorded): "
+                + ", ".join(f"{k} {a}/{b}" for k, (a, b) in sorted(counts.items())),
+            ]
     seconds = [r.seconds for r in results]
     if seconds:
         parts += [

@@ -284,6 +284,30 @@ def compare(summary: dict[str, Any], truth: dict[str, Any], unknown: Iterable[st
     return tally
 
 
+# The finding codes that report each kind of contradiction a truth file records.
+TYPE_CODES: dict[str, set[str]] = {
+    "parts-sum": {"funds.parts-sum", "funds.sources-sum", "funds.share"},
+    "zero-total": {"funds.sources-sum", "funds.zero-total", "targets.cost-budget"},
+    "rate": {"funds.execution-rate", "funds.arrival-rate", "arithmetic.rate", "targets.completion"},
+    "items-total": {"arithmetic.total-sum", "arithmetic.level-sum", "arithmetic.line-score"},
+    "full-marks-missed": {"inflation.full-marks", "inflation.total"},
+    "weight-twice": {"arithmetic.line-score", "arithmetic.total-sum"},
+    "unit": {"funds.unit-label", "funds.unit-mix"},
+    "count-list": {"text.count-list"},
+    "score-no-table": {"arithmetic.unverifiable", "funds.score-without-figures"},
+    "grade": {"grade.mismatch", "grade.recomputed"},
+    "target-budget": {"targets.cost-budget"},
+}
+
+
+def detected(result: Result) -> list[tuple[str, bool]]:
+    """Each recorded contradiction of a result's truth and whether the audit reported its kind."""
+    return [
+        (str(c.get("type")), bool(TYPE_CODES.get(str(c.get("type")), set()) & result.codes))
+        for c in result.truth.contradictions or []
+    ]
+
+
 # ---------------------------------------------------------------- rebuilt formats
 
 REBUILT = Path.home() / ".cache" / "jixiao-rebuilt"
@@ -365,6 +389,7 @@ class Result:
     flagged: bool  # the audit raised an error or warning (not an ingest note)
     errors: list[str]  # error findings of the audit, "code: message"
     seconds: float
+    codes: set[str] = field(default_factory=set)  # codes of the audit's errors and warnings
 
 
 def _audit_findings(loaded: Any) -> list[Any]:
@@ -458,6 +483,7 @@ def measure(truths: list[Truth], index: dict[str, Path], split: dict[str, str]) 
                 flagged=bool(severe),
                 errors=[f"{f.code}: {f.message}" for f in severe if f.severity.value == "error"],
                 seconds=seconds / max(1, sum(t.sha == truth.sha for t in truths)),
+                codes={f.code for f in severe},
             )
         )
     return out

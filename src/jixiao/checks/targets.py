@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from jixiao.checks.common import (
     HUNDRED,
@@ -119,6 +120,60 @@ def cost_direction(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
                 )
             )
     return out
+
+
+_TOTAL_COST = re.compile(
+    r"^(?:项目)?(?:总成本|成本总额|总投入|经费总额|总费用|经济成本|项目成本|成本|总经费|资金总额)$"
+)
+
+
+def _money(unit: str | None) -> Decimal | None:
+    """元 per unit of a cost target's unit; a bare 万 beside a cost is 万元."""
+    from jixiao.numbers import money_factor
+
+    return money_factor(unit) or (Decimal(10000) if unit == "万" else None)
+
+
+@check("targets.cost-budget")
+def cost_budget(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
+    """The one total-cost target (总成本 ≤ X万元) agrees with the budget (预算数 or 全年预算数)."""
+    from jixiao.numbers import printed_places
+    from jixiao.scoring.engine import stage_total
+
+    budgets = [b for s in ("budget", "budget_adjusted") if (b := stage_total(evaluation, s)) is not None]
+    costs = [
+        (i, ind)
+        for i, ind in enumerate(evaluation.indicators)
+        if _is_cost(ind)
+        and _TOTAL_COST.match((ind.name or "").replace(" ", ""))
+        and ind.target is not None
+        and ind.target.value is not None
+        and _money(ind.target.unit) is not None
+        and ind.target.comparison in (None, Comparison.le, Comparison.lt, Comparison.eq)
+    ]
+    if not budgets or len(costs) != 1:
+        return []
+    i, ind = costs[0]
+    target = ind.target
+    assert target is not None and target.value is not None
+    ceiling = target.value * (_money(target.unit) or 1) / 10000
+    places = printed_places(target.text or "")
+    if any(matches_printed(ceiling, b, places) or matches_printed(b, ceiling, 2) for b in budgets):
+        return []
+    budget = budgets[0]
+    return [
+        finding(
+            "targets.cost-budget",
+            Severity.warning,
+            f"成本指标“{label(ind)}”的年度指标值为“{figure_text(target)}”，与预算数{num(budget)}万元不一致"
+            f"（相差{num(abs(ceiling - budget))}万元）",
+            ind_path(i, "target"),
+            source=target.source or ind.source,
+            expected=budget,
+            actual=ceiling,
+            rule="项目总成本目标应与预算安排一致",
+        )
+    ]
 
 
 @check("targets.over-100")

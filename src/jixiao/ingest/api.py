@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,50 @@ def ingest_document(doc: Document, findings: list[Finding] | None = None) -> Loa
     from jixiao.ingest.extract import extract
 
     evaluation, more = extract(doc)
-    return Loaded(doc.file, evaluation, [*(findings or []), *more])
+    return Loaded(doc.file, evaluation, [*(findings or []), *more, coverage(doc.file, evaluation)])
+
+
+def _key_fields() -> list[tuple[str, Callable[[Evaluation], bool]]]:
+    return [
+        ("项目名称", lambda e: not e.project.name.startswith("（未能")),
+        ("单位", lambda e: e.project.unit is not None),
+        ("年度", lambda e: e.year is not None),
+        ("预算数", lambda e: e.funds.total.budget is not None or e.funds.total.budget_adjusted is not None),
+        ("执行数", lambda e: e.funds.total.spent is not None),
+        ("执行率", lambda e: e.funds.execution_rate is not None),
+        ("指标", lambda e: bool(e.indicators)),
+        ("一级指标得分", lambda e: any(lv.claimed is not None for lv in e.levels)),
+        ("总分", lambda e: e.claims.total is not None),
+        ("等级", lambda e: e.claims.grade is not None),
+    ]
+
+
+# What each kind of document prints, of the key fields (the rest: every key field).
+_FORM_FIELDS = {
+    "target": {"项目名称", "单位", "年度", "预算数", "指标"},
+    "budget": {"单位", "年度"},
+    "final-accounts": {"单位", "年度"},
+}
+
+
+def coverage(file: str, evaluation: Evaluation) -> Finding:
+    """An info finding saying which of the key fields were read (读取覆盖情况)."""
+    from jixiao.ingest.readers.common import problem
+
+    fields = _key_fields()
+    wanted = _FORM_FIELDS.get(evaluation.form.value if evaluation.form else "")
+    fields = [(n, t) for n, t in fields if wanted is None or n in wanted]
+    found = [name for name, test in fields if test(evaluation)]
+    missing = [name for name, _ in fields if name not in found]
+    if evaluation.indicators:
+        found[found.index("指标")] = f"指标{len(evaluation.indicators)}项"
+    return problem(
+        "ingest.coverage",
+        "info",
+        f"读取到{len(found)}/{len(fields)}项关键信息：{'、'.join(found) or '无'}"
+        + (f"；未读到：{'、'.join(missing)}" if missing else ""),
+        file,
+    )
 
 
 def ingest_parts(path: str | Path) -> list[Loaded]:

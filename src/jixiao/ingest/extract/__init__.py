@@ -150,14 +150,15 @@ def extract(doc: Document) -> tuple[Evaluation, list[Finding]]:
 def _department_document(ctx: Context, evaluation: Evaluation) -> None:
     """A whole 部门预算 / 决算 is no project evaluation: its totals are the department's, not a
     project's funds, and its labels (项目名称 columns of list tables) name no project."""
-    from jixiao.ingest.extract.meta import department_of
+    from jixiao.ingest.extract.meta import department_of, department_year
     from jixiao.model import Funds
 
     evaluation.funds = Funds()
     evaluation.project.name = "（未能识别项目名称）"
-    unit = department_of(ctx)
+    unit = department_of(ctx) or evaluation.project.department
     if unit is not None:
         evaluation.project.unit = unit
+    evaluation.year = department_year(ctx) or evaluation.year
 
 
 def _merged_levels(first: list[Level], second: list[Level]) -> list[Level]:

@@ -129,6 +129,7 @@ def _table(ctx: Context, table: object, col: _Collector) -> None:
         source_here: FundSource | None = None
         source_col: int | None = None
         label = ""
+        used = False
         for c, cell in enumerate(cells):
             if c in stages:
                 stage_here, stage_col = stages[c], c
@@ -177,9 +178,11 @@ def _table(ctx: Context, table: object, col: _Collector) -> None:
                     continue
             amount = _amount(value, cell, unit)
             col.put((source, stage), amount, ctx.cell(table, r, c), label)
+            used = True
             if c not in header:  # label/value pairs: the next number needs its own label
                 source_here, source_col, stage_here, stage_col = None, None, None, None
-        ctx.consumed.add((table.index, r))
+        if used:  # a row that gave no amount (项目名称 | 中央就业补助资金) is left to the other readers
+            ctx.consumed.add((table.index, r))
 
 
 def _one_per_line(ctx: Context, col: _Collector) -> None:

@@ -105,8 +105,11 @@ def extract_indicators(ctx: Context) -> Found:
         width = max((len(r) for r in table.rows), default=0)
         header = carried[0] if carried is not None and carried[1] == width else None
         # a table continued after a page break prints no header of its own: the last one goes on
+        before = len(found.indicators)
         last = _table(ctx, table, found, header)
         carried = (last, width) if last is not None else None
+        if len(found.indicators) == before and last is None:
+            _not_understood(ctx, table)
     # a document may print the same indicators twice (the form and an annex of computed scores)
     seen: dict[tuple[object, ...], int | None] = {}
     unique: list[Indicator] = []
@@ -123,6 +126,26 @@ def extract_indicators(ctx: Context) -> Found:
         levels.setdefault(level.name, level)
     found.levels = list(levels.values())
     return found
+
+
+def _not_understood(ctx: Context, table: Table) -> None:
+    """An info finding for a table that looks like an indicator table but gave no indicator."""
+    for r, raw in enumerate(table.rows[:12]):
+        roles = {role for c in raw if (role := _role(ctx_clean(c))) is not None}
+        if len(roles & {"level1", "level2", "name", "name_generic"}) >= 1 and len(roles) >= 2:
+            have = "、".join(sorted(ctx_clean(c) for c in raw if _role(ctx_clean(c)) is not None)[:6])
+            lacking = [
+                w
+                for role, w in (("name", "指标名称"), ("weight", "分值"), ("target", "指标值"))
+                if role not in roles
+            ]
+            ctx.info(
+                "ingest.table-not-understood",
+                f"第{table.index}个表格像是指标表（表头含{have}），但未能读出指标"
+                + (f"（未找到{'、'.join(lacking)}列）" if lacking else ""),
+                ctx.cell(table, r, 0),
+            )
+            return
 
 
 def _table(ctx: Context, table: Table, found: Found, header: Header | None = None) -> Header | None:
@@ -233,7 +256,7 @@ def _with_sign_and_unit(text: str, cells: list[str], roles: dict[str, int], sign
     return text
 
 
-_NOT_APPLICABLE = re.compile(r"^(?:不适用|不涉及|无|/|／|-|—|——)$")
+_NOT_APPLICABLE = re.compile(r"^(?:不适用|不涉及|无|/|／|-|—|——)+$")  # 不适用不适用: a slot filled twice
 
 
 _CODE = re.compile(r"^([A-Z]{1,2}\d{1,4}(?:[.\-]\d{1,3})?)[\s.、．:：\-]*(?=[\u4e00-\u9fff])")

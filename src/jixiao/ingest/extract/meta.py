@@ -97,8 +97,20 @@ def form_of(ctx: Context) -> Form | None:
 
 _DEPT_TITLE = re.compile(
     rf"^(?:(?:19|20)\d{{2}}年度?)?(?P<unit>[\u4e00-\u9fff（）()]{{2,40}}?{_ORG})(?:[（(][^)）]*[)）])?"
-    r"(?:(?:19|20)\d{2}年度?)?(?:部门|单位)?(?:预算|决算)"
+    r"(?:(?:19|20)\d{2}年度?)?(?:[省市区县州]级)?(?:部门|单位)?(?:预算|决算)"
 )
+
+
+_DEPT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:[省市区县州]级)?(?:部门|单位)?(?:预算|决算)")
+
+
+def department_year(ctx: Context) -> int | None:
+    """The year of a 部门预算 / 决算 as its title prints it (2024年区级部门预算)."""
+    for para in ctx.doc.paragraphs[:12]:
+        m = _DEPT_YEAR.search(clean(para.text).replace(" ", ""))
+        if m:
+            return int(m.group(1))
+    return None
 
 
 def department_of(ctx: Context) -> str | None:

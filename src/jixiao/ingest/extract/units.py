@@ -18,6 +18,7 @@ from jixiao.model import Evaluation, FundLine, Funds, Indicator
 
 _WAN = re.compile(r"(\d+(?:\.\d+)?)\s*万(?!人|户|次|册|份|个|件|亩|平方|吨|公里|千米|台|套|株|只|头|元/)")
 _TEN_THOUSAND = Decimal(10000)
+_BARE = re.compile(r"[\d,]+(?:\.\d+)?")
 STAGES = ("budget", "budget_adjusted", "available", "spent", "surplus")
 
 
@@ -54,12 +55,19 @@ def mend_yuan_labelled_wan(ctx: Context, funds: Funds, indicators: list[Indicato
 
 
 def _stage_values(funds: Funds) -> list[tuple[FundLine, str, Decimal]]:
-    return [
-        (line, stage, value)
-        for line in [funds.total, *funds.lines]
-        for stage in STAGES
-        if (value := getattr(line, stage)) is not None and value != 0
-    ]
+    """Non-zero stage amounts read from a table cell holding a number alone (the labelled cells)."""
+    out = []
+    for line in [funds.total, *funds.lines]:
+        for stage in STAGES:
+            value, source = getattr(line, stage), line.sources.get(stage)
+            if (
+                value
+                and source is not None
+                and source.table is not None
+                and _BARE.fullmatch((source.text or "").strip())
+            ):
+                out.append((line, stage, value))
+    return out
 
 
 def mend_workbook(evaluations: list[Evaluation], mended: list[bool]) -> list[tuple[int, Finding]]:
@@ -86,8 +94,6 @@ def mend_workbook(evaluations: list[Evaluation], mended: list[bool]) -> list[tup
             continue
         for line, stage, value in _stage_values(ev.funds):
             source = line.sources.get(stage)
-            if source is None or source.table is None:
-                continue
             as_wan = (value / _TEN_THOUSAND).normalize()
             setattr(line, stage, as_wan)
             out.append(

@@ -1,0 +1,58 @@
+"""The development half of the real corpus, field by field (tests/corpus/real, benchmarks/fidelity.py).
+
+Each truth file of the development half whose document is present (the shared corpus beside the
+checkout; a developer's cache too) is read and compared fact by fact.  ``KNOWN`` lists the facts
+that are read wrong or missed today, each with why: a fact missing from it fails the test, and so
+does a fact listed that is now read right (then take it out).  Held-out documents are never
+tested here; their figures are reported by ``python -m benchmarks fidelity``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.fidelity import Truth, compare, index_documents, load_split, load_truths, norm_text
+
+# truth id → the facts read wrong or missed today, and why
+KNOWN: dict[str, set[str]] = {
+    # 001.xls: a project-library export; the unit (北京大学) is printed only in a sheet's body, and
+    # the workbook prints both 2019年度 and 2020年度; its empty 自评表 prints 总分 0.
+    "c001": {"unit: missed '北京大学'", "year: read 2020, printed 2019", "total: read 0, printed None"},
+    # the year is printed only as 2023年度申报预算 inside 测算依据, past the first 3000 characters
+    "d028": {"year: missed 2023"},
+    "d059": {"year: missed 2023"},
+    "d060": {"year: missed 2023"},
+    "e048": {"year: missed 2022"},
+    "e054": {"year: missed 2023"},
+    # 测算依据 prints 下达…1.5万元 (a tranche of the funds), read as the available funds; the truth
+    # leaves it out since the sheet's amount cells print 0
+    # and its project's name (下达2022年…补助资金) names the year of a grant, taken for the budget year
+    "e050": {"available: read 1.5, printed None", "year: read 2022, printed None"},
+}
+
+_INDEX = index_documents()
+_SPLIT = load_split()
+_DEV = [t for t in load_truths() if _SPLIT.get(t.sha) == "dev" and t.sha in _INDEX]
+
+
+def _parts(path: Path, cache: dict[Path, list[object]] = {}) -> list[object]:  # noqa: B006 - per-run memo
+    from jixiao.ingest import ingest_parts
+
+    if path not in cache:
+        cache[path] = list(ingest_parts(path))
+    return cache[path]
+
+
+@pytest.mark.skipif(not _DEV, reason="no development-half document present (../shared/corpus absent)")
+@pytest.mark.parametrize("truth", _DEV, ids=[t.id for t in _DEV])
+def test_development_document(truth: Truth) -> None:
+    from jixiao.ingest import summarize
+
+    parts = _parts(_INDEX[truth.sha])
+    want = norm_text(truth.part) if truth.part else None
+    loaded = next(p for p in parts if want is None or norm_text(p.part or "") == want)  # type: ignore[attr-defined]
+    facts = {"doc_kind": truth.doc_kind, **truth.facts}
+    tally = compare(summarize(loaded), facts, truth.data.get("unknown") or ())  # type: ignore[arg-type]
+    assert set(tally.details) == KNOWN.get(truth.id, set())
