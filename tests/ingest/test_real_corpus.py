@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from benchmarks.fidelity import Truth, compare, index_documents, load_split, load_truths, norm_text
 
 # truth id → the facts read wrong or missed today, and why
