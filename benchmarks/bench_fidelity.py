@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import machine, write_section  # noqa: E402
 from benchmarks.fidelity import (  # noqa: E402
+    REAL,
     Result,
     Tally,
     detected,
@@ -34,6 +35,7 @@ from benchmarks.fidelity import (  # noqa: E402
     load_truths,
     measure,
     rebuild,
+    sources_table,
     with_rebuilt,
 )
 
@@ -162,6 +164,9 @@ def main(argv: list[str] | None = None) -> None:
     if "--details" in args:
         print(details(results))
     if "--no-write" not in args:
+        (REAL / "SOURCES.md").write_text(
+            sources_table(load_truths(), split, index_documents()), encoding="utf-8"
+        )
         _write_ingest_doc(body)
         write_section("Reading fidelity on real documents (jixiao ingest)", body)
 

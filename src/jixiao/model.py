@@ -178,6 +178,7 @@ class FundSource(StrEnum):
     appropriation = "appropriation"  # 本年财政拨款
     carryover = "carryover"  # 上年结转
     superior = "superior"  # 上级财政资金 (level not named)
+    local = "local"  # 地方资金 (转移支付自评表: every level below the centre together)
     other = "other"  # 其他
 
 

@@ -125,3 +125,57 @@ def test_a_rate_per_person_is_no_amount(tmp_path: Path) -> None:
     )
     ev = ingest_file(path).evaluation
     assert ev is not None and all(i.amount != 0.008 for i in ev.funds.items)
+
+
+# 转移支付（区域）绩效目标自评表: funds by A/B columns, 其中 rows, amounts with a trailing 万
+TRANSFER = [
+    ["2023年度城乡居民基本养老保险补助资金（区域）绩效目标自评表"],
+    ["转移支付（区域）名称", "城乡居民基本养老保险补助资金"],
+    ["中央主管部门", "人力资源社会保障部", "", "地方主管部门", "某省人力资源和社会保障厅"],
+    ["资金使用单位", "某省社会保险事业管理局"],
+    ["资金投入情况（万元）", "", "全年预算数(A)", "全年执行数(B)", "预算执行率(B/A×100%)"],
+    ["", "年度资金总额", "12000.00万", "11800.00万", "98.33%"],
+    ["", "其中：中央财政资金", "4500万", "4500万", "100%"],
+    ["", "地方资金", "7500万", "7300万", "97.33%"],
+    ["", "其他资金", "0", "0", ""],
+    ["绩效指标", "一级指标", "二级指标", "三级指标", "全年指标值", "全年实际完成值", "未完成原因和改进措施"],
+    ["", "产出指标", "数量指标", "参保人数", "≥100万人", "102万人", ""],
+    ["", "效益指标", "社会效益指标", "待遇领取率", "≥95%", "96%", ""],
+]
+
+
+def test_transfer_payment_form(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in TRANSFER:
+        ws.append(row)
+    ws.merge_cells("A10:A12")
+    wb.save(tmp_path / "t.xlsx")
+    loaded = ingest_file(tmp_path / "t.xlsx")
+    s = summarize(loaded)
+    assert s["doc_kind"] == "transfer-self-table"
+    assert (s["project"], s["unit"]) == ("城乡居民基本养老保险补助资金", "某省社会保险事业管理局")
+    assert (s["budget"], s["spent"], s["execution_rate"]) == (12000, 11800, 98.33)
+    assert loaded.evaluation is not None
+    lines = {ln.source.value: (ln.budget_adjusted, ln.spent) for ln in loaded.evaluation.funds.lines}
+    assert lines["central"] == (4500, 4500) and lines["local"] == (7500, 7300)
+    assert [i["name"] for i in s["indicators"]] == ["参保人数", "待遇领取率"]
+
+
+def test_total_row_of_zeros_above_a_filled_row(tmp_path: Path) -> None:
+    """The form's 年度资金总额 printed 0/0/0 while 本年财政拨款 holds the money: an error."""
+    from jixiao import api
+
+    rows = [r[:] for r in FORM]
+    rows[5] = ["", "年度资金总额", "0", "0", "0", "10", "0", "0"]
+    rows.insert(6, ["", "其中：本年财政拨款", "90", "89.974", "89.974", "", "", ""])
+    rows.insert(7, ["", "上年结转资金", "", "", "", "", "", ""])
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    wb.save(tmp_path / "zero.xlsx")
+    loaded = ingest_file(tmp_path / "zero.xlsx")
+    assert loaded.evaluation is not None
+    codes = {f.code for f in api.check(loaded.evaluation).findings if f.severity == "error"}
+    assert "funds.sources-sum" in codes

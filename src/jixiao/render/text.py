@@ -21,6 +21,7 @@ FUND_SOURCE_LABELS = {
     FundSource.appropriation: "本年财政拨款",
     FundSource.carryover: "上年结转资金",
     FundSource.superior: "上级财政资金",
+    FundSource.local: "地方资金",
     FundSource.other: "其他资金",
 }
 LABEL_TO_SOURCE = {label: source for source, label in FUND_SOURCE_LABELS.items()}

@@ -21,7 +21,10 @@ from jixiao.numbers import normalise, parse_decimal
 
 _CJK = r"\u3400-\u9fff\uff00-\uffef\u3000-\u303f"
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
-_UNIT_PAREN = re.compile(r"[（(]\s*(?:单位[:：]?)?\s*(?:万元|元|亿元|%|分)\s*[)）]")
+_UNIT_PAREN = re.compile(
+    r"[（(]\s*(?:单位[:：]?)?\s*(?:万元|元|亿元|%|分)\s*[)）]"
+    r"|[（(]\s*[A-H](?:\s*[/÷]\s*[A-H](?:\s*[×*x]\s*100\s*%)?)?\s*[)）]$"  # 全年预算数(A), 执行率(B/A×100%)
+)
 _SENTENCE_END = re.compile(r"[。！？；;!?：:）)”\"」]$")
 HEADING = re.compile(
     r"^(?:第[一二三四五六七八九十]+[章节部分]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[.、．](?!\d))"
@@ -77,7 +80,7 @@ def label_key(text: str) -> str:
 def cell_number(text: str) -> Decimal | None:
     """A cell that is just a number (``2536.08``, ``88.58分``, ``5,838``); None otherwise."""
     s = clean(text).replace(" ", "")
-    s = re.sub(r"(万元|元|分|万人|人)$", "", s)
+    s = re.sub(r"(万元|元|分|万人|人|万)$", "", s)
     return parse_decimal(s) if s and "%" not in s else None
 
 

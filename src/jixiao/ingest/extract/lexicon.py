@@ -103,6 +103,7 @@ SOURCES: list[tuple[FundSource, re.Pattern[str]]] = [
     (FundSource.municipal, re.compile(r"市级|市本级|州级|^市")),
     (FundSource.county, re.compile(r"县级|区级|^县|^区|县区")),
     (FundSource.superior, re.compile(r"上级")),
+    (FundSource.local, re.compile(r"^地方")),
     (FundSource.other, re.compile(r"^其他|其它|自筹|社会资金")),
 ]
 
@@ -121,7 +122,7 @@ def source_of(key: str) -> FundSource | None:
     """The fund source a short label names (``其中：中央资金`` → central)."""
     if not key or len(key) > 12:
         return None
-    if not (re.search(r"资金|财政|拨款|结转|其他|其它|合计|总计|小计|总额|自筹", key)):
+    if not (re.search(r"资金|财政|拨款|结转|其他|其它|合计|总计|小计|总额|自筹|地方", key)):
         return None
     for source, pattern in SOURCES:
         if pattern.search(key):
