@@ -179,3 +179,25 @@ def test_total_row_of_zeros_above_a_filled_row(tmp_path: Path) -> None:
     assert loaded.evaluation is not None
     codes = {f.code for f in api.check(loaded.evaluation).findings if f.severity == "error"}
     assert "funds.sources-sum" in codes
+
+
+def test_department_report_parts_of_spending(tmp_path: Path) -> None:
+    """部门整体 prose: 总支出 and its 其中 parts; parts that do not add up are an error."""
+    from jixiao import api
+
+    path = tmp_path / "dept.txt"
+    path.write_text(
+        "某县民政局2022年度部门整体支出绩效自评报告\n一、部门基本情况\n"
+        "2022年度总支出1000万元，其中：基本支出600万元，项目支出300万元。\n"
+        "二、绩效自评结论\n经自评，部门整体支出绩效自评得分为92分，等级为“优”。\n",
+        encoding="utf-8",
+    )
+    loaded = ingest_file(path)
+    assert loaded.evaluation is not None
+    assert summarize(loaded)["doc_kind"] == "dept-self-report"
+    assert loaded.evaluation.subject == "department"
+    assert [(i.label, i.amount) for i in loaded.evaluation.funds.items] == [
+        ("基本支出", 600),
+        ("项目支出", 300),
+    ]
+    assert "funds.parts-sum" in {f.code for f in api.check(loaded.evaluation).findings}

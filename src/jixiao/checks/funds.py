@@ -169,10 +169,12 @@ def _rate_finding(
         if rate is not None:
             used = next((s for s in formula.denominator if stage_total(evaluation, s)), "")
             computed.append((rate, words, used))
-    if not computed or any(matches_printed(printed.value, rate, places) for rate, _, _ in computed):
+    name = "预算执行率" if which == "execution" else "资金到位率"
+    if not computed:
+        return _rate_undefined(evaluation, ctx, which, formulas, name)
+    if any(matches_printed(printed.value, rate, places) for rate, _, _ in computed):
         return []
     rate, words, stage = computed[0]
-    name = "预算执行率" if which == "execution" else "资金到位率"
     message = f"{name}印为{pct(printed.value, places)}，但{words}"
     diagnosis = explain_ratio(printed.value, places, _figures(evaluation), STAGE_NAMES.get(stage))
     if diagnosis:
@@ -191,13 +193,38 @@ def _rate_finding(
     ]
 
 
-@check("funds.execution-rate")
+def _rate_undefined(
+    evaluation: Evaluation, ctx: CheckContext, which: str, formulas: list[RateFormula], name: str
+) -> list[Finding]:
+    """A printed rate whose every denominator is printed as 0: 0/0 has no value (not 100%)."""
+    printed = evaluation.funds.execution_rate if which == "execution" else evaluation.funds.arrival_rate
+    assert printed is not None and printed.value is not None
+    zero = [s for f in formulas for s in f.denominator if stage_total(evaluation, s) == 0]
+    known = [s for f in formulas for s in f.denominator if stage_total(evaluation, s) is not None]
+    if not zero or len(zero) != len(known):
+        return []
+    return [
+        finding(
+            "funds.rate-undefined",
+            Severity.error,
+            f"{name}印为{pct(printed.value, printed.places)}，但{STAGE_NAMES[zero[0]]}印为0，"
+            f"{name}无法计算（分母为0，不能记为100%或0%）",
+            f"funds.{which}_rate",
+            source=printed.source,
+            expected="无法计算",
+            actual=printed.value,
+            rule=f"{RULE_FRAMEWORK}：{name}",
+        )
+    ]
+
+
+@check("funds.execution-rate", "funds.rate-undefined")
 def execution_rate(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     """The printed 预算执行率 equals 支出 / 到位 (or / 预算), and say which figures it does match."""
     return _rate_finding(evaluation, ctx, "execution", [ctx.policy.execution_indicator, ctx.policy.execution])
 
 
-@check("funds.arrival-rate")
+@check("funds.arrival-rate", "funds.rate-undefined")
 def arrival_rate(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     """The printed 资金到位率 equals 实际到位 / 预算."""
     return _rate_finding(evaluation, ctx, "arrival", [ctx.policy.arrival])

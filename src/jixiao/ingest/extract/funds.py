@@ -225,6 +225,7 @@ _PROSE_STAGES: list[tuple[str, re.Pattern[str]]] = [
         FundStage.spent.value,
         re.compile(
             r"实际支出|支出资金|使用(?:[^，,。；;]{0,8})?(?:资金|经费)|执行数|执行金额|执行总量|支出总额|累计支出|已支出|实际使用"
+            r"|(?:年度)?总支出|支出合计"
         ),
     ),
     (
