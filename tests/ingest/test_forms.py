@@ -201,3 +201,22 @@ def test_department_report_parts_of_spending(tmp_path: Path) -> None:
         ("项目支出", 300),
     ]
     assert "funds.parts-sum" in {f.code for f in api.check(loaded.evaluation).findings}
+
+
+def test_a_compilation_of_reports_is_split(tmp_path: Path) -> None:
+    """Two self-evaluation reports in one text are two evaluations, never one."""
+    from jixiao.ingest import ingest_parts
+
+    path = tmp_path / "two.txt"
+    path.write_text(
+        "2022年度城乡居民基本养老保险补助资金项目支出绩效自评报告\n一、基本情况\n"
+        "项目预算数1200万元，实际支出1100万元，预算执行率为91.67%。\n二、自评结论\n自评得分为95分，等级为“优”。\n"
+        "2022年度就业补助资金项目支出绩效自评报告\n一、基本情况\n"
+        "项目预算数300万元，实际支出240万元，预算执行率为80%。\n二、自评结论\n自评得分为85分，等级为“良”。\n",
+        encoding="utf-8",
+    )
+    parts = [summarize(p) for p in ingest_parts(path)]
+    assert [(p["budget"], p["spent"], p["total"], p["grade"]) for p in parts] == [
+        (1200, 1100, 95, "优"),
+        (300, 240, 85, "良"),
+    ]

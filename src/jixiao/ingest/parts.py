@@ -12,9 +12,10 @@ project-library export: 基本信息, 支出计划, 自评表…) stays whole.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from jixiao.ingest.document import Block, Document, Table
+from jixiao.ingest.document import Block, Document, Paragraph, Table
 
 WORKBOOK_FORMATS = ("xlsx", "xls")
 
@@ -42,7 +43,7 @@ def split_projects(doc: Document) -> list[Part]:
     whole = [Part(None, doc)]
     tables = [b for b in doc.blocks if isinstance(b, Table)]
     if doc.format not in WORKBOOK_FORMATS:
-        return _split_compilation(doc, tables) or whole
+        return _split_compilation(doc, tables) or _split_reports(doc) or whole
     if len(tables) < 2:
         return whole
     names = [_project_name(doc, t) for t in tables]
@@ -117,6 +118,60 @@ def _split_compilation(doc: Document, tables: list[Table]) -> list[Part] | None:
         )
         for name, blocks in groups
     ]
+
+
+_REPORT_TITLE = re.compile(
+    r"^(?:附件\s*\d*\s*[:：]?\s*)?(?P<name>.{4,50}?)(?:项目)?(?:支出)?(?:绩效)?(?:自评|评价)?(?:报告|自评表|评价表)$"
+)
+
+
+def _subject(title: str) -> str:
+    """What a report title is about, without its year and its kind of report."""
+    m = _REPORT_TITLE.match(title)
+    name = m.group("name") if m else title
+    return re.sub(r"(?:19|20)\d{2}\s*年度?|[（(][^)）]*[)）]|项目|支出|绩效|部门整体|自评|评价|\s", "", name)
+
+
+def _same(a: str, b: str) -> bool:
+    """Two subjects name one report when one holds the other (a title wrapped over two lines)."""
+    return a in b or b in a
+
+
+def _split_reports(doc: Document) -> list[Part] | None:
+    """Parts of a text holding several reports one after another (a compilation of 自评报告).
+
+    A report starts at a title-like paragraph (short, no sentence punctuation, ending in 报告 or
+    自评表); the text is split only when at least two such titles are about different subjects,
+    so a report's own annex (its 自评表) stays with it.
+    """
+    starts: list[tuple[int, str]] = []
+    for i, block in enumerate(doc.blocks):
+        if not isinstance(block, Paragraph):
+            continue
+        text = block.text.strip()
+        if len(text) > 60 or re.search(r"[，,。；;]", text) or not _REPORT_TITLE.match(text):
+            continue
+        subject = _subject(text)
+        if subject and not any(_same(subject, _subject(t)) for _, t in starts):
+            starts.append((i, text))
+    if len(starts) < 2:
+        return None
+    bounds = [i for i, _ in starts] + [len(doc.blocks)]
+    parts = []
+    for (start, title), end in zip(starts, bounds[1:], strict=True):
+        blocks = doc.blocks[start:end]
+        parts.append(
+            Part(
+                title,
+                Document(
+                    file=doc.file, blocks=blocks, format=doc.format, pages=doc.pages, meta=dict(doc.meta)
+                ),
+            )
+        )
+    if starts[0][0] > 0:  # a cover or a table of contents before the first report goes with it
+        first = parts[0]
+        first.document.blocks[:0] = doc.blocks[: starts[0][0]]
+    return parts
 
 
 def _title(table: Table) -> str:
