@@ -316,7 +316,7 @@ def compare(summary: dict[str, Any], truth: dict[str, Any], unknown: Iterable[st
 
 # The finding codes that report each kind of contradiction a truth file records.
 TYPE_CODES: dict[str, set[str]] = {
-    "parts-sum": {"funds.parts-sum", "funds.sources-sum", "funds.share"},
+    "parts-sum": {"funds.parts-sum", "funds.sources-sum", "funds.share", "funds.estimate-total"},
     "zero-total": {"funds.sources-sum", "funds.zero-total", "targets.cost-budget"},
     "rate": {"funds.execution-rate", "funds.arrival-rate", "arithmetic.rate", "targets.completion"},
     "items-total": {"arithmetic.total-sum", "arithmetic.level-sum", "arithmetic.line-score"},

@@ -228,6 +228,8 @@ class Funds(Record):
     lines: list[FundLine] = Field(default_factory=list)
     items: list[FundItem] = Field(default_factory=list)
     planned_spending: Decimal | None = None  # 预算支出 where it differs from the budget income
+    estimate: str | None = None  # 测算依据: how the budget was worked out, as printed
+    estimate_source: Source | None = None
     execution_rate: Figure | None = None  # 预算执行率 as printed
     arrival_rate: Figure | None = None  # 资金到位率 as printed
     execution_weight: Decimal | None = None  # 自评表: 分值 of the 年度资金总额 row (10)

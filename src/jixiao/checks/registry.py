@@ -20,6 +20,7 @@ from jixiao.scoring.result import ScoreResult
 TOPIC_MODULES: tuple[str, ...] = (
     "jixiao.checks.arithmetic",
     "jixiao.checks.funds",
+    "jixiao.checks.estimate",
     "jixiao.checks.grades",
     "jixiao.checks.inflation",
     "jixiao.checks.targets",

@@ -65,6 +65,9 @@ def extract(doc: Document) -> tuple[Evaluation, list[Finding]]:
                     setattr(funds, attr, Figure(text=value.text, source=value.source))
                     break
     _rate_from_prose(ctx, funds)
+    estimate = first(labelled, "estimate")
+    if estimate is not None and len(estimate.text) >= 6:
+        funds.estimate, funds.estimate_source = estimate.text, estimate.source
     goals = Goals()
     for key in ("overall", "annual", "achieved"):
         v = first(labelled, key)

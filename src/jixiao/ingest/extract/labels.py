@@ -42,6 +42,7 @@ LABELS: dict[str, str] = {
     "problems": r"存在(?:的)?问题(?:及原因分析)?|主要问题|问题及原因",
     "suggestions": r"(?:相关|有关|改进)?建议(?:和改进措施|及改进措施)?|改进措施",
     "index_no": r"索引号",
+    "estimate": r"(?:预算|资金)?测算(?:依据|过程|说明|明细)|资金测算|预算编制依据",
 }
 _COMPILED = {k: re.compile(rf"(?:{v})") for k, v in LABELS.items()}
 

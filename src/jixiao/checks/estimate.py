@@ -1,0 +1,155 @@
+"""Checks on 测算依据 (how a budget was worked out): its total against the budget, its lists.
+
+The 测算依据 of a 绩效目标申报表 or 自评表 is prose: items (一是…, 1.…, （1）…) each ending in an
+amount, a 合计, products written out (``200人×700元×12个月=168万元``).  These checks read only
+what such prose states plainly and stay silent where it does not.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from jixiao.checks.common import num
+from jixiao.checks.registry import CheckContext, check
+from jixiao.findings import Finding, Severity, finding
+from jixiao.model import Evaluation
+from jixiao.numbers import to_wan
+from jixiao.scoring.engine import stage_total
+
+_MONEY = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(万元|元|万)(?!\s*[/／每])")
+_TOTAL = re.compile(
+    r"(?:合计|共计|总计|总额|小计合计|合共|共需|共)\s*(?:约|为|：|:)?\s*(\d[\d,]*(?:\.\d+)?)\s*(万元|元|万)"
+)
+# 一是… anywhere; 1. / （1） / ① only after punctuation (so 2.5万元 is no item mark)
+_ITEM = re.compile(
+    r"[一二三四五六七八九十]+是|(?:^|(?<=[；;。，,：:\s]))(?:\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）]|[①②③④⑤⑥⑦⑧⑨⑩])"
+)
+# an item's own total: 所需经费11万元, 共计3万元, 计1.2万元 (not a unit price such as 每人1200元)
+_ITEM_TOTAL = re.compile(
+    r"(?:所需(?:经费|资金)?|需(?:要)?(?:经费|资金)?|合计|共计|小计|总计|计|预算|费用|金额|安排(?:经费|资金)?)\s*(?:约|为)?\s*"
+    r"(\d[\d,]*(?:\.\d+)?)\s*(万元|元|万)(?!\s*[/／每])"
+)
+_COUNT = re.compile(
+    r"(?:包括|包含|分为|涉及|共有|共)\s*([一二三四五六七八九十两\d]{1,3})\s*(?:个|项|类|部分)"
+)
+_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _wan(value: str, unit: str) -> Decimal:
+    return to_wan(Decimal(value.replace(",", "")), "万元" if unit == "万" else unit)
+
+
+def _count(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    if text in _CN:
+        return _CN[text]
+    if len(text) == 2 and text[0] == "十" and text[1] in _CN:
+        return 10 + _CN[text[1]]
+    return None
+
+
+def _items(text: str) -> list[str]:
+    """The enumerated items of a text (一是… 二是…, 1.… 2.…), or [] when it has fewer than two."""
+    marks = list(_ITEM.finditer(text))
+    if len(marks) < 2:
+        return []
+    return [
+        text[m.end() : (marks[k + 1].start() if k + 1 < len(marks) else len(text))]
+        for k, m in enumerate(marks)
+    ]
+
+
+def estimate_total(text: str) -> tuple[Decimal, str] | None:
+    """The total a 测算依据 states (合计 X万元), else the sum of its items' own totals."""
+    totals = [_wan(m.group(1), m.group(2)) for m in _TOTAL.finditer(text)]
+    if totals:
+        return totals[-1], "测算依据所列合计"
+    amounts = []
+    for item in _items(text):
+        found = list(_ITEM_TOTAL.finditer(item))
+        if len(found) != 1:
+            return None  # an item without its own total (or with several): not read
+        amounts.append(_wan(found[0].group(1), found[0].group(2)))
+    if len(amounts) >= 2:
+        return sum(amounts, Decimal(0)), " + ".join(num(a) for a in amounts)
+    return None
+
+
+@check("funds.estimate-total", "funds.zero-total")
+def estimate_against_budget(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
+    """The budget agrees with its 测算依据; a budget of 0 beside costed items is an error."""
+    funds = evaluation.funds
+    text = funds.estimate
+    budget = stage_total(evaluation, "budget")
+    if budget is None:
+        budget = stage_total(evaluation, "budget_adjusted")
+    if not text or budget is None:
+        return []
+    if budget == 0:
+        amounts = [_wan(m.group(1), m.group(2)) for m in _MONEY.finditer(text)]
+        if any(a > 0 for a in amounts):
+            return [
+                finding(
+                    "funds.zero-total",
+                    Severity.error,
+                    f"预算数印为0，但测算依据列有金额（{'、'.join(num(a) + '万元' for a in amounts[:4] if a > 0)}）",
+                    "funds.total.budget",
+                    source=funds.total.sources.get("budget") or funds.estimate_source,
+                    expected="测算依据所列金额",
+                    actual=budget,
+                    rule="预算数应与测算依据一致",
+                )
+            ]
+        return []
+    stated = estimate_total(text)
+    if stated is None:
+        return []
+    total, how = stated
+    if abs(total - budget) <= Decimal("0.01") or abs(total - budget) <= budget * Decimal("0.0005"):
+        return []
+    return [
+        finding(
+            "funds.estimate-total",
+            Severity.warning,
+            f"测算依据合计{num(total)}万元（{how}），与预算数{num(budget)}万元不一致，相差{num(abs(total - budget))}万元",
+            "funds.estimate",
+            source=funds.estimate_source,
+            expected=budget,
+            actual=total,
+            rule="预算数应与测算依据一致",
+        )
+    ]
+
+
+@check("text.count-list")
+def count_against_list(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
+    """A count (包括3个支出事项) followed by a list of another length (一是…四是)."""
+    out: list[Finding] = []
+    for path, text in (
+        ("funds.estimate", evaluation.funds.estimate),
+        ("goals.annual", evaluation.goals.annual),
+    ):
+        if not text:
+            continue
+        m = _COUNT.search(text)
+        if m is None:
+            continue
+        said = _count(m.group(1))
+        listed = len(_items(text[m.end() :]))
+        if said is None or listed < 2 or said == listed:
+            continue
+        out.append(
+            finding(
+                "text.count-list",
+                Severity.warning,
+                f"文中称“{m.group(0)}”，其后却列了{listed}项",
+                path,
+                source=evaluation.funds.estimate_source if path == "funds.estimate" else None,
+                expected=said,
+                actual=listed,
+                rule="文字所称数量应与所列内容一致",
+            )
+        )
+    return out
