@@ -155,7 +155,8 @@ def _table(ctx: Context, table: Table, found: Found, header: Header | None = Non
         level1 = next((i.level1 for i in reversed(found.indicators)), None)
         level2 = next((i.level2 for i in reversed(found.indicators)), None)
     seen_levels: set[str] = set()
-    for r, raw in enumerate(table.rows):
+    rows = _slipped(table.rows)
+    for r, raw in enumerate(rows):
         cells = [ctx_clean(c) for c in raw]
         h = header_of(cells)
         if h is not None:
@@ -236,6 +237,25 @@ def _table(ctx: Context, table: Table, found: Found, header: Header | None = Non
         found.indicators.append(ind)
         ctx.consumed.add((table.index, r))
     return header
+
+
+_NA_THEN = re.compile(r"^(不适用|不涉及|无|/|—)\s+(\S.*)$")
+
+
+def _slipped(rows: list[list[str]]) -> list[list[str]]:
+    """Rows with text that slipped up into the row above put back (PDF tables of tall rows).
+
+    A PDF table whose rows are taller than their text can give ``不适用 残疾人幸福感`` in one
+    row and an empty cell below it: the second word belongs to the row below.
+    """
+    out = [list(row) for row in rows]
+    for r in range(len(out) - 1):
+        for c, cell in enumerate(out[r]):
+            m = _NA_THEN.match(cell.strip())
+            below = out[r + 1]
+            if m and c < len(below) and not below[c].strip() and any(v.strip() for v in below):
+                out[r][c], below[c] = m.group(1), m.group(2)
+    return out
 
 
 _SIGN = re.compile(r"^(?:=|＝|≥|≧|>=|＞=|≤|≦|<=|＜=|>|<|＞|＜)$")
