@@ -19,12 +19,8 @@ KNOWN: dict[str, set[str]] = {
     # 001.xls: a project-library export; the unit (北京大学) is printed only in a sheet's body, and
     # the workbook prints both 2019年度 and 2020年度; its empty 自评表 prints 总分 0.
     "c001": {"unit: missed '北京大学'", "year: read 2020, printed 2019", "total: read 0, printed None"},
-    # the year is printed only as 2023年度申报预算 inside 测算依据, past the first 3000 characters
-    "d028": {"year: missed 2023"},
-    "d059": {"year: missed 2023"},
-    "d060": {"year: missed 2023"},
+    # the year is printed only inside 测算依据, in words the reader does not take for the budget year
     "e048": {"year: missed 2022"},
-    "e054": {"year: missed 2023"},
     # 测算依据 prints 下达…1.5万元 (a tranche of the funds), read as the available funds; the truth
     # leaves it out since the sheet's amount cells print 0
     # and its project's name (下达2022年…补助资金) names the year of a grant, taken for the budget year

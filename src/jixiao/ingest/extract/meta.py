@@ -246,6 +246,14 @@ def year_of(
     du = _year_du(ctx.flow.text[:3000]) or _year_du(ctx.doc.plain_text()[:3000])
     if du is not None:
         return du
+    estimate = first(labelled, "estimate")  # 测算依据：2023年度申报预算包括…
+    m = (
+        re.search(r"((?:19|20)\d{2})\s*年{1,2}度?\s*(?:申报|项目)?(?:预算|测算)", estimate.text)
+        if estimate is not None
+        else None
+    )
+    if m:
+        return int(m.group(1))
     if title_year is not None:
         return title_year
     for para in titles(ctx):
