@@ -220,3 +220,13 @@ def test_a_compilation_of_reports_is_split(tmp_path: Path) -> None:
         (1200, 1100, 95, "优"),
         (300, 240, 85, "良"),
     ]
+
+
+def test_header_printed_over_two_rows() -> None:
+    """指标 spanning 一级 | 二级 | 三级 in the row below, 分值 and 得分 spanning both rows."""
+    s = summarize(ingest_file(Path(__file__).with_name("converted_two_row_header.md")))
+    assert [(i["level1"], i["level2"], i["name"], i["weight"], i["score"]) for i in s["indicators"]] == [
+        ("决策", "项目立项", "立项依据充分性", 5, 5),
+        ("决策", "绩效目标", "绩效目标合理性", 10, 8),
+    ]
+    assert s["total"] == 13

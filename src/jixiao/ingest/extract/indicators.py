@@ -89,6 +89,21 @@ def header_of(cells: list[str]) -> Header | None:
     return header
 
 
+def _two_row_header(cells: list[str], below: list[str] | None) -> Header | None:
+    """A header printed over two rows (指标 spanning 一级 | 二级 | 三级 above them), joined."""
+    if below is None:
+        return None
+    lower = [ctx_clean(c) for c in below]
+    named = [c for c, v in enumerate(lower) if v and _role(v) is not None]
+    if len(named) < 2 or any(v and cell_number(v) is not None for v in lower):
+        return None
+    joined = [
+        lower[c] if c in named else (cells[c] if c < len(cells) else "")
+        for c in range(max(len(cells), len(lower)))
+    ]
+    return header_of(joined)
+
+
 def _prev_filled(cells: list[str], c: int, level_col: int) -> int:
     return c if all(not cells[j] for j in range(level_col + 1, c)) else -1
 
@@ -156,9 +171,16 @@ def _table(ctx: Context, table: Table, found: Found, header: Header | None = Non
         level2 = next((i.level2 for i in reversed(found.indicators)), None)
     seen_levels: set[str] = set()
     rows = _slipped(table.rows)
+    skip = -1
     for r, raw in enumerate(rows):
+        if r == skip:
+            continue
         cells = [ctx_clean(c) for c in raw]
         h = header_of(cells)
+        two = _two_row_header(cells, rows[r + 1] if r + 1 < len(rows) else None)
+        if two is not None and (h is None or len(two.roles) > len(h.roles)):
+            h, skip = two, r + 1
+            ctx.consumed.add((table.index, r + 1))
         if h is not None:
             header, level1, level2 = h, None, None
             ctx.consumed.add((table.index, r))
