@@ -299,17 +299,17 @@ def compare(summary: dict[str, Any], truth: dict[str, Any], unknown: Iterable[st
     for key in SCALARS:
         if key not in skip:
             _fact(tally, key, key, summary.get(key), truth.get(key))
-    if "levels" not in skip:
-        for g, w in _pair_rows(summary.get("levels") or [], truth.get("levels") or [], norm_level):
-            label = f"level {(w or g or {}).get('name')}"
-            _fact(tally, label, "level1", g and g.get("name"), w and w.get("name"))
-            for f in LEVEL_FIELDS:
-                _fact(tally, f"{label}.{f}", f, g and g.get(f), w and w.get(f))
-    if "indicators" not in skip:
-        for g, w in _pair_rows(summary.get("indicators") or [], truth.get("indicators") or [], norm_text):
-            label = f"indicator {(w or g or {}).get('name')}"
-            _fact(tally, label, "name", g and g.get("name"), w and w.get("name"))
-            for f in INDICATOR_FIELDS:
+    rows: list[tuple[str, Callable[[Any], str], str, tuple[str, ...]]] = [
+        ("levels", norm_level, "level1", LEVEL_FIELDS),
+        ("indicators", norm_text, "name", INDICATOR_FIELDS),
+    ]
+    for key, normalise, name_key, fields in rows:
+        if key in skip:
+            continue
+        for g, w in _pair_rows(summary.get(key) or [], truth.get(key) or [], normalise):
+            label = f"{key[:-1]} {(w or g or {}).get('name')}"
+            _fact(tally, label, name_key, g and g.get("name"), w and w.get("name"))
+            for f in fields:
                 _fact(tally, f"{label}.{f}", f, g and g.get(f), w and w.get(f))
     return tally
 

@@ -37,6 +37,13 @@ def _project_name(doc: Document, table: Table) -> str | None:
     return value.text if value is not None else None
 
 
+def _part(doc: Document, label: str | None, blocks: list[Block]) -> Part:
+    """A part of ``doc`` holding ``blocks``, with the document's file, format and metadata."""
+    return Part(
+        label, Document(file=doc.file, blocks=blocks, format=doc.format, pages=doc.pages, meta=dict(doc.meta))
+    )
+
+
 def split_projects(doc: Document) -> list[Part]:
     """The document's projects: several for a one-project-per-sheet workbook or a compilation of
     project forms (a 预算 or 决算 whose annexes are 绩效目标表 / 自评表), else the whole document."""
@@ -63,19 +70,7 @@ def split_projects(doc: Document) -> list[Part]:
         else:
             groups[-1][1].append(table)
             forms.add(form)
-    return [
-        Part(
-            label,
-            Document(
-                file=doc.file,
-                blocks=[*shared, *blocks],
-                format=doc.format,
-                pages=doc.pages,
-                meta=dict(doc.meta),
-            ),
-        )
-        for label, blocks in groups
-    ]
+    return [_part(doc, label, [*shared, *blocks]) for label, blocks in groups]
 
 
 def _split_compilation(doc: Document, tables: list[Table]) -> list[Part] | None:
@@ -105,19 +100,7 @@ def _split_compilation(doc: Document, tables: list[Table]) -> list[Part] | None:
             groups.append((name, []))
         if groups:
             groups[-1][1].append(block)
-    return [
-        Part(
-            name,
-            Document(
-                file=doc.file,
-                blocks=[*blocks, *title],
-                format=doc.format,
-                pages=doc.pages,
-                meta=dict(doc.meta),
-            ),
-        )
-        for name, blocks in groups
-    ]
+    return [_part(doc, name, [*blocks, *title]) for name, blocks in groups]
 
 
 _REPORT_TITLE = re.compile(
@@ -157,20 +140,12 @@ def _split_reports(doc: Document) -> list[Part] | None:
     if len(starts) < 2:
         return None
     bounds = [i for i, _ in starts] + [len(doc.blocks)]
-    parts = []
-    for (start, title), end in zip(starts, bounds[1:], strict=True):
-        blocks = doc.blocks[start:end]
-        parts.append(
-            Part(
-                title,
-                Document(
-                    file=doc.file, blocks=blocks, format=doc.format, pages=doc.pages, meta=dict(doc.meta)
-                ),
-            )
-        )
-    if starts[0][0] > 0:  # a cover or a table of contents before the first report goes with it
-        first = parts[0]
-        first.document.blocks[:0] = doc.blocks[: starts[0][0]]
+    # a cover or a table of contents before the first report goes with it
+    bounds[0] = 0
+    parts = [
+        _part(doc, title, doc.blocks[start:end])
+        for (_, title), start, end in zip(starts, bounds, bounds[1:], strict=False)
+    ]
     return parts
 
 
