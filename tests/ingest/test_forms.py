@@ -230,3 +230,31 @@ def test_header_printed_over_two_rows() -> None:
         ("决策", "绩效目标", "绩效目标合理性", 10, 8),
     ]
     assert s["total"] == 13
+
+
+def test_budget_with_project_target_tables(tmp_path: Path) -> None:
+    """A 部门预算 that prints two projects' 绩效目标表 is read as those two target declarations."""
+    from jixiao.ingest import ingest_parts
+
+    d = docx.Document()
+    d.add_paragraph("某区某街道办事处2023年部门预算")
+    d.add_paragraph("一、部门主要职能。")
+    for name, amount in (("社区公共服务中心运行经费", "410"), ("就业援助基地补贴", "635.1")):
+        d.add_paragraph("项目支出绩效目标表")
+        rows = [
+            ["项目名称", name, "", ""],
+            ["主管部门", "某区某街道办事处", "年度资金总额（万元）", amount],
+            ["一级指标", "二级指标", "三级指标", "指标值"],
+            ["产出指标", "数量指标", "服务人次", "≥1000人次"],
+            ["效益指标", "社会效益指标", "群众满意度", "≥90%"],
+        ]
+        table = d.add_table(rows=len(rows), cols=4)
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                table.cell(r, c).text = text
+    d.save(str(tmp_path / "budget.docx"))
+    parts = [summarize(p) for p in ingest_parts(tmp_path / "budget.docx")]
+    assert [(p["project"], p["doc_kind"], len(p["indicators"])) for p in parts] == [
+        ("社区公共服务中心运行经费", "target", 2),
+        ("就业援助基地补贴", "target", 2),
+    ]

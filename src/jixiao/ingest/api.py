@@ -14,11 +14,12 @@ from jixiao.loader import Loaded
 from jixiao.model import Evaluation
 
 
-def ingest_document(doc: Document, findings: list[Finding] | None = None) -> Loaded:
-    """Extract an Evaluation from a document already read."""
+def ingest_document(doc: Document, findings: list[Finding] | None = None, *, project: bool = False) -> Loaded:
+    """Extract an Evaluation from a document already read (``project``: one project's part of a
+    larger document, never the department's budget or final accounts as a whole)."""
     from jixiao.ingest.extract import extract
 
-    evaluation, more = extract(doc)
+    evaluation, more = extract(doc, part=project)
     return Loaded(doc.file, evaluation, [*(findings or []), *more, coverage(doc.file, evaluation)])
 
 
@@ -87,7 +88,7 @@ def ingest_parts(path: str | Path) -> list[Loaded]:
         ]
     out = []
     for part in split_projects(doc):  # a single part is the whole document, labelled None
-        loaded = ingest_document(part.document, findings)
+        loaded = ingest_document(part.document, findings, project=part.label is not None)
         loaded.part = part.label
         out.append(loaded)
     if len(out) > 1:

@@ -31,8 +31,12 @@ _NOT_EVALUATED = {Form.target, Form.budget, Form.final_accounts}  # no evaluator
 _DEPARTMENT_FORMS = {Form.dept_self_table, Form.dept_self_report, Form.final_accounts, Form.budget}
 
 
-def extract(doc: Document) -> tuple[Evaluation, list[Finding]]:
-    """Read an Evaluation out of a document; findings record ambiguities and inferences."""
+def extract(doc: Document, *, part: bool = False) -> tuple[Evaluation, list[Finding]]:
+    """Read an Evaluation out of a document; findings record ambiguities and inferences.
+
+    ``part``: the document is one project's part of a larger one (a sheet, a form of a
+    compilation), so a 预算 or 决算 title it shares with the others does not make it one.
+    """
     for cached in (clean, label_key, cell_number):
         cached.cache_clear()  # per-document memo: honest timings, bounded memory in long batches
     ctx = Context(doc)
@@ -42,6 +46,8 @@ def extract(doc: Document) -> tuple[Evaluation, list[Finding]]:
     labelled = collect(ctx)
     kind, kind_known = kind_of(ctx, labelled)
     form = form_of(ctx)
+    if part and form in (Form.budget, Form.final_accounts):
+        form = Form.target if found.indicators and not any(i.claimed for i in found.indicators) else None
     if not kind_known and form not in _NOT_EVALUATED:
         ctx.info("ingest.kind-unknown", "未能确定评价类型，按单位自评处理")
     project, name_source, title_year = project_of(ctx, labelled)
