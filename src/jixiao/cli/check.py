@@ -99,6 +99,13 @@ def audited_note(audited: int, files: int) -> str:
     return f"（含{audited}个评价）" if audited > files else ""
 
 
+FORM_NAMES = {
+    "target": "绩效目标申报表（目标表），尚未评价，不评分，只复核目标与预算",
+    "budget": "部门预算，不是项目评价，不评分",
+    "final-accounts": "部门决算，不是项目评价，不评分",
+}
+
+
 def _fmt(value: Any) -> str:
     if value is None:
         return "—"
@@ -226,10 +233,15 @@ def register(group: click.Group) -> None:
                         line = finding_line(f, origin, loaded.line_of)
                         printer.finding(f"{file}:{line}" if line else file, f, _source_note(f, origin))
                     score = audit.score
-                    printer.line(
-                        f"{file}: 总分 填报{_fmt(score.claimed_total)} / 重算{_fmt(score.computed_total)}；"
-                        f"等级 填报{score.claimed_grade or '未标明'} / 重算{score.computed_grade or '—'}"
-                    )
+                    ev_form = loaded.evaluation.form
+                    form = ev_form.value if ev_form is not None else None
+                    if form in ("target", "budget", "final-accounts"):  # nothing scored yet
+                        printer.line(f"{file}: {FORM_NAMES[form]}")
+                    else:
+                        printer.line(
+                            f"{file}: 总分 填报{_fmt(score.claimed_total)} / 重算{_fmt(score.computed_total)}；"
+                            f"等级 填报{score.claimed_grade or '未标明'} / 重算{score.computed_grade or '—'}"
+                        )
         if fmt == "json":
             click.echo(dump_json({"files": records}))
         elif fmt == "csv":
