@@ -258,3 +258,19 @@ def test_budget_with_project_target_tables(tmp_path: Path) -> None:
         ("社区公共服务中心运行经费", "target", 2),
         ("就业援助基地补贴", "target", 2),
     ]
+
+
+def test_form_copied_one_cell_per_line() -> None:
+    """A web page's form copied as text, every cell on a line of its own ending in |."""
+    s = summarize(ingest_file(Path(__file__).with_name("cell_per_line.txt")))
+    assert (s["project"], s["unit"], s["doc_kind"]) == (
+        "工资性支出",
+        "某县社会保险事业管理中心",
+        "self-table",
+    )
+    assert (s["budget"], s["spent"], s["execution_rate"], s["total"]) == (238.93, 249.37, 99.0, 99.9)
+    assert [(i["level1"], i["level2"], i["name"], i["target"], i["score"]) for i in s["indicators"]] == [
+        ("产出指标", "数量指标", "发放覆盖率", "=100%", 30),
+        ("产出指标", "质量指标", "发放准确率", "≥99%", 30),  # its 产出指标 cell is printed once, above
+        ("效益指标", "社会效益指标", "足额保障率", "≥98%", 30),
+    ]

@@ -55,7 +55,7 @@ def coverage(file: str, evaluation: Evaluation) -> Finding:
     fields = [(n, t) for n, t in fields if wanted is None or n in wanted]
     found = [name for name, test in fields if test(evaluation)]
     missing = [name for name, _ in fields if name not in found]
-    if evaluation.indicators:
+    if "指标" in found:
         found[found.index("指标")] = f"指标{len(evaluation.indicators)}项"
     return problem(
         "ingest.coverage",

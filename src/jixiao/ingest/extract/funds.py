@@ -19,7 +19,7 @@ from jixiao.numbers import parse_decimal, to_wan
 from jixiao.scoring.engine import STAGE_NAMES
 
 Key = tuple[FundSource, FundStage]
-_EXTRA = {"分值": "weight", "执行率": "rate", "预算执行率": "rate", "得分": "score"}
+_EXTRA = {"分值": "weight", "权重": "weight", "执行率": "rate", "预算执行率": "rate", "得分": "score"}
 
 
 class _Collector:

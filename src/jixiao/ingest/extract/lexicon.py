@@ -88,23 +88,23 @@ STAGES: list[tuple[FundStage, re.Pattern[str]]] = [
     (
         FundStage.spent,
         re.compile(
-            r"实际支出(?:资金|数)?|全年执行数|执行数|支出(?:资金|数)|实际使用(?:资金)?|实际执行(?:数)?|实际支付(?:资金)?"
+            r"实际支出(?:资金|数)?|全年执行数|预算执行数|执行数|支出(?:资金|数)|实际使用(?:资金)?|实际执行(?:数)?|实际支付(?:资金)?"
         ),
     ),
     (FundStage.surplus, re.compile(r"结余(?:资金|数)?|结转结余(?:资金)?")),
 ]
 
 SOURCES: list[tuple[FundSource, re.Pattern[str]]] = [
-    (FundSource.total, re.compile(r"^(?:合计|总计|小计|年度资金总额|资金总额|资金合计)$")),
+    (FundSource.total, re.compile(r"^(?:合计|总计|小计|总额|年度资金总额|资金总额|资金合计)$")),
     (FundSource.carryover, re.compile(r"上年结转")),
-    (FundSource.appropriation, re.compile(r"本年财政拨款|财政拨款")),
+    (FundSource.appropriation, re.compile(r"本年财政拨款|财政拨款|^财政资金$")),
     (FundSource.central, re.compile(r"中央")),
     (FundSource.provincial, re.compile(r"省级|^省")),
     (FundSource.municipal, re.compile(r"市级|市本级|州级|^市")),
     (FundSource.county, re.compile(r"县级|区级|^县|^区|县区")),
     (FundSource.superior, re.compile(r"上级")),
     (FundSource.local, re.compile(r"^地方")),
-    (FundSource.other, re.compile(r"^其他|其它|自筹|社会资金")),
+    (FundSource.other, re.compile(r"^其他|其它|自筹|社会资金|^单位资金$|财政专户")),
 ]
 
 

@@ -65,8 +65,17 @@ def kind_of(ctx: Context, labelled: dict[str, list[Value]]) -> tuple[Kind, bool]
 # A document's kind by the words of its title, most specific first (a 决算 that annexes 自评表 is
 # a 决算: only the first title-like line counts).
 _FORMS: list[tuple[Form, re.Pattern[str]]] = [
-    (Form.final_accounts, re.compile(r"决算(?:公开|说明|报告|报表)?$|部门决算|单位决算|年度决算")),
-    (Form.budget, re.compile(r"部门预算|单位预算|预算公开|预算(?:情况)?说明$")),
+    # a 部门预算项目支出绩效自评表 is a 自评表: 预算/决算 only when no form of evaluation is named
+    (
+        Form.final_accounts,
+        re.compile(
+            r"^(?!.*(?:自评|评价|绩效目标)).*(?:决算(?:公开|说明|报告|报表)?$|部门决算|单位决算|年度决算)"
+        ),
+    ),
+    (
+        Form.budget,
+        re.compile(r"^(?!.*(?:自评|评价|绩效目标)).*(?:部门预算|单位预算|预算公开|预算(?:情况)?说明$)"),
+    ),
     (Form.dept_self_table, re.compile(r"整体(?:支出)?绩效.{0,6}(?:表|评分|得分)")),
     (Form.dept_self_report, re.compile(r"整体(?:支出)?绩效.{0,8}报告")),
     (Form.transfer_self_table, re.compile(r"(?:转移支付|区域[）)]?).{0,12}自评表")),

@@ -59,6 +59,11 @@ def split_row(line: str) -> list[str] | None:
 
 def text_to_blocks(text: str, start_table: int = 1) -> tuple[list[Block], int | None]:
     """Blocks of a plain text with line numbers; returns (blocks, number of pages or None)."""
+    from jixiao.ingest.readers.celllines import cell_lines_to_blocks, is_cell_lines
+
+    all_lines = text.split("\n")
+    if is_cell_lines(all_lines):  # a table flattened one cell per line (``cell |``)
+        return cell_lines_to_blocks(all_lines, 1, start_table), None
     blocks: list[Block] = []
     table: Table | None = None
     spaced: list[str] | None = None  # the header of a space-separated table being read
