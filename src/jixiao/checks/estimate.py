@@ -129,7 +129,9 @@ def count_against_list(evaluation: Evaluation, ctx: CheckContext) -> list[Findin
     out: list[Finding] = []
     for path, text in (
         ("funds.estimate", evaluation.funds.estimate),
+        ("goals.overall", evaluation.goals.overall),
         ("goals.annual", evaluation.goals.annual),
+        ("goals.achieved", evaluation.goals.achieved),
     ):
         if not text:
             continue
