@@ -30,6 +30,7 @@ _ITEM_TOTAL = re.compile(
     r"(?:所需(?:经费|资金)?|需(?:要)?(?:经费|资金)?|合计|共计|小计|总计|计|预算|费用|金额|安排(?:经费|资金)?)\s*(?:约|为)?\s*"
     r"(\d[\d,]*(?:\.\d+)?)\s*(万元|元|万)(?!\s*[/／每])"
 )
+_RATE_BEFORE = re.compile(r"每[人户月年次天件个期位名]|单价|标准为?|均价")
 _COUNT = re.compile(
     r"(?:包括|包含|分为|涉及|共有|共)\s*([一二三四五六七八九十两\d]{1,3})\s*(?:个|项|类|部分)"
 )
@@ -68,10 +69,19 @@ def estimate_total(text: str) -> tuple[Decimal, str] | None:
         return totals[-1], "测算依据所列合计"
     amounts = []
     for item in _items(text):
-        found = list(_ITEM_TOTAL.finditer(item))
-        if len(found) != 1:
-            return None  # an item without its own total (or with several): not read
-        amounts.append(_wan(found[0].group(1), found[0].group(2)))
+        stated = list(_ITEM_TOTAL.finditer(item))
+        # an amount that is no rate: not 每人1200元, 标准为每户16875元, 1500元/人
+        plain = [
+            m
+            for m in _MONEY.finditer(item)
+            if not _RATE_BEFORE.search(item[max(0, m.start() - 8) : m.start()])
+        ]
+        if len(stated) == 1:
+            amounts.append(_wan(stated[0].group(1), stated[0].group(2)))
+        elif len(plain) == 1:
+            amounts.append(_wan(plain[0].group(1), plain[0].group(2)))
+        else:
+            return None  # an item without one total of its own: the list is not read
     if len(amounts) >= 2:
         return sum(amounts, Decimal(0)), " + ".join(num(a) for a in amounts)
     return None
