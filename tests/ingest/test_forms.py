@@ -274,3 +274,27 @@ def test_form_copied_one_cell_per_line() -> None:
         ("产出指标", "质量指标", "发放准确率", "≥99%", 30),  # its 产出指标 cell is printed once, above
         ("效益指标", "社会效益指标", "足额保障率", "≥98%", 30),
     ]
+
+
+def test_transfer_form_with_management_rows_and_a_vertical_level(tmp_path: Path) -> None:
+    """资金管理情况 rows are no indicators; 一级 printed one character per line (产↵出↵指↵标) is read."""
+    rows = [r[:] for r in TRANSFER]
+    rows[10] = ["", "产\n出\n指\n标", "数量指标", "参保人数", "≥100万人", "102万人", ""]
+    management = [
+        ["资金管理情况", "", "情况说明", "存在问题和改进措施"],
+        ["", "分配科学性", "按因素法分配", "无"],
+        ["", "下达及时性", "按规定时限下达", "无"],
+        ["总体目标完成情况", "总体目标", "全年目标", "实际完成情况"],
+        ["", "", "按时足额发放养老金", "全年按时足额发放"],
+    ]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in rows[:9] + management + rows[9:]:
+        ws.append(row)
+    wb.save(tmp_path / "t.xlsx")
+    s = summarize(ingest_file(tmp_path / "t.xlsx"))
+    assert [(i["level1"], i["name"]) for i in s["indicators"]] == [
+        ("产出指标", "参保人数"),
+        ("效益指标", "待遇领取率"),
+    ]
+    assert (s["budget"], s["spent"]) == (12000, 11800)
