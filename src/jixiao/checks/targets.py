@@ -176,6 +176,35 @@ def cost_budget(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     ]
 
 
+@check("targets.zero-target")
+def zero_target(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
+    """A 正向 target of 0 (≥0人): every actual meets it, no completion rate can be computed."""
+    out: list[Finding] = []
+    for i, ind in enumerate(evaluation.indicators):
+        target = ind.target
+        if target is None or target.value != 0 or target.upper is not None:
+            continue
+        if (
+            target.comparison not in (Comparison.ge, Comparison.gt)
+            or direction_of(ind) is not Direction.higher
+        ):
+            continue  # ≤0 and =0 (no accident, no complaint) are real targets
+        out.append(
+            finding(
+                "targets.zero-target",
+                Severity.warning,
+                f"“{label(ind)}”的年度指标值为“{figure_text(target)}”，任何实际值都算达到，完成率无法计算；"
+                "按此得分缺乏依据，目标应设为可衡量的数值",
+                ind_path(i, "target"),
+                source=target.source or ind.source,
+                expected="大于0的目标值",
+                actual=figure_text(target),
+                rule=f"{RULE_FORM}：绩效指标应细化、量化，可衡量",
+            )
+        )
+    return out
+
+
 @check("targets.over-100")
 def over_hundred(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     """A rate target or actual above 100%."""
@@ -241,14 +270,17 @@ def printed_completion(evaluation: Evaluation, ctx: CheckContext) -> list[Findin
 
 @check("targets.over-achievement")
 def over_achievement(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
-    """Actual at or above the policy threshold (130%) of the target: was the target set too low?"""
+    """Actual above the policy threshold (130%) of the target: was the target set too low?
+
+    Exactly the threshold is not above it (a message saying 超过130% of 130.00% would contradict itself).
+    """
     out: list[Finding] = []
     threshold = ctx.policy.over_achievement * HUNDRED
     for i, ind in enumerate(evaluation.indicators):
         if direction_of(ind) not in (Direction.higher, Direction.equal):
             continue
         rate = completion(ind)
-        if rate is None or rate < threshold:
+        if rate is None or ctx.policy.round(rate) <= threshold:
             continue
         explained = bool(ind.deviation_reason and ind.deviation_reason.strip())
         out.append(
