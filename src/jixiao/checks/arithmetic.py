@@ -168,6 +168,34 @@ def level_sums(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     return out
 
 
+@check("arithmetic.score-missing")
+def score_missing(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
+    """A row of a scored table with weight and figures but no score: 得分未填写; the recomputed
+    score stands in for it in the totals."""
+    if not any(ind.claimed is not None for ind in evaluation.indicators):
+        return []  # nothing is scored (a target table, a total-only report)
+    out: list[Finding] = []
+    computed = {s.index: s.computed for s in ctx.score.indicators}
+    for i, ind in enumerate(evaluation.indicators):
+        if ind.claimed is not None or ind.weight is None or (ind.target is None and ind.actual is None):
+            continue
+        value = computed.get(i)
+        out.append(
+            finding(
+                "arithmetic.score-missing",
+                Severity.warning,
+                f"“{ind.name or ind.level2 or ind.level1}”有分值{wt(ind.weight)}和指标值、实际完成值，但得分未填写"
+                + (f"；重算得分为{pts(value)}，合计按重算得分计" if value is not None else ""),
+                f"indicators[{i}].claimed",
+                source=ind.source,
+                expected=value,
+                actual=None,
+                rule=RULE_SUM,
+            )
+        )
+    return out
+
+
 @check("arithmetic.total-sum", "arithmetic.weight-sum")
 def total_sum(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     """The claimed total equals the sum of the level scores; the weights add up to the full mark."""
