@@ -86,3 +86,13 @@ def test_format() -> None:
     assert format_percent(Decimal("0.125")) == "0.13%"  # half up, not banker's
     for text in ["≥90%", "≤90万元", "0.6%至3%", "12月底前"]:
         assert format_quantity(parse_quantity(text)) == text
+
+
+def test_deadline_in_the_following_year_is_later() -> None:
+    from jixiao.numbers import format_quantity, parse_quantity
+
+    december, january = parse_quantity("12月底前完成"), parse_quantity("次年1月底前完成")
+    assert december.value is not None and january.value is not None and january.value > december.value
+    assert format_quantity(january) == "次年1月底前"
+    assert parse_quantity("下一年度3月底前").value == 15
+    assert parse_quantity("下半年10月底前").value == 10

@@ -62,6 +62,7 @@ _SUFFIX_SIGNS = {"以上": ">=", "以内": "<=", "以下": "<=", "及以上": ">
 _NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _NUMBER_RE = re.compile(_NUMBER)
 _RANGE_RE = re.compile(rf"({_NUMBER})\s*(%|[^\d\s至到~～\-—]{{0,6}}?)\s*(?:至|到|~|～|—|－|-)\s*({_NUMBER})")
+_NEXT_YEAR = re.compile(r"次年|下一?年度?|翌年|跨年|来年|第二年")
 _DEADLINE_RE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(?:(\d{1,2})日)?(?:底|末|份)?(?:前|之前|以前)")
 _MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000), "千元": Decimal(1000)}
 _MULTIPLIERS = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000), "百": Decimal(100)}
@@ -165,6 +166,8 @@ def parse_quantity(text: str | int | float | Decimal | None) -> Quantity:
     deadline = _DEADLINE_RE.search(s)
     if deadline and not re.search(r"\d\s*[%万元人个次件户]", s):
         month = Decimal(deadline.group(2))
+        if _NEXT_YEAR.search(s[: deadline.start()]):  # 次年1月底前 is later than 12月底前: month 13
+            month += 12
         return Quantity(month, unit="月", comparison="<=")
 
     rng = _RANGE_RE.search(s)
@@ -287,5 +290,7 @@ def format_quantity(q: Quantity) -> str:
     if q.comparison == "range" and q.upper is not None:
         return f"{number}{unit}至{format_number(q.upper, q.places, trim=True)}{unit}"
     if unit == "月" and q.comparison == "<=":
+        if q.value > 12:  # a month of the following year
+            return f"次年{format_number(q.value - 12, q.places)}月底前"
         return f"{number}月底前"
     return f"{_SIGN_TEXT.get(q.comparison or '', '')}{number}{unit}"

@@ -45,6 +45,8 @@ def direction_of(indicator: Indicator, rule: RatioRule | None = None) -> Directi
 
 
 def _text(fig: Figure, value: Decimal, unit: str) -> str:
+    if unit == "月" and value > 12:  # a deadline in the following year (次年1月 is month 13)
+        return f"次年{format_number(value - 12, max(fig.places, 0), trim=False)}月"
     return f"{format_number(value, max(fig.places, 0), trim=False)}{unit}"
 
 
