@@ -145,6 +145,19 @@ def shortfall(ind: Indicator) -> bool | None:
     return pair.actual < pair.target
 
 
+def miss_words(ind: Indicator) -> str:
+    """How an actual misses its target, in a reviewer's words: a ceiling is exceeded
+    (实际110元/人，超出上限100元/人的10.00%), a floor is not reached (实际1.8万人未达到目标≥2万人，完成90.00%)."""
+    pair = numbers(ind)
+    actual, target = figure_text(ind.actual), figure_text(ind.target)
+    if pair is not None and direction_of(ind) is Direction.lower and pair.target > 0:
+        over = (pair.actual - pair.target) / pair.target * HUNDRED
+        limit = re.sub(r"^(?:≤|≥|<=|>=|<|>|=|不超过|不高于|不低于)\s*", "", target)
+        return f"实际{actual}，超出上限{limit}的{pct(over)}"
+    rate = completion(ind)
+    return f"实际{actual}未达到目标{target}" + (f"，完成{pct(rate)}" if rate is not None else "")
+
+
 def unmet(evaluation: Evaluation) -> list[tuple[int, Indicator]]:
     """Indicators (scored or target rows) whose actual misses the target."""
     return [(i, ind) for i, ind in enumerate(evaluation.indicators) if shortfall(ind)]

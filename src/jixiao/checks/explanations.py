@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jixiao.checks.common import RULE_FORM, completion, figure_text, ind_path, label, pct, pts, shortfall
+from jixiao.checks.common import RULE_FORM, ind_path, label, miss_words, pts, shortfall
 from jixiao.checks.registry import CheckContext, check
 from jixiao.findings import Finding, Severity, finding
 from jixiao.model import Evaluation, Indicator, RatioRule
@@ -26,14 +26,11 @@ def missing_deviation(evaluation: Evaluation, ctx: CheckContext) -> list[Finding
     for i, ind in enumerate(evaluation.indicators):
         if not shortfall(ind) or _reason(ind) or (ind.id and ind.id in explained):
             continue
-        rate = completion(ind)
-        done = f"，完成{pct(rate)}" if rate is not None else ""
         out.append(
             finding(
                 "explanations.missing-deviation",
                 Severity.warning,
-                f"“{label(ind)}”实际{figure_text(ind.actual)}未达到目标{figure_text(ind.target)}{done}，"
-                "未说明偏差原因及改进措施",
+                f"“{label(ind)}”{miss_words(ind)}，未说明偏差原因及改进措施",
                 ind_path(i, "deviation_reason"),
                 source=ind.source,
                 expected="偏差原因分析及改进措施",

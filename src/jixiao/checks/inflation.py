@@ -5,10 +5,9 @@ from __future__ import annotations
 from jixiao.checks.common import (
     HUNDRED,
     RULE_10,
-    completion,
-    figure_text,
     ind_path,
     label,
+    miss_words,
     num,
     pct,
     pts,
@@ -32,14 +31,7 @@ def _missed_refs(evaluation: Evaluation, ind: Indicator) -> list[Indicator]:
 
 
 def _shortfall_words(rows: list[Indicator]) -> str:
-    parts = []
-    for row in rows:
-        rate = completion(row)
-        text = f"“{row.name or row.level2 or row.level1}”实际{figure_text(row.actual)}、目标{figure_text(row.target)}"
-        if rate is not None:
-            text += f"，完成{pct(rate)}"
-        parts.append(text)
-    return "；".join(parts)
+    return "；".join(f"“{row.name or row.level2 or row.level1}”{miss_words(row)}" for row in rows)
 
 
 @check("inflation.full-marks")

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from jixiao.checks.common import RULE_10, figure_text, is_none_text, unmet
+from jixiao.checks.common import RULE_10, is_none_text, miss_words, unmet
 from jixiao.checks.registry import CheckContext, check
 from jixiao.findings import Finding, Severity, finding
 from jixiao.model import Evaluation
@@ -73,7 +73,7 @@ def _missed_words(evaluation: Evaluation) -> str:
     first = missed[0][1]
     name = first.name or first.level2 or first.level1
     more = f"等{len(missed)}项" if len(missed) > 1 else ""
-    return f"“{name}”实际{figure_text(first.actual)}未达到目标{figure_text(first.target)}{more}"
+    return f"“{name}”{miss_words(first)}{more}"
 
 
 @check("text.no-problems")

@@ -31,6 +31,15 @@ def direction_of(indicator: Indicator, rule: RatioRule | None = None) -> Directi
     if indicator.direction is not None:
         return indicator.direction
     comparison = indicator.target.comparison if indicator.target else None
+    unit = (indicator.target.unit or "") if indicator.target else ""
+    if (
+        comparison is not Comparison.range
+        and "元" in unit
+        and "成本" in (indicator.level2 or "") + (indicator.name or "")
+    ):
+        return (
+            Direction.lower
+        )  # a cost in money is a ceiling whatever sign is printed (targets.cost-direction says so)
     if comparison in (Comparison.ge, Comparison.gt):
         return Direction.higher
     if comparison in (Comparison.le, Comparison.lt):
