@@ -168,6 +168,41 @@ def level_sums(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     return out
 
 
+@check("arithmetic.group-weight")
+def group_weights(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
+    """A printed 二级 weight equals the sum of its 三级 weights (beside the 一级 and total checks)."""
+    out: list[Finding] = []
+    names = [(g.level1, g.name) for g in evaluation.groups]
+    for g, group in enumerate(evaluation.groups):
+        if group.weight is None or names.count((group.level1, group.name)) > 1:
+            continue  # a 二级 printed twice is structure.duplicate's finding
+        rows = [
+            ind
+            for ind in evaluation.indicators
+            if ind.level1 == group.level1 and ind.level2 == group.name and ind.name is not None
+        ]
+        weights = [ind.weight for ind in rows]
+        if len(rows) < 1 or any(w is None for w in weights):
+            continue
+        got = sum((w for w in weights if w is not None), Decimal(0))
+        if got == group.weight:
+            continue
+        terms = " + ".join(f"{ind.name}{wt(ind.weight)}" for ind in rows if ind.weight is not None)
+        out.append(
+            finding(
+                "arithmetic.group-weight",
+                Severity.error,
+                f"“{group.level1}/{group.name}”分值印为{wt(group.weight)}，所属三级指标 {terms} = {wt(got)}",
+                f"groups[{g}].weight",
+                source=group.source,
+                expected=got,
+                actual=group.weight,
+                rule="二级指标分值 = 所属三级指标分值之和",
+            )
+        )
+    return out
+
+
 @check("arithmetic.score-missing")
 def score_missing(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     """A row of a scored table with weight and figures but no score: 得分未填写; the recomputed
