@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests.scoring.helpers import d, result, score_one
+from jixiao import api
+from tests.scoring.helpers import d, evaluation, result, score_one
 
 
 @pytest.mark.parametrize(
@@ -91,12 +92,31 @@ def test_claim_above_weight_is_bounded() -> None:
         ("部分达成年度指标并具有一定效果", "9", "7.99"),  # band [6, 8) → just under 8
         ("部分达成年度指标并具有一定效果", "6.5", "6.5"),
         ("未达成年度指标且效果较差", "7", "5.99"),
-        ("未达成年度指标且效果较差", None, "5.99"),  # default: the top of the band
+        ("未达成年度指标且效果较差", None, None),  # an answer without a score: 未评分, none invented
     ],
 )
-def test_qualitative(actual: str, claimed: str | None, expected: str) -> None:
+def test_qualitative(actual: str, claimed: str | None, expected: str | None) -> None:
     s = score_one({"weight": 10, "type": "qualitative", "actual": actual, "claimed": claimed})
-    assert s.computed == d(expected)
+    assert s.computed == (d(expected) if expected is not None else None)
+
+
+def test_qualitative_without_score_by_a_policy_that_fills_it() -> None:
+    """A province may choose to score an answer given alone (qualitative_default: upper)."""
+    from jixiao.policies.loader import load_policy
+
+    policy = load_policy("national-2020").model_copy(update={"qualitative_default": "upper"})
+    ev = evaluation(
+        [{"level1": "产出指标", "weight": 10, "type": "qualitative", "actual": "未达成年度指标且效果较差"}]
+    )
+    assert api.score(ev, policy).indicators[0].computed == d("5.99")
+
+
+def test_qualitative_band_wording() -> None:
+    low = score_one({"weight": 10, "type": "qualitative", "actual": "达成年度指标", "claimed": "7"})
+    high = score_one(
+        {"weight": 10, "type": "qualitative", "actual": "未达成年度指标且效果较差", "claimed": "7"}
+    )
+    assert "低于档次下限" in low.explanation and "超出档次上限" in high.explanation
 
 
 def test_elements() -> None:

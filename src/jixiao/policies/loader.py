@@ -104,7 +104,7 @@ class Policy(_Strict):
     satisfaction_absent_to: list[str]
     ratio: Ratio = Ratio()
     qualitative_bands: dict[str, Band]
-    qualitative_default: Literal["upper", "lower", "middle"] = "upper"
+    qualitative_default: Literal["none", "upper", "lower", "middle"] = "none"
     grade_scale: dict[str, Decimal]
     over_achievement: Decimal = Field(Decimal("1.30"), gt=1)
     rounding: Rounding = Rounding()

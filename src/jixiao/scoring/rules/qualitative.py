@@ -40,11 +40,14 @@ def apply_qualitative(indicator: Indicator, rule: QualitativeRule, ctx: RuleCont
     claimed = indicator.claimed
     if claimed is None:
         mode = ctx.policy.qualitative_default
+        if mode == "none":  # no score is invented for an answer given without one
+            return Outcome(None, f"{ANSWERS[answer]}，分档 {span}，未填得分，未评分")
         score = high if mode == "upper" else low if mode == "lower" else ctx.round((low + high) / 2)
         return Outcome(score, f"{ANSWERS[answer]}，分档 {span}，未填得分，按{score}分计")
     if low <= claimed <= high:
         return Outcome(claimed, f"{ANSWERS[answer]}，分档 {span}，评分 {ctx.pts(claimed)} 在档内")
     score = low if claimed < low else high
+    where = "低于档次下限" if claimed < low else "超出档次上限"
     return Outcome(
-        score, f"{ANSWERS[answer]}，分档 {span}，填报 {ctx.pts(claimed)} 超出档次，按 {ctx.pts(score)} 计"
+        score, f"{ANSWERS[answer]}，分档 {span}，填报 {ctx.pts(claimed)} {where}，按 {ctx.pts(score)} 计"
     )
