@@ -48,7 +48,25 @@ def missing(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     if evaluation.survey is not None:
         return []
     out: list[Finding] = []
-    for i in _satisfaction_lines(evaluation):
+    scored = _satisfaction_lines(evaluation)
+    for i, ind in enumerate(evaluation.indicators):  # an unscored row claiming a rate: 满意度 实际95%
+        if i in scored or "满意" not in f"{ind.level2 or ''}{ind.name or ''}" or ind.actual is None:
+            continue
+        if ind.actual.value is None or ind.actual.unit != "%":
+            continue
+        out.append(
+            finding(
+                "survey.missing",
+                Severity.warning,
+                f"“{label(ind)}”实际印为{ind.actual.text}，但报告没有说明任何满意度调查（方法、样本量、满意率），"
+                "这一满意率缺乏依据",
+                ind_path(i, "actual"),
+                source=ind.actual.source or ind.source,
+                expected="满意度调查",
+                rule=RULE_SURVEY,
+            )
+        )
+    for i in scored:
         ind = evaluation.indicators[i]
         assert ind.claimed is not None
         out.append(
