@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from jixiao.checks.common import (
@@ -243,3 +244,36 @@ def output_kinds(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
                 )
             )
     return out
+
+
+# What a 项目支出绩效自评表 must fill in (财预〔2020〕10号 附件1), besides its indicators.
+SELF_TABLE_FIELDS: tuple[tuple[str, Callable[[Evaluation], bool]], ...] = (
+    ("项目名称", lambda e: not e.project.name.startswith("（未能")),
+    ("主管部门", lambda e: bool(e.project.department or e.project.department_code)),
+    ("实施单位", lambda e: bool(e.project.unit)),
+    ("年度总体目标", lambda e: bool(e.goals.annual or e.goals.overall)),
+    ("总体目标完成情况", lambda e: bool(e.goals.achieved)),
+)
+
+
+@check("structure.required-field")
+def required_fields(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
+    """A 10号 自评表 leaves none of its required fields blank (项目名称, 主管部门, 实施单位, 年度目标 and
+    its 完成情况)."""
+    form = evaluation.form.value if evaluation.form is not None else None
+    if form not in ("self-table", "transfer-self-table") or _framework(evaluation) != "self-2020":
+        return []  # other documents and older local forms (项目概况 / 项目绩效情况) print other fields
+    blank = [name for name, filled in SELF_TABLE_FIELDS if not filled(evaluation)]
+    if not blank:
+        return []
+    return [
+        finding(
+            "structure.required-field",
+            Severity.warning,
+            f"自评表未填写：{'、'.join(blank)}",
+            "project",
+            source=evaluation.source,
+            expected="、".join(blank),
+            rule=f"{RULE_FORM}：自评表各栏均应填写",
+        )
+    ]
