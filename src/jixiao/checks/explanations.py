@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from jixiao.checks.common import RULE_FORM, ind_path, label, miss_words, pts, shortfall
+import re
+
+from jixiao.checks.common import RULE_FORM, figure_text, ind_path, label, miss_words, pts, shortfall
 from jixiao.checks.registry import CheckContext, check
 from jixiao.findings import Finding, Severity, finding
 from jixiao.model import Evaluation, Indicator, RatioRule
@@ -61,4 +63,43 @@ def deviation_at_full(evaluation: Evaluation, ctx: CheckContext) -> list[Finding
                 rule=RULE_FORM,
             )
         )
+    return out
+
+
+_SAYS_MISSED = re.compile(r"未完成|未达到|未达标|没有完成|没有达到|未能完成|未实现")
+_SAYS_MET = re.compile(r"(?<!未)(?:已完成|已达到|全部完成|圆满完成|已实现|完成了?目标|达到目标)")
+
+
+@check("explanations.words-contradict")
+def words_contradict(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
+    """Words that say the opposite of the figures: 未完成 beside an actual that meets the target,
+    已完成 beside one that misses it."""
+    out: list[Finding] = []
+    for i, ind in enumerate(evaluation.indicators):
+        missed = shortfall(ind)
+        if missed is None:
+            continue
+        for field, text in (
+            ("actual", ind.actual.text if ind.actual else None),
+            ("deviation_reason", _reason(ind)),
+        ):
+            if not text:
+                continue
+            said = _SAYS_MISSED.search(text) if not missed else _SAYS_MET.search(text)
+            if said is None or (missed and _SAYS_MISSED.search(text)):
+                continue
+            figures = f"实际{figure_text(ind.actual)}、目标{figure_text(ind.target)}"
+            out.append(
+                finding(
+                    "explanations.words-contradict",
+                    Severity.warning,
+                    f"“{label(ind)}”写着“{said.group(0)}”，但{figures}，数字表明"
+                    + ("未达到目标" if missed else "已达到目标"),
+                    ind_path(i, field),
+                    source=ind.source,
+                    actual=text[:40],
+                    rule="文字说明应与数字一致",
+                )
+            )
+            break
     return out
