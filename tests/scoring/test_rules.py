@@ -324,3 +324,13 @@ def test_reviewed_scores_give_a_reviewed_total() -> None:
     assert r.reviewed_total == d("85.00") and r.reviewed_grade == "良"
     assert r.computed_total == d("95.00")
     assert result([{"level1": "产出指标", "weight": 50, "claimed": 50}]).reviewed_total is None
+
+
+def test_a_total_is_rounded_once_before_it_is_graded() -> None:
+    """89.995 prints as 90.00 and is graded 优 (a message never says “90.00分…应为良”)."""
+    from jixiao.policies.loader import load_policy
+
+    policy = load_policy("national-2020")
+    assert policy.round(Decimal("89.995")) == Decimal("90.00")
+    assert policy.grade_of(Decimal("89.995")) == "优"
+    assert policy.grade_of(Decimal("89.994")) == "良"

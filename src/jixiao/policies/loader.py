@@ -128,7 +128,9 @@ class Policy(_Strict):
         return grades
 
     def grade_of(self, total: Decimal) -> str:
-        """The grade band a total falls in (lower bounds inclusive)."""
+        """The grade band a total falls in (lower bounds inclusive), the total rounded once by the
+        policy first: 89.995 is printed 90.00 and graded 优, never “90.00分…应为良”."""
+        total = self.round(total)
         for grade in self.grades:
             if total >= grade.min:
                 return grade.name
