@@ -334,3 +334,11 @@ def test_a_total_is_rounded_once_before_it_is_graded() -> None:
     assert policy.round(Decimal("89.995")) == Decimal("90.00")
     assert policy.grade_of(Decimal("89.995")) == "优"
     assert policy.grade_of(Decimal("89.994")) == "良"
+
+
+def test_satisfaction_from_the_answers_when_no_rate_is_printed() -> None:
+    """Counts per option and no printed rate: the rate is (很满意 + 满意) / answers, then scored."""
+    survey = {"sample_size": 100, "answers": {"很满意": 60, "满意": 20, "一般": 15, "不满意": 5}}
+    s = score_one({"weight": 10, "target": "≥90%", "claimed": 10, "name": "服务对象满意度"}, survey=survey)
+    assert s.computed == d("8.89")
+    assert "按答卷计算的满意率" in s.explanation and "80.00%" in s.explanation

@@ -37,6 +37,13 @@ def apply_satisfaction(indicator: Indicator, rule: SatisfactionRule, ctx: RuleCo
             rate, origin = survey.satisfaction_rate, "调查满意率"
         elif survey.satisfaction_index is not None:
             rate, origin = survey.satisfaction_index, "调查综合满意度"
+        elif survey.answers and sum(survey.answers.values()) > 0:  # no printed rate: count the answers
+            satisfied = sum(survey.answers.get(k, 0) for k in ctx.policy.survey.satisfied)
+            total = sum(survey.answers.values())
+            rate = Decimal(satisfied) / Decimal(total) * 100
+            origin = (
+                f"按答卷计算的满意率（{'+'.join(ctx.policy.survey.satisfied)} {satisfied} / 答卷 {total}）"
+            )
     if rate is None:
         rate, origin = as_percent(source.actual), "实际完成值"
     if rate is None:
