@@ -5,6 +5,7 @@ from __future__ import annotations
 from jixiao.checks.common import (
     HUNDRED,
     RULE_10,
+    category,
     ind_path,
     label,
     miss_words,
@@ -138,6 +139,32 @@ def qualitative_band(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]
                 expected=s.computed,
                 actual=s.claimed,
                 rule="定性指标：达成 [80%, 100%]、部分达成 [60%, 80%)、未达成 [0, 60%) × 分值",
+            )
+        )
+    return out
+
+
+@check("inflation.unmeasured")
+def unmeasured(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
+    """A scored 产出/效益 row with nothing measured behind it: a 二级 heading given points with no
+    三级 indicator, no target and no actual (产出质量 10/10)."""
+    out: list[Finding] = []
+    for i, ind in enumerate(evaluation.indicators):
+        if ind.name or ind.claimed is None or not ind.weight or ind.rule is not None:
+            continue
+        if ind.target is not None or ind.actual is not None or category(ind.level1) not in ("产出", "效益"):
+            continue
+        out.append(
+            finding(
+                "inflation.unmeasured",
+                Severity.warning,
+                f"“{label(ind)}”得{pts(ind.claimed)}（分值{wt(ind.weight)}），但其下没有三级指标，也没有指标值和实际完成值，"
+                "得分没有依据",
+                ind_path(i, "claimed"),
+                source=ind.source,
+                expected="三级指标及其指标值、实际完成值",
+                actual=ind.claimed,
+                rule=f"{RULE_10}：产出、效益指标应细化量化，按完成情况计分",
             )
         )
     return out
