@@ -8,6 +8,7 @@ from jixiao.checks.common import (
     category,
     ind_path,
     label,
+    level_key,
     miss_words,
     num,
     pct,
@@ -165,6 +166,46 @@ def unmeasured(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
                 expected="三级指标及其指标值、实际完成值",
                 actual=ind.claimed,
                 rule=f"{RULE_10}：产出、效益指标应细化量化，按完成情况计分",
+            )
+        )
+    return out
+
+
+@check("inflation.level-full-marks")
+def level_full_marks(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
+    """A level subtotal at full marks over a missed target that has no score of its own (the row's
+    own full marks are inflation.full-marks)."""
+    out: list[Finding] = []
+    scored_by_a_line = {  # target rows a score line takes its figures from: that line's finding
+        ref for ind in evaluation.indicators if isinstance(ind.rule, RatioRule) for ref in ind.rule.refs
+    }
+    for li, level in enumerate(evaluation.levels):
+        if level.claimed is None or level.weight is None or level.claimed < level.weight:
+            continue
+        missed = [
+            ind
+            for ind in evaluation.indicators
+            if level_key(ind.level1) == level_key(level.name)
+            and ind.claimed is None
+            and not (ind.id and ind.id in scored_by_a_line)
+            and shortfall(ind)
+        ]
+        if not missed:
+            continue
+        out.append(
+            finding(
+                "inflation.level-full-marks",
+                Severity.warning,
+                f"“{level.name}”小计得满分{pts(level.claimed)}，但其下"
+                + "；".join(
+                    f"“{ind.name or ind.level2 or ind.level1}”{miss_words(ind)}" for ind in missed[:3]
+                )
+                + (f"等{len(missed)}项" if len(missed) > 3 else ""),
+                f"levels[{li}].claimed",
+                source=level.source,
+                expected=f"< {num(level.weight)}",
+                actual=level.claimed,
+                rule=f"{RULE_10}：自评应如实反映目标完成情况",
             )
         )
     return out
