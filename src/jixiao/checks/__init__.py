@@ -63,5 +63,27 @@ def run_checks(evaluation: Evaluation, policy: Policy) -> Audit:
             findings.extend(item.func(evaluation, ctx))
         except Exception as exc:  # a bug in one check must not hide the others
             findings.append(_crashed(item.name, exc))
+    findings = _one_finding_per_problem(findings)
     findings.sort(key=lambda f: f.severity.rank)
     return Audit(score=score, findings=findings)
+
+
+def _row(path: str) -> str | None:
+    """``indicators[3]`` of ``indicators[3].claimed``: the row a finding is about."""
+    head = path.split(".", 1)[0]
+    return head if head.startswith("indicators[") else None
+
+
+def _one_finding_per_problem(findings: list[Finding]) -> list[Finding]:
+    """A rule that could not run on a row (scoring.rule-not-applicable, a note) says nothing more
+    when a warning or an error about the same row already explains why."""
+    explained = {
+        row
+        for f in findings
+        if f.severity is not Severity.info and (row := _row(f.location.path)) is not None
+    }
+    return [
+        f
+        for f in findings
+        if not (f.code == "scoring.rule-not-applicable" and _row(f.location.path) in explained)
+    ]
