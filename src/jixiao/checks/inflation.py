@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from jixiao.checks.common import (
     HUNDRED,
     RULE_10,
@@ -150,11 +152,18 @@ def unmeasured(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     """A scored 产出/效益 row with nothing measured behind it: a 二级 heading given points with no
     三级 indicator, no target and no actual (产出质量 10/10)."""
     out: list[Finding] = []
+
+    def kind(level2: str | None) -> str:  # 产出质量 ≈ 质量指标 ≈ 质量
+        return re.sub(r"^(?:产出|项目)|指标$", "", (level2 or "").replace(" ", ""))
+
+    measured = {kind(i.level2) for i in evaluation.indicators if i.name and (i.target or i.actual)}
     for i, ind in enumerate(evaluation.indicators):
         if ind.name or ind.claimed is None or not ind.weight or ind.rule is not None:
             continue
         if ind.target is not None or ind.actual is not None or category(ind.level1) not in ("产出", "效益"):
             continue
+        if kind(ind.level2) in measured:
+            continue  # target rows of this 二级 are printed elsewhere (a 绩效目标表 beside the score table)
         out.append(
             finding(
                 "inflation.unmeasured",
