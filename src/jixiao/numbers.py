@@ -114,6 +114,17 @@ def parse_decimal(text: str | int | float | Decimal | None) -> Decimal | None:
         return None
 
 
+_BARE_NUMBER = re.compile(r"[\d,]+(?:\.\d+)?")
+
+
+def bare_number(text: str | None) -> Decimal | None:
+    """The number a text holds when it is a number alone (``300000.0``, ``1,234``), with no unit or
+    sign of its own; None otherwise (``30万元``, ``≥95%``)."""
+    if not text or not _BARE_NUMBER.fullmatch(text.strip()):
+        return None
+    return parse_decimal(text.strip())
+
+
 def printed_places(text: str) -> int:
     """Number of decimals printed on the first number of ``text`` (``93.13%`` → 2)."""
     m = _NUMBER_RE.search(normalise(text))

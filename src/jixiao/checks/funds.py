@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from jixiao.checks.common import HUNDRED, RULE_FRAMEWORK, RULE_PRACTICE, agrees, num, pct, places_of
 from jixiao.checks.diagnosis import explain_ratio, explain_sum
 from jixiao.checks.registry import CheckContext, check
 from jixiao.findings import Finding, Severity, finding
-from jixiao.model import Evaluation, FundLine, RatioRule, Source
-from jixiao.numbers import matches_printed, parse_decimal
+from jixiao.model import Evaluation, FundLine, FundStage, RatioRule, Source
+from jixiao.numbers import bare_number, matches_printed
 from jixiao.policies.loader import RateFormula
 from jixiao.scoring.engine import STAGE_NAMES, funds_rate_explained, stage_total
 
-STAGES = ("budget", "budget_adjusted", "available", "spent", "surplus")
+STAGES = tuple(stage.value for stage in FundStage)
 
 
 def _figures(evaluation: Evaluation) -> dict[str, Decimal]:
@@ -350,9 +349,6 @@ def unit_mix(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     return out
 
 
-_BARE = re.compile(r"[\d,]+(?:\.\d+)?")  # a cell holding a number alone (no 元 of its own)
-
-
 @check("funds.unit-label")
 def unit_label(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     """An amount printed in 元 under a 万元 label (the reader converted it, its source keeps the print)."""
@@ -363,8 +359,7 @@ def unit_label(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     ]:
         for stage in STAGES:
             value, source = getattr(line, stage), line.sources.get(stage)
-            bare = source is not None and source.text and _BARE.fullmatch(source.text.strip())
-            printed = parse_decimal(source.text) if bare and source is not None else None
+            printed = bare_number(source.text) if source is not None else None  # no 元 of its own
             if value is None or not value or printed is None or printed != value * 10000:
                 continue
             out.append(

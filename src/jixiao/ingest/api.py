@@ -14,28 +14,28 @@ from jixiao.loader import Loaded
 from jixiao.model import Evaluation
 
 
-def ingest_document(doc: Document, findings: list[Finding] | None = None, *, project: bool = False) -> Loaded:
-    """Extract an Evaluation from a document already read (``project``: one project's part of a
+def ingest_document(doc: Document, findings: list[Finding] | None = None, *, part: bool = False) -> Loaded:
+    """Extract an Evaluation from a document already read (``part``: one project's part of a
     larger document, never the department's budget or final accounts as a whole)."""
     from jixiao.ingest.extract import extract
 
-    evaluation, more = extract(doc, part=project)
+    evaluation, more = extract(doc, part=part)
     return Loaded(doc.file, evaluation, [*(findings or []), *more, coverage(doc.file, evaluation)])
 
 
-def _key_fields() -> list[tuple[str, Callable[[Evaluation], bool]]]:
-    return [
-        ("项目名称", lambda e: not e.project.name.startswith("（未能")),
-        ("单位", lambda e: e.project.unit is not None),
-        ("年度", lambda e: e.year is not None),
-        ("预算数", lambda e: e.funds.total.budget is not None or e.funds.total.budget_adjusted is not None),
-        ("执行数", lambda e: e.funds.total.spent is not None),
-        ("执行率", lambda e: e.funds.execution_rate is not None),
-        ("指标", lambda e: bool(e.indicators)),
-        ("一级指标得分", lambda e: any(lv.claimed is not None for lv in e.levels)),
-        ("总分", lambda e: e.claims.total is not None),
-        ("等级", lambda e: e.claims.grade is not None),
-    ]
+# The key fields of an evaluation read from a document, and how to tell each was read.
+KEY_FIELDS: tuple[tuple[str, Callable[[Evaluation], bool]], ...] = (
+    ("项目名称", lambda e: not e.project.name.startswith("（未能")),
+    ("单位", lambda e: e.project.unit is not None),
+    ("年度", lambda e: e.year is not None),
+    ("预算数", lambda e: e.funds.total.budget is not None or e.funds.total.budget_adjusted is not None),
+    ("执行数", lambda e: e.funds.total.spent is not None),
+    ("执行率", lambda e: e.funds.execution_rate is not None),
+    ("指标", lambda e: bool(e.indicators)),
+    ("一级指标得分", lambda e: any(lv.claimed is not None for lv in e.levels)),
+    ("总分", lambda e: e.claims.total is not None),
+    ("等级", lambda e: e.claims.grade is not None),
+)
 
 
 # What each kind of document prints, of the key fields (the rest: every key field).
@@ -50,9 +50,8 @@ def coverage(file: str, evaluation: Evaluation) -> Finding:
     """An info finding saying which of the key fields were read (读取覆盖情况)."""
     from jixiao.ingest.readers.common import problem
 
-    fields = _key_fields()
     wanted = _FORM_FIELDS.get(evaluation.form.value if evaluation.form else "")
-    fields = [(n, t) for n, t in fields if wanted is None or n in wanted]
+    fields = [(n, t) for n, t in KEY_FIELDS if wanted is None or n in wanted]
     found = [name for name, test in fields if test(evaluation)]
     missing = [name for name, _ in fields if name not in found]
     if "指标" in found:
@@ -88,7 +87,7 @@ def ingest_parts(path: str | Path) -> list[Loaded]:
         ]
     out = []
     for part in split_projects(doc):  # a single part is the whole document, labelled None
-        loaded = ingest_document(part.document, findings, project=part.label is not None)
+        loaded = ingest_document(part.document, findings, part=part.label is not None)
         loaded.part = part.label
         out.append(loaded)
     if len(out) > 1:

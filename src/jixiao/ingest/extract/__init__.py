@@ -12,7 +12,15 @@ from jixiao.ingest.extract.context import Context, cell_number, clean, label_key
 from jixiao.ingest.extract.funds import extract_funds
 from jixiao.ingest.extract.indicators import extract_indicators
 from jixiao.ingest.extract.labels import Value, collect, first
-from jixiao.ingest.extract.meta import form_of, kind_of, project_of, report_date, year_of
+from jixiao.ingest.extract.meta import (
+    department_of,
+    department_year,
+    form_of,
+    kind_of,
+    project_of,
+    report_date,
+    year_of,
+)
 from jixiao.ingest.extract.scores import (
     claims_from,
     counts,
@@ -23,7 +31,7 @@ from jixiao.ingest.extract.scores import (
 from jixiao.ingest.extract.sections import basis_and_methods, people, sections, survey, timeline
 from jixiao.ingest.extract.targets import link_funds_rates, link_quantity, prose_targets
 from jixiao.ingest.extract.units import mend_yuan_labelled_wan
-from jixiao.model import Evaluation, Form, Goals, Level, Source, Subject
+from jixiao.model import Evaluation, Form, Funds, Goals, Level, Source, Subject
 
 __all__ = ["extract"]
 
@@ -159,9 +167,6 @@ def extract(doc: Document, *, part: bool = False) -> tuple[Evaluation, list[Find
 def _department_document(ctx: Context, evaluation: Evaluation) -> None:
     """A whole 部门预算 / 决算 is no project evaluation: its totals are the department's, not a
     project's funds, and its labels (项目名称 columns of list tables) name no project."""
-    from jixiao.ingest.extract.meta import department_of, department_year
-    from jixiao.model import Funds
-
     evaluation.funds = Funds()
     evaluation.project.name = "（未能识别项目名称）"
     unit = department_of(ctx) or evaluation.project.department

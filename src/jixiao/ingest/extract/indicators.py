@@ -146,9 +146,10 @@ def extract_indicators(ctx: Context) -> Found:
 def _not_understood(ctx: Context, table: Table) -> None:
     """An info finding for a table that looks like an indicator table but gave no indicator."""
     for r, raw in enumerate(table.rows[:12]):
-        roles = {role for c in raw if (role := _role(ctx_clean(c))) is not None}
+        headings = [(text, role) for c in raw if (role := _role(text := ctx_clean(c))) is not None]
+        roles = {role for _, role in headings}
         if len(roles & {"level1", "level2", "name", "name_generic"}) >= 1 and len(roles) >= 2:
-            have = "、".join(sorted(ctx_clean(c) for c in raw if _role(ctx_clean(c)) is not None)[:6])
+            have = "、".join(sorted(text for text, _ in headings)[:6])
             lacking = [
                 w
                 for role, w in (("name", "指标名称"), ("weight", "分值"), ("target", "指标值"))

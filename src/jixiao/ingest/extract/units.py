@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from jixiao.findings import Finding
+from jixiao.findings import Finding, Severity, finding
 from jixiao.ingest.extract.context import Context
-from jixiao.model import Evaluation, FundLine, Funds, Indicator
+from jixiao.model import Evaluation, FundLine, Funds, FundStage, Indicator
+from jixiao.numbers import bare_number
 
 _WAN = re.compile(r"(\d+(?:\.\d+)?)\s*万(?!人|户|次|册|份|个|件|亩|平方|吨|公里|千米|台|套|株|只|头|元/)")
 _TEN_THOUSAND = Decimal(10000)
-_BARE = re.compile(r"[\d,]+(?:\.\d+)?")
-STAGES = ("budget", "budget_adjusted", "available", "spent", "surplus")
+STAGES = tuple(stage.value for stage in FundStage)
 
 
 def _wan_amounts(text: str, indicators: list[Indicator]) -> set[Decimal]:
@@ -64,7 +64,7 @@ def _stage_values(funds: Funds) -> list[tuple[FundLine, str, Decimal]]:
                 value
                 and source is not None
                 and source.table is not None
-                and _BARE.fullmatch((source.text or "").strip())
+                and bare_number(source.text) is not None
             ):
                 out.append((line, stage, value))
     return out
@@ -77,8 +77,6 @@ def mend_workbook(evaluations: list[Evaluation], mended: list[bool]) -> list[tup
     ``mended[i]`` says whether sheet i's slip was shown by its own figures; returns (sheet index,
     finding) for every amount converted on the other sheets' evidence.
     """
-    from jixiao.findings import Severity, finding
-
     shown = sum(mended)
     out: list[tuple[int, Finding]] = []
     if shown < 2:
