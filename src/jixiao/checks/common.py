@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.model import Direction, Evaluation, Figure, Indicator, Level
-from jixiao.numbers import comparable, convert, format_number, matches_printed
+from jixiao.numbers import comparable, convert, format_number, matches_printed, money_factor
 from jixiao.scoring.result import IndicatorScore, ScoreResult
 from jixiao.scoring.rules.ratio import direction_of
 
@@ -156,6 +156,13 @@ def miss_words(ind: Indicator) -> str:
         return f"实际{actual}，超出上限{limit}的{pct(over)}"
     rate = completion(ind)
     return f"实际{actual}未达到目标{target}" + (f"，完成{pct(rate)}" if rate is not None else "")
+
+
+def wan_of(value: Decimal, unit: str | None) -> Decimal | None:
+    """An amount in 万元 (from 元, 万元, 亿元, or a bare 万 printed beside money); None when the unit
+    is no money."""
+    factor = money_factor("万元" if unit == "万" else unit)
+    return value * factor / 10000 if factor is not None else None
 
 
 def unmet(evaluation: Evaluation) -> list[tuple[int, Indicator]]:

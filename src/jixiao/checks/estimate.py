@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from jixiao.checks.common import num
+from jixiao.checks.common import num, wan_of
 from jixiao.checks.registry import CheckContext, check
 from jixiao.findings import Finding, Severity, finding
 from jixiao.model import Evaluation
-from jixiao.numbers import to_wan
 from jixiao.scoring.engine import stage_total
 
 _MONEY = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(万元|元|万)(?!\s*[/／每])")
@@ -38,7 +37,7 @@ _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "�
 
 
 def _wan(value: str, unit: str) -> Decimal:
-    return to_wan(Decimal(value.replace(",", "")), "万元" if unit == "万" else unit)
+    return wan_of(Decimal(value.replace(",", "")), unit) or Decimal(0)  # the patterns match money only
 
 
 def _count(text: str) -> int | None:

@@ -16,6 +16,7 @@ from jixiao.checks.common import (
     num,
     numbers,
     pct,
+    wan_of,
 )
 from jixiao.checks.diagnosis import explain_ratio
 from jixiao.checks.registry import CheckContext, check
@@ -127,13 +128,6 @@ _TOTAL_COST = re.compile(
 )
 
 
-def _money(unit: str | None) -> Decimal | None:
-    """元 per unit of a cost target's unit; a bare 万 beside a cost is 万元."""
-    from jixiao.numbers import money_factor
-
-    return money_factor(unit) or (Decimal(10000) if unit == "万" else None)
-
-
 @check("targets.cost-budget")
 def cost_budget(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     """The one total-cost target (总成本 ≤ X万元) agrees with the budget (预算数 or 全年预算数)."""
@@ -148,7 +142,7 @@ def cost_budget(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
         and _TOTAL_COST.match((ind.name or "").replace(" ", ""))
         and ind.target is not None
         and ind.target.value is not None
-        and _money(ind.target.unit) is not None
+        and wan_of(ind.target.value, ind.target.unit) is not None
         and ind.target.comparison in (None, Comparison.le, Comparison.lt, Comparison.eq)
     ]
     if not budgets or len(costs) != 1:
@@ -156,7 +150,7 @@ def cost_budget(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     i, ind = costs[0]
     target = ind.target
     assert target is not None and target.value is not None
-    ceiling = target.value * (_money(target.unit) or 1) / 10000
+    ceiling = wan_of(target.value, target.unit) or Decimal(0)
     places = printed_places(target.text or "")
     if any(matches_printed(ceiling, b, places) or matches_printed(b, ceiling, 2) for b in budgets):
         return []
