@@ -12,7 +12,7 @@ def main(argv: list[str]) -> int:
     """Run every ``bench_*`` module's ``main()`` (or only those named)."""
     here = Path(__file__).parent
     names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
-    wanted = [f"bench_{a.removeprefix('bench_')}" for a in argv] or names
+    wanted = [f"bench_{a.removeprefix('bench_')}" for a in argv if not a.startswith("--")] or names
     for name in wanted:
         if name not in names:
             print(f"没有这个基准测试：{name}（可选：{', '.join(names)}）", file=sys.stderr)

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import machine, write_section  # noqa: E402
+from benchmarks.common import machine, write_between, write_section  # noqa: E402
 from benchmarks.fidelity import (  # noqa: E402
     REAL,
     Result,
@@ -40,7 +40,6 @@ from benchmarks.fidelity import (  # noqa: E402
 )
 
 INGEST_DOC = ROOT / "docs" / "ingest.md"
-START, END = "<!-- fidelity:start -->", "<!-- fidelity:end -->"
 
 
 def _pct(value: float | None) -> str:
@@ -137,17 +136,6 @@ def details(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
-def _write_ingest_doc(body: str) -> None:
-    text = INGEST_DOC.read_text(encoding="utf-8")
-    if START in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1]
-        text = f"{before}{START}\n{body}\n{END}{after}"
-    else:
-        text = text.rstrip() + f"\n\n{START}\n{body}\n{END}\n"
-    INGEST_DOC.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> None:
     """Measure the real corpus and write the tables into docs/ingest.md and docs/performance.md."""
     args = sys.argv[1:] if argv is None else argv
@@ -167,7 +155,7 @@ def main(argv: list[str] | None = None) -> None:
         (REAL / "SOURCES.md").write_text(
             sources_table(load_truths(), split, index_documents()), encoding="utf-8"
         )
-        _write_ingest_doc(body)
+        write_between(INGEST_DOC, "fidelity", body)
         write_section("Reading fidelity on real documents (jixiao ingest)", body)
 
 

@@ -30,3 +30,17 @@ def write_section(title: str, body: str) -> None:
         text = text.rstrip() + "\n\n" + section
     PERFORMANCE.parent.mkdir(parents=True, exist_ok=True)
     PERFORMANCE.write_text(text, encoding="utf-8")
+
+
+def write_between(path: Path, name: str, body: str) -> None:
+    """Replace what stands between ``<!-- name:start -->`` and ``<!-- name:end -->`` in a document
+    (the markers are appended at its end the first time)."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    text = path.read_text(encoding="utf-8")
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        after = rest.split(end, 1)[1]
+        text = f"{before}{start}\n{body}\n{end}{after}"
+    else:
+        text = text.rstrip() + f"\n\n{start}\n{body}\n{end}\n"
+    path.write_text(text, encoding="utf-8")

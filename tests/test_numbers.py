@@ -88,6 +88,16 @@ def test_format() -> None:
         assert format_quantity(parse_quantity(text)) == text
 
 
+def test_dates_done_and_months_due() -> None:
+    """A date a thing was done (“次年2月完成”) and a month a target is due (“10月底”)."""
+    done = parse_quantity("次年2月完成")
+    assert (done.value, done.unit, done.comparison) == (Decimal(14), "月", None)
+    due = parse_quantity("10月底")
+    assert (due.value, due.unit, due.comparison) == (Decimal(10), "月", "<=")
+    assert parse_quantity("1-12月").comparison == "range"
+    assert parse_quantity("3个月内完成").unit == "个月"
+
+
 def test_deadline_in_the_following_year_is_later() -> None:
     from jixiao.numbers import format_quantity, parse_quantity
 

@@ -63,7 +63,10 @@ _NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _NUMBER_RE = re.compile(_NUMBER)
 _RANGE_RE = re.compile(rf"({_NUMBER})\s*(%|[^\d\s至到~～\-—]{{0,6}}?)\s*(?:至|到|~|～|—|－|-)\s*({_NUMBER})")
 _NEXT_YEAR = re.compile(r"次年|下一?年度?|翌年|跨年|来年|第二年")
-_DEADLINE_RE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(?:(\d{1,2})日)?(?:底|末|份)?(?:前|之前|以前)")
+_DEADLINE_RE = re.compile(
+    r"(?:(\d{4})年)?(\d{1,2})月(?:(\d{1,2})日)?(底|末|份|上旬|中旬|下旬)?"
+    r"(前|之前|以前|内|完成|办结|到位|发放|拨付|支付|结束)?"
+)
 _MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000), "千元": Decimal(1000)}
 _MULTIPLIERS = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000), "百": Decimal(100)}
 
@@ -175,11 +178,17 @@ def parse_quantity(text: str | int | float | Decimal | None) -> Quantity:
         return Quantity(None)
 
     deadline = _DEADLINE_RE.search(s)
-    if deadline and not re.search(r"\d\s*[%万元人个次件户]", s):
+    if (
+        deadline
+        and (deadline.group(5) or deadline.group(4) in ("底", "末"))
+        and not re.search(r"\d\s*[%万元人个次件户]", s)
+    ):
         month = Decimal(deadline.group(2))
         if _NEXT_YEAR.search(s[: deadline.start()]):  # 次年1月底前 is later than 12月底前: month 13
             month += 12
-        return Quantity(month, unit="月", comparison="<=")
+        # “12月底前”, “10月底” are deadlines (≤); “次年1月完成” is the date a thing was done
+        done = deadline.group(5) and "前" not in deadline.group(5) and deadline.group(5) != "内"
+        return Quantity(month, unit="月", comparison=None if done else "<=")
 
     rng = _RANGE_RE.search(s)
     if rng:

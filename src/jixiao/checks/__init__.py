@@ -10,6 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from jixiao.checks.registry import CRASHED, CheckContext, check, load_checks, registered_codes
+from jixiao.checks.slips import mended, unit_slips
 from jixiao.findings import Finding, Severity, finding
 from jixiao.model import Evaluation
 from jixiao.policies import Policy
@@ -51,12 +52,14 @@ def _crashed(name: str, exc: Exception) -> Finding:
 def run_checks(evaluation: Evaluation, policy: Policy) -> Audit:
     """Audit one evaluation: score it, run every registered check, sort the findings by severity."""
     findings: list[Finding] = []
+    slips = unit_slips(evaluation)
+    evaluation = mended(evaluation, slips)  # one slip, one finding: the rest see the meant amount
     try:
         score = score_evaluation(evaluation, policy)
     except Exception as exc:  # a scoring bug: still run the checks that need no scores
         score = ScoreResult(policy=policy.name, granularity="total")
         findings.append(_crashed("jixiao.scoring.score_evaluation", exc))
-    ctx = CheckContext(policy=policy, score=score)
+    ctx = CheckContext(policy=policy, score=score, slips=tuple(slips))
     findings.extend(score.findings)
     for item in load_checks():
         try:

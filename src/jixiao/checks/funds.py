@@ -301,52 +301,28 @@ def overspent(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     ]
 
 
-def _amounts(evaluation: Evaluation) -> list[tuple[str, str, Decimal]]:
-    funds = evaluation.funds
-    out: list[tuple[str, str, Decimal]] = []
-    for path, line in [("funds.total", funds.total)] + [
-        (f"funds.lines[{i}]", ln) for i, ln in enumerate(funds.lines)
-    ]:
-        for stage in STAGES:
-            value = getattr(line, stage)
-            if value is not None and value > 0:
-                name = (line.label or "") if path != "funds.total" else ""
-                out.append((f"{path}.{stage}", f"{name}{STAGE_NAMES[stage]}", value))
-    for i, item in enumerate(funds.items):
-        if item.amount > 0:
-            out.append((f"funds.items[{i}].amount", item.label, item.amount))
-    if funds.planned_spending:
-        out.append(("funds.planned_spending", "预算支出", funds.planned_spending))
-    return out
-
-
 @check("funds.unit-mix")
 def unit_mix(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
-    """An amount about 10 000 times the others was probably entered in 元 among 万元 figures."""
-    amounts = _amounts(evaluation)
-    if len(amounts) < 2:
-        return []
+    """An amount about 10 000 times the others was entered in 元 among 万元 figures (or the reverse).
+
+    The slip is found before the audit (``jixiao.checks.slips``); every other check already ran on
+    the converted amount, so this one finding stands for the rates and sums it would have broken.
+    """
     unit = evaluation.funds.unit
-    out: list[Finding] = []
-    ordered = sorted(amounts, key=lambda a: a[2])
-    median = ordered[len(ordered) // 2][2]
-    for path, name, value in amounts:
-        ratio = value / median if unit == "万元" else median / value
-        if 3000 <= ratio <= 30000:  # about 10 000 times the typical amount
-            shown = value / 10000 if unit == "万元" else value * 10000
-            out.append(
-                finding(
-                    "funds.unit-mix",
-                    Severity.warning,
-                    f"{name}印为{num(value)}{unit}，是其他金额的约{int(ratio)}倍，疑为以"
-                    f"{'元' if unit == '万元' else '万元'}填报（折合{num(shown)}{unit}）",
-                    path,
-                    expected=shown,
-                    actual=value,
-                    rule="金额单位应统一为万元",
-                )
-            )
-    return out
+    other = "元" if unit == "万元" else "万元"
+    return [
+        finding(
+            "funds.unit-mix",
+            Severity.error,
+            f"{slip.name}印为{num(slip.printed)}{unit}，是其他金额的约{slip.ratio}倍，应为以{other}填报"
+            f"（折合{num(slip.meant)}{unit}）；执行率、到位率、合计与得分均按折合后的金额复核",
+            slip.path,
+            expected=slip.meant,
+            actual=slip.printed,
+            rule="金额单位应统一为万元",
+        )
+        for slip in ctx.slips
+    ]
 
 
 @check("funds.unit-label")

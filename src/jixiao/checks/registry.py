@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 
+from jixiao.checks.slips import Slip
 from jixiao.findings import Finding
 from jixiao.model import Evaluation
 from jixiao.policies import Policy
@@ -41,6 +42,7 @@ class CheckContext:
 
     policy: Policy
     score: ScoreResult  # from jixiao.scoring.score_evaluation(evaluation, policy)
+    slips: tuple[Slip, ...] = ()  # amounts in the wrong unit, converted before the checks ran
 
 
 CheckFunc = Callable[[Evaluation, CheckContext], list[Finding]]

@@ -50,6 +50,8 @@ def direction_of(indicator: Indicator, rule: RatioRule | None = None) -> Directi
         return Direction.range
     if "成本" in (indicator.level2 or "") + (indicator.name or ""):
         return Direction.lower
+    if unit == "月":  # a date (“11月完成验收”): done by then; later is a miss
+        return Direction.lower
     return Direction.higher
 
 
