@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from jixiao.model import Source
+from jixiao.places import place_of
 
 
 class Severity(StrEnum):
@@ -29,18 +30,23 @@ class Severity(StrEnum):
 
 
 class Location(BaseModel):
-    """Where a finding points: a field path in the evaluation and, when known, the source."""
+    """Where a finding points: a field path in the evaluation (for programs), its Chinese name
+    (for people) and, when known, the place in the source document."""
 
     model_config = ConfigDict(extra="forbid")
 
     path: str = ""  # e.g. "funds.execution_rate" or "indicators[3].claimed"
+    place: str = ""  # e.g. "产出指标 / 数量指标 / 参保人数 得分" (jixiao.places.place_of)
     source: Source | None = None
 
     def describe(self) -> str:
-        """``file:line`` when the source is known, else the field path."""
-        if self.source is not None and self.source.describe():
-            return self.source.describe()
-        return self.path
+        """The place in Chinese and, when known, where the source prints it
+        (“产出指标 / 数量指标 / 参保人数 得分（申报表.xlsx 表1 第4行）”); never a field path."""
+        place = self.place or place_of(self.path)
+        where = self.source.describe() if self.source is not None else ""
+        if place and where:
+            return f"{place}（{where}）"
+        return place or where
 
 
 class Finding(BaseModel):
@@ -60,7 +66,7 @@ class Finding(BaseModel):
         """Copy of this finding with the source position filled in when it was missing."""
         if source is None or self.location.source is not None:
             return self
-        return self.model_copy(update={"location": Location(path=self.location.path, source=source)})
+        return self.model_copy(update={"location": self.location.model_copy(update={"source": source})})
 
 
 def finding(

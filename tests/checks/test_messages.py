@@ -40,3 +40,21 @@ def test_message_reads_as_chinese_prose(code: str, message: str) -> None:
 
 def test_every_case_message_was_rendered() -> None:
     assert len({code for code, _ in MESSAGES}) >= 40
+
+
+PLACES = sorted(
+    {
+        (f.code, f.location.describe())
+        for _, _, case in load_cases()
+        for f in audit(build(case)).findings
+        if f.location.path and f.code not in FILE_KEYS
+    }
+)
+
+
+@pytest.mark.parametrize(("code", "place"), PLACES, ids=[f"{c}:{i}" for i, (c, _) in enumerate(PLACES)])
+def test_place_is_named_in_chinese(code: str, place: str) -> None:
+    """A finding's place reads “产出指标 / 数量指标 / 参保人数 得分”, never ``indicators[0].claimed``."""
+    assert place, f"{code}: a finding with a field path has no place in Chinese"
+    for what in ("a field path", "an English identifier", "a Python repr", "empty brackets"):
+        assert not FORBIDDEN[what].search(place), f"{code} place holds {what}: {place}"

@@ -13,6 +13,7 @@ from jixiao.checks.registry import CRASHED, CheckContext, check, load_checks, re
 from jixiao.checks.slips import mended, unit_slips
 from jixiao.findings import Finding, Severity, finding
 from jixiao.model import Evaluation
+from jixiao.places import place_of
 from jixiao.policies import Policy
 from jixiao.scoring import score_evaluation
 from jixiao.scoring.result import ScoreResult
@@ -66,9 +67,17 @@ def run_checks(evaluation: Evaluation, policy: Policy) -> Audit:
             findings.extend(item.func(evaluation, ctx))
         except Exception as exc:  # a bug in one check must not hide the others
             findings.append(_crashed(item.name, exc))
-    findings = _one_finding_per_problem(findings)
+    findings = [_placed(f, evaluation) for f in _one_finding_per_problem(findings)]
     findings.sort(key=lambda f: f.severity.rank)
     return Audit(score=score, findings=findings)
+
+
+def _placed(f: Finding, evaluation: Evaluation) -> Finding:
+    """The finding with its place named in Chinese from the evaluation (indicator names, fund rows)."""
+    if f.location.place or not f.location.path:
+        return f
+    place = place_of(f.location.path, evaluation)
+    return f.model_copy(update={"location": f.location.model_copy(update={"place": place})})
 
 
 def _row(path: str) -> str | None:

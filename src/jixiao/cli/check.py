@@ -16,10 +16,23 @@ from jixiao.checks import Audit
 from jixiao.cli.common import dump_json, echo_findings
 from jixiao.findings import Finding, Severity
 from jixiao.numbers import format_number
+from jixiao.places import place_of
 from jixiao.policies import Policy, PolicyError
 
 SEVERITIES = ("info", "warning", "error")
-CSV_COLUMNS = ("file", "line", "severity", "code", "message", "path", "expected", "actual", "rule", "source")
+CSV_COLUMNS = (
+    "file",
+    "line",
+    "severity",
+    "code",
+    "message",
+    "path",
+    "place",
+    "expected",
+    "actual",
+    "rule",
+    "source",
+)
 COLORS = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
@@ -72,6 +85,7 @@ def finding_record(f: Finding, file: str, line_of: dict[str, int]) -> dict[str, 
         "message": f.message,
         "location": {
             "path": f.location.path,
+            "place": f.location.place or place_of(f.location.path),
             "line": finding_line(f, file, line_of),
             "source": source.model_dump(exclude_none=True) if source is not None else None,
         },
@@ -221,6 +235,7 @@ def register(group: click.Group) -> None:
                                 "code": f.code,
                                 "message": f.message,
                                 "path": f.location.path,
+                                "place": record["location"]["place"],
                                 "expected": "" if f.expected is None else record["expected"],
                                 "actual": "" if f.actual is None else record["actual"],
                                 "rule": f.rule or "",

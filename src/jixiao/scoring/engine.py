@@ -16,6 +16,7 @@ from jixiao.model import (
     SatisfactionRule,
 )
 from jixiao.numbers import format_number
+from jixiao.places import STAGE_NAMES
 from jixiao.policies import Policy
 from jixiao.policies.loader import RateFormula
 from jixiao.scoring.context import Outcome, RuleContext, clamp
@@ -38,15 +39,6 @@ def stage_total(evaluation: Evaluation, stage: str) -> Decimal | None:
     if values and all(v is not None for v in values):
         return sum((v for v in values if v is not None), Decimal(0))
     return None
-
-
-STAGE_NAMES = {
-    "budget": "年初预算",
-    "budget_adjusted": "全年预算",
-    "available": "实际到位",
-    "spent": "实际支出",
-    "surplus": "结余",
-}
 
 
 def funds_rate_explained(evaluation: Evaluation, formula: RateFormula) -> tuple[Decimal | None, str]:
