@@ -318,7 +318,13 @@ def compare(summary: dict[str, Any], truth: dict[str, Any], unknown: Iterable[st
 TYPE_CODES: dict[str, set[str]] = {
     "parts-sum": {"funds.parts-sum", "funds.sources-sum", "funds.share", "funds.estimate-total"},
     "zero-total": {"funds.sources-sum", "funds.zero-total", "targets.cost-budget"},
-    "rate": {"funds.execution-rate", "funds.arrival-rate", "arithmetic.rate", "targets.completion"},
+    "rate": {
+        "funds.execution-rate",
+        "funds.arrival-rate",
+        "arithmetic.rate",
+        "targets.completion",
+        "text.change-rate",
+    },
     "items-total": {"arithmetic.total-sum", "arithmetic.level-sum", "arithmetic.line-score"},
     "full-marks-missed": {"inflation.full-marks", "inflation.total"},
     "weight-twice": {"arithmetic.line-score", "arithmetic.total-sum"},

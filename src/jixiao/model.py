@@ -220,6 +220,17 @@ class FundItem(Record):
     source: Source | None = None
 
 
+class Change(Record):
+    """A year-on-year change printed in prose: “行政运行支出6106.99万元，比上年增加101.48万元，增长1.66%”."""
+
+    label: str  # what changed, as the clause prints it (行政运行（项）支出)
+    amount: Decimal | None = None  # this year's amount, 万元
+    delta: Decimal  # the change, 万元 (negative for 减少)
+    rate: Decimal  # the change as printed, percent (negative for 下降)
+    places: int = 2  # decimals printed on the rate
+    source: Source | None = None
+
+
 class Funds(Record):
     """Funds (项目资金): a total line, lines by source, printed rates and parts."""
 
@@ -234,6 +245,7 @@ class Funds(Record):
     arrival_rate: Figure | None = None  # 资金到位率 as printed
     execution_weight: Decimal | None = None  # 自评表: 分值 of the 年度资金总额 row (10)
     execution_claimed: Decimal | None = None  # 自评表: 得分 of that row
+    changes: list[Change] = Field(default_factory=list)  # 与上年相比 in the prose of budgets and accounts
 
 
 class Goals(Record):

@@ -91,7 +91,9 @@ FIELDS = {
     "pension": "城乡居民养老保险测算",
     "evaluators": "评价人员",
 }
-_INDEXED = re.compile(r"^(indicators|levels|groups|funds\.lines|funds\.items)\[(\d+)\](?:\.(.+))?$")
+_INDEXED = re.compile(
+    r"^(indicators|levels|groups|funds\.lines|funds\.items|funds\.changes)\[(\d+)\](?:\.(.+))?$"
+)
 
 
 def _indicator(evaluation: Evaluation | None, index: int) -> str:
@@ -116,6 +118,10 @@ def _indexed(m: re.Match[str], evaluation: Evaluation | None) -> str:
         return f"{_indicator(evaluation, index)} {tail}".strip()
     if what == "funds.lines":
         return f"{_fund_line(evaluation, index)} {STAGE_NAMES.get(field, '')}".strip()
+    if what == "funds.changes":
+        if evaluation is not None and index < len(evaluation.funds.changes):
+            return f"与上年对比的说明 “{evaluation.funds.changes[index].label}”"
+        return f"与上年对比的说明 第{index + 1}处"
     if what == "funds.items":
         if evaluation is not None and index < len(evaluation.funds.items):
             return f"资金明细 {evaluation.funds.items[index].label}"

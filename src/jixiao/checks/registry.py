@@ -22,6 +22,7 @@ TOPIC_MODULES: tuple[str, ...] = (
     "jixiao.checks.arithmetic",
     "jixiao.checks.funds",
     "jixiao.checks.estimate",
+    "jixiao.checks.changes",
     "jixiao.checks.grades",
     "jixiao.checks.inflation",
     "jixiao.checks.targets",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date
 
 from jixiao.ingest.document import Paragraph
@@ -69,12 +70,16 @@ _FORMS: list[tuple[Form, re.Pattern[str]]] = [
     (
         Form.final_accounts,
         re.compile(
-            r"^(?!.*(?:自评|评价|绩效目标)).*(?:决算(?:公开|说明|报告|报表)?$|部门决算|单位决算|年度决算)"
+            r"^(?!.*(?:自评|评价|绩效目标)).*(?:决算(?:公开|说明|报告|报表)?$|部门决算|单位决算|年度决算"
+            r"|收入支出决算总表|收支决算总表)"
         ),
     ),
     (
         Form.budget,
-        re.compile(r"^(?!.*(?:自评|评价|绩效目标)).*(?:部门预算|单位预算|预算公开|预算(?:情况)?说明$)"),
+        re.compile(
+            r"^(?!.*(?:自评|评价|绩效目标)).*(?:部门预算|单位预算|预算公开|预算(?:情况)?说明$"
+            r"|收支预算总表|收入预算总表|支出预算总表)"  # the first of the tables a 部门预算 publishes
+        ),
     ),
     (Form.dept_self_table, re.compile(r"整体(?:支出)?绩效.{0,6}(?:表|评分|得分)")),
     (Form.dept_self_report, re.compile(r"整体(?:支出)?绩效.{0,8}报告")),
@@ -110,20 +115,51 @@ _DEPT_TITLE = re.compile(
 )
 
 
+_DEPT_LABEL = re.compile(
+    rf"(?:预算|决算|编制)?(?:部门|单位)(?:名称)?\s*[：:]\s*(?P<unit>[\u4e00-\u9fff（）()]{{2,40}}?{_ORG})(?=\s|单位|$)"
+)
+_TABLE_YEAR = re.compile(r"((?:19|20)\d{2})年度?[\u4e00-\u9fff“”\"]{0,16}?(?:预算|决算)(?:总)?表")
 _DEPT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:[省市区县州]级)?(?:部门|单位)?(?:预算|决算)")
 
 
+def _heads(ctx: Context, limit: int = 200) -> Iterator[str]:
+    """Paragraph texts and the first row of every table (where table titles and 部门： print)."""
+    for block in ctx.doc.blocks[:limit]:
+        if isinstance(block, Paragraph):
+            yield clean(block.text)
+        elif block.rows:
+            yield clean(" ".join(c for c in block.rows[0] if c))
+
+
 def department_year(ctx: Context) -> int | None:
-    """The year of a 部门预算 / 决算 as its title prints it (2024年区级部门预算)."""
+    """The year of a 部门预算 / 决算 as its title prints it (2024年区级部门预算), else as a table
+    title prints it (2018年政府采购预算表) when the publication is its tables only."""
     for para in ctx.doc.paragraphs[:12]:
         m = _DEPT_YEAR.search(clean(para.text).replace(" ", ""))
+        if m:
+            return int(m.group(1))
+    for text in _heads(ctx):
+        m = _TABLE_YEAR.search(text.replace(" ", ""))
         if m:
             return int(m.group(1))
     return None
 
 
 def department_of(ctx: Context) -> str | None:
-    """The unit a 部门预算 or 部门决算 is of, from its title (which may wrap over two or three lines)."""
+    """The unit a 部门预算 or 部门决算 is of, from its title (which may wrap over two or three lines),
+    else from the “部门：X” its tables print in their heads."""
+    return _department_in_title(ctx) or _department_in_heads(ctx)
+
+
+def _department_in_heads(ctx: Context) -> str | None:
+    for text in _heads(ctx, 12):
+        m = _DEPT_LABEL.search(text)
+        if m:
+            return m.group("unit")
+    return None
+
+
+def _department_in_title(ctx: Context) -> str | None:
     lines: list[str] = []
     for para in ctx.doc.paragraphs[:12]:
         t = clean(para.text).replace(" ", "")
