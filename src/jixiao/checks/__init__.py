@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from jixiao.checks.merge import one_finding_per_problem, placed
 from jixiao.checks.registry import CRASHED, CheckContext, check, load_checks, registered_codes
 from jixiao.checks.slips import mended, unit_slips
 from jixiao.findings import Finding, Severity, finding
 from jixiao.model import Evaluation
-from jixiao.places import place_of
 from jixiao.policies import Policy
 from jixiao.scoring import score_evaluation
 from jixiao.scoring.result import ScoreResult
@@ -67,35 +67,6 @@ def run_checks(evaluation: Evaluation, policy: Policy) -> Audit:
             findings.extend(item.func(evaluation, ctx))
         except Exception as exc:  # a bug in one check must not hide the others
             findings.append(_crashed(item.name, exc))
-    findings = [_placed(f, evaluation) for f in _one_finding_per_problem(findings)]
+    findings = one_finding_per_problem([placed(f, evaluation) for f in findings])
     findings.sort(key=lambda f: f.severity.rank)
     return Audit(score=score, findings=findings)
-
-
-def _placed(f: Finding, evaluation: Evaluation) -> Finding:
-    """The finding with its place named in Chinese from the evaluation (indicator names, fund rows)."""
-    if f.location.place or not f.location.path:
-        return f
-    place = place_of(f.location.path, evaluation)
-    return f.model_copy(update={"location": f.location.model_copy(update={"place": place})})
-
-
-def _row(path: str) -> str | None:
-    """``indicators[3]`` of ``indicators[3].claimed``: the row a finding is about."""
-    head = path.split(".", 1)[0]
-    return head if head.startswith("indicators[") else None
-
-
-def _one_finding_per_problem(findings: list[Finding]) -> list[Finding]:
-    """A rule that could not run on a row (scoring.rule-not-applicable, a note) says nothing more
-    when a warning or an error about the same row already explains why."""
-    explained = {
-        row
-        for f in findings
-        if f.severity is not Severity.info and (row := _row(f.location.path)) is not None
-    }
-    return [
-        f
-        for f in findings
-        if not (f.code == "scoring.rule-not-applicable" and _row(f.location.path) in explained)
-    ]
