@@ -282,11 +282,16 @@ def mutate_weights(data: Data, rng: random.Random) -> Expect | None:
 # ── targets ──────────────────────────────────────────────────────────────────
 
 
+def _from_survey(data: Data, ind: dict[str, Any]) -> bool:
+    """A 满意度 row whose score follows the survey: changing its printed actual alone is another error."""
+    return bool(data.get("survey")) and "满意" in f"{ind.get('level2') or ''}{ind.get('name') or ''}"
+
+
 def _candidates(data: Data, *, floor: bool) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     return [
         (ind, rows)
         for ind in data.get("indicators", [])
-        if _measured(ind, floor=floor) and (rows := _at_full(data, ind))
+        if _measured(ind, floor=floor) and not _from_survey(data, ind) and (rows := _at_full(data, ind))
     ]
 
 
@@ -335,7 +340,7 @@ def mutate_deviation(data: Data, rng: random.Random) -> Expect | None:
     found = [
         (ind, rows)
         for ind in data.get("indicators", [])
-        if _measured(ind, floor=True) and (rows := _score_rows(data, ind))
+        if _measured(ind, floor=True) and not _from_survey(data, ind) and (rows := _score_rows(data, ind))
     ]
     if not found:
         return None

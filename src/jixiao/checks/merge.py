@@ -5,7 +5,11 @@
 - a total above the rules (``inflation.total``) that is wholly the sum of row findings (full marks
   on a missed target, a line score above its rule) is their consequence: with one such row the row
   finding names the total it leads to and the total finding goes; with several, the total finding
-  names the rows it comes from.
+  names the rows it comes from;
+- a 一级 level missing because its items were filed under another level (``structure.misfiled``)
+  is said once, by the misfiled finding;
+- one difference seen twice by the same rule, outside its tolerance on a line and inside it on the
+  total (a pension estimate), is one finding: the warning, naming the total.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from decimal import Decimal
 from jixiao.checks.common import pts
 from jixiao.findings import Finding, Severity
 from jixiao.model import Evaluation
+from jixiao.numbers import parse_decimal
 from jixiao.places import place_of
 
 ROW_SCORE_CODES = ("inflation.full-marks", "arithmetic.line-score", "inflation.qualitative-band")
@@ -69,6 +74,54 @@ def _total_from_rows(findings: list[Finding]) -> list[Finding]:
     return [_with_message(f, f"{f.message}，来自{parts}") if f is total else f for f in findings]
 
 
+def _level_from_misfiled(findings: list[Finding]) -> list[Finding]:
+    misfiled = {str(f.expected): f for f in findings if f.code == "structure.misfiled"}
+    explained = [f for f in findings if f.code == "structure.missing-level" and str(f.expected) in misfiled]
+    if not explained:
+        return findings
+    said = {str(f.expected) for f in explained}
+    out = []
+    for f in findings:
+        if f in explained:
+            continue
+        if f.code == "structure.misfiled" and str(f.expected) in said:
+            f = _with_message(f, f"{f.message}；一级指标因此缺少“{f.expected}”")
+        out.append(f)
+    return out
+
+
+def _difference(f: Finding) -> Decimal | None:
+    """actual − expected, when both are amounts (a rule may keep them as printed text)."""
+
+    def amount(value: object) -> Decimal | None:
+        return parse_decimal(value) if isinstance(value, str | int | Decimal) else None
+
+    actual, expected = amount(f.actual), amount(f.expected)
+    if actual is None or expected is None:
+        return None
+    return (actual - expected).quantize(Decimal("0.0001"))
+
+
+def _same_difference(findings: list[Finding]) -> list[Finding]:
+    """An info that repeats, within tolerance, the difference a warning of its rule already reports."""
+    drop: set[int] = set()
+    notes: dict[int, list[str]] = {}
+    for i, note in enumerate(findings):
+        if note.severity is not Severity.info or (diff := _difference(note)) is None or not diff:
+            continue
+        for j, main in enumerate(findings):
+            same = j != i and main.code == note.code and main.severity is not Severity.info
+            if same and _difference(main) == diff:
+                drop.add(i)
+                notes.setdefault(j, []).append(note.message)
+                break
+    return [
+        _with_message(f, f"{f.message}；同一差额在合计上：{'；'.join(notes[k])}") if k in notes else f
+        for k, f in enumerate(findings)
+        if k not in drop
+    ]
+
+
 def one_finding_per_problem(findings: list[Finding]) -> list[Finding]:
     """Findings with those that describe the same fact merged (see the module's docstring)."""
     explained = {
@@ -81,4 +134,4 @@ def one_finding_per_problem(findings: list[Finding]) -> list[Finding]:
         for f in findings
         if not (f.code == "scoring.rule-not-applicable" and _row(f.location.path) in explained)
     ]
-    return _total_from_rows(findings)
+    return _same_difference(_level_from_misfiled(_total_from_rows(findings)))
