@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from jixiao.checks.common import pts
+from jixiao.checks.common import category, pts
 from jixiao.findings import Finding, Severity
 from jixiao.model import Evaluation
 from jixiao.numbers import parse_decimal
@@ -75,16 +75,18 @@ def _total_from_rows(findings: list[Finding]) -> list[Finding]:
 
 
 def _level_from_misfiled(findings: list[Finding]) -> list[Finding]:
-    misfiled = {str(f.expected): f for f in findings if f.code == "structure.misfiled"}
-    explained = [f for f in findings if f.code == "structure.missing-level" and str(f.expected) in misfiled]
+    misfiled = {category(str(f.expected)) for f in findings if f.code == "structure.misfiled"}
+    explained = [
+        f for f in findings if f.code == "structure.missing-level" and category(str(f.expected)) in misfiled
+    ]
     if not explained:
         return findings
-    said = {str(f.expected) for f in explained}
+    said = {category(str(f.expected)) for f in explained}
     out = []
     for f in findings:
         if f in explained:
             continue
-        if f.code == "structure.misfiled" and str(f.expected) in said:
+        if f.code == "structure.misfiled" and category(str(f.expected)) in said:
             f = _with_message(f, f"{f.message}；一级指标因此缺少“{f.expected}”")
         out.append(f)
     return out
