@@ -251,6 +251,23 @@ def test_refs_take_figures_from_target_rows() -> None:
     assert [f.code for f in r.findings] == ["scoring.rule-not-applicable"]
 
 
+def test_several_target_rows_say_how_they_were_combined() -> None:
+    rows = [
+        {"id": "a", "level1": "产出指标", "level2": "质量指标", "target": "≥98%", "actual": "99%"},
+        {"id": "b", "level1": "产出指标", "level2": "质量指标", "target": "≥95%", "actual": "76%"},
+        {"id": "c", "level1": "产出指标", "level2": "质量指标", "target": "100%", "actual": "100%"},
+        {
+            "level1": "产出",
+            "name": "质量达标率",
+            "weight": 9,
+            "claimed": 9,
+            "rule": {"kind": "ratio", "refs": ["a", "b", "c"]},
+        },
+    ]
+    explanation = result(rows).indicators[3].explanation
+    assert "按三项指标完成率平均为93.33%" in explanation  # (100% + 80% + 100%) / 3
+
+
 def test_levels_total_and_grade() -> None:
     r = result(
         [

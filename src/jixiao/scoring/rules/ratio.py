@@ -218,6 +218,7 @@ def apply_ratio(indicator: Indicator, rule: RatioRule, ctx: RuleContext) -> Outc
     completion = sum(completions, Decimal(0)) / len(completions) if completions else None
     joined = "；".join(words)
     if len(shares) > 1:
-        joined += f"；平均完成 {ctx.pct(share * HUNDRED)}"
+        count = "两三四五六七八九十"[len(shares) - 2] if len(shares) <= 10 else str(len(shares))
+        joined += f"；按{count}项指标完成率平均为{ctx.pct(share * HUNDRED)}"
     explanation = f"{joined} × {ctx.w(weight)} = {ctx.pts(score)}"
     return Outcome(score, explanation, completion)
