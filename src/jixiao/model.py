@@ -225,7 +225,8 @@ class Change(Record):
 
     label: str  # what changed, as the clause prints it (行政运行（项）支出)
     amount: Decimal | None = None  # this year's amount, 万元
-    delta: Decimal  # the change, 万元 (negative for 减少)
+    before: Decimal | None = None  # last year's amount when printed (上年执行数60.13万元), 万元
+    delta: Decimal | None = None  # the change, 万元 (negative for 减少)
     rate: Decimal  # the change as printed, percent (negative for 下降)
     places: int = 2  # decimals printed on the rate
     source: Source | None = None

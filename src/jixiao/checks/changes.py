@@ -15,45 +15,85 @@ def _half(value: Decimal) -> Decimal:
     return Decimal(5).scaleb(-(places_of(value) + 1))
 
 
-def _bounds(change: Change) -> tuple[Decimal, Decimal] | None:
-    """The lowest and highest rate the printed amount and change allow (each rounded as printed)."""
+def _previous(change: Change, da: int, db: int) -> tuple[Decimal, Decimal] | None:
+    """Last year's amount and the change, each moved by ``da``/``db`` half units (None: unknown)."""
     assert change.amount is not None
+    amount = change.amount + da * _half(change.amount)
+    if change.before is not None:
+        before = change.before + db * _half(change.before)
+        return before, amount - before
+    if change.delta is not None:
+        delta = change.delta + db * _half(change.delta)
+        return amount - delta, delta
+    return None
+
+
+def _bounds(change: Change) -> tuple[Decimal, Decimal] | None:
+    """The lowest and highest rate the printed amounts allow (each rounded as printed)."""
     rates = []
     for da in (-1, 1):
-        for dd in (-1, 1):
-            amount = change.amount + da * _half(change.amount)
-            delta = change.delta + dd * _half(change.delta)
-            before = amount - delta
-            if before <= 0:
+        for db in (-1, 1):
+            pair = _previous(change, da, db)
+            if pair is None or pair[0] <= 0:
                 return None
-            rates.append(delta / before * HUNDRED)
+            rates.append(pair[1] / pair[0] * HUNDRED)
     return min(rates), max(rates)
+
+
+def _agrees(rate: Decimal, bounds: tuple[Decimal, Decimal], unit: Decimal) -> bool:
+    """The printed rate is the computed one rounded (half a unit either way) or cut (up to a unit
+    nearer zero), in the same direction."""
+    low, high = bounds
+    if low <= 0 <= high:  # no change within rounding: only a rate of about nothing agrees
+        return abs(rate) <= max(abs(low), abs(high)) + unit / 2
+    if (rate > 0) != (low > 0):
+        return False
+    small, large = sorted((abs(low), abs(high)))
+    return small - unit <= abs(rate) <= large + unit / 2
+
+
+def _undefined(change: Change, index: int) -> Finding:
+    """A rate printed over a last year of nothing: 0 to X is no 100% increase."""
+    printed = f"{'增长' if change.rate > 0 else '下降'}{num(abs(change.rate), change.places)}%"
+    return finding(
+        "text.change-rate",
+        Severity.error,
+        f"“{change.label}”上年数为0，增减幅度无从计算，文中却印为{printed}",
+        f"funds.changes[{index}]",
+        source=change.source,
+        expected="无法计算（上年数为0）",
+        actual=change.rate,
+        rule="增减幅度 = 增减额 / 上年数；上年数为0时不计算幅度",
+    )
 
 
 @check("text.change-rate")
 def change_rate(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
-    """“X万元，比上年增加D万元，增长R%”: R is D over last year's X − D (rounded as printed)."""
+    """“X万元，比上年增加D万元，增长R%”: R is D over last year's X − D (or over last year's printed
+    amount); a rate rounded, or cut to its printed places, agrees."""
     out: list[Finding] = []
     for i, change in enumerate(evaluation.funds.changes):
-        if change.amount is None or not change.delta:
+        pair = _previous(change, 0, 0) if change.amount is not None else None
+        if pair is not None and pair[0] == 0 and change.rate:
+            out.append(_undefined(change, i))
             continue
-        bounds = _bounds(change)
+        bounds = _bounds(change) if pair is not None else None
         if bounds is None:
             continue
-        unit = Decimal(1).scaleb(-change.places)  # a rate cut instead of rounded is no contradiction
-        low, high = bounds[0] - unit, bounds[1] + unit
-        if low <= change.rate <= high:
+        unit = Decimal(1).scaleb(-change.places)
+        if _agrees(change.rate, bounds, unit):
             continue
-        before = change.amount - change.delta
-        computed = change.delta / before * HUNDRED
-        word = "增长" if change.delta > 0 else "下降"
+        assert pair is not None and change.amount is not None
+        before, delta = pair
+        computed = delta / before * HUNDRED
+        word, verb = ("增长", "增加") if delta > 0 else ("下降", "减少")
+        printed = f"{'增长' if change.rate > 0 else '下降'}{num(abs(change.rate), change.places)}%"
         out.append(
             finding(
                 "text.change-rate",
                 Severity.error,
-                f"“{change.label}”{num(change.amount)}万元，比上年{'增加' if change.delta > 0 else '减少'}"
-                f"{num(abs(change.delta))}万元，{word}幅度应为{num(abs(change.delta))} / 上年{num(before)} = "
-                f"{num(abs(computed))}%，文中印为{word}{num(abs(change.rate), change.places)}%",
+                f"“{change.label}”{num(change.amount)}万元，比上年{num(before)}万元{verb}{num(abs(delta))}万元，"
+                f"{word}幅度应为{num(abs(delta))} / {num(before)} = {num(abs(computed))}%，文中印为{printed}",
                 f"funds.changes[{i}]",
                 source=change.source,
                 expected=computed.quantize(Decimal("0.01")),

@@ -33,6 +33,43 @@ _RATE_BEFORE = re.compile(r"每[人户月年次天件个期位名]|单价|标准
 _COUNT = re.compile(
     r"(?:包括|包含|分为|涉及|共有|共)\s*([一二三四五六七八九十两\d]{1,3})\s*(?:个|项|类|部分)"
 )
+_DIM = r"人|户|名|位|家|月|年|次|天|件|个|台|套|期"
+# a unit price: 每户16875元, 每人每月500元, 1200元/人/月
+_PRICE = re.compile(
+    rf"每\s*(?P<d1>{_DIM})(?:\s*每\s*(?P<d2>{_DIM}))?[^，,。；;\d]{{0,12}}?(?P<v>\d[\d,]*(?:\.\d+)?)\s*(?P<u>万元|元)"
+    rf"|(?P<v2>\d[\d,]*(?:\.\d+)?)\s*(?P<u2>万元|元)\s*/\s*(?P<d3>{_DIM})(?:\s*/\s*(?P<d4>{_DIM}))?"
+)
+# a count: 21人, 12个月, 2户 (not a year such as 2023年, not an amount)
+_QTY = re.compile(rf"(?<![\d.])(?P<n>\d{{1,6}})\s*(?P<d>个月|人次|{_DIM})(?![度份元\d])")
+_PEOPLE = {"人", "户", "名", "位", "家", "人次"}  # one household or one person: the same head count
+
+
+def _dim(word: str) -> str:
+    if word in _PEOPLE:
+        return "人"
+    return "月" if word == "个月" else word
+
+
+def _product(text: str) -> Decimal | None:
+    """The cost a clause works out from unit prices and counts (每户16875元，21人 → 35.4375万元),
+    or None unless every price finds exactly one count for each of its units and every count is used."""
+    prices = list(_PRICE.finditer(text))
+    if not prices:
+        return None
+    total = Decimal(0)
+    for k, m in enumerate(prices):
+        end = prices[k + 1].start() if k + 1 < len(prices) else len(text)
+        counts = list(_QTY.finditer(text, m.end(), end))
+        dims = [_dim(d) for d in (m.group("d1"), m.group("d2"), m.group("d3"), m.group("d4")) if d]
+        if sorted(dims) != sorted(_dim(c.group("d")) for c in counts):
+            return None
+        value = _wan(m.group("v") or m.group("v2"), m.group("u") or m.group("u2"))
+        for c in counts:
+            value *= Decimal(c.group("n"))
+        total += value
+    return total
+
+
 _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -75,14 +112,24 @@ def estimate_total(text: str) -> tuple[Decimal, str] | None:
             for m in _MONEY.finditer(item)
             if not _RATE_BEFORE.search(item[max(0, m.start() - 8) : m.start()])
         ]
+        product = _product(item)
         if len(stated) == 1:
             amounts.append(_wan(stated[0].group(1), stated[0].group(2)))
         elif len(plain) == 1:
             amounts.append(_wan(plain[0].group(1), plain[0].group(2)))
+        elif not plain and product is not None:
+            amounts.append(product)
         else:
             return None  # an item without one total of its own: the list is not read
     if len(amounts) >= 2:
         return sum(amounts, Decimal(0)), " + ".join(num(a) for a in amounts)
+    has_plain = any(
+        not _RATE_BEFORE.search(text[max(0, m.start() - 8) : m.start()]) for m in _MONEY.finditer(text)
+    )
+    if not amounts and not _items(text) and not has_plain:  # one clause: 以每人155863.4元，11人安排
+        product = _product(text)
+        if product is not None:
+            return product, "按单价与数量相乘"
     return None
 
 
