@@ -39,11 +39,12 @@ class Location(BaseModel):
     place: str = ""  # e.g. "产出指标 / 数量指标 / 参保人数 得分" (jixiao.places.place_of)
     source: Source | None = None
 
-    def describe(self) -> str:
+    def describe(self, *, file: bool = True) -> str:
         """The place in Chinese and, when known, where the source prints it
-        (“产出指标 / 数量指标 / 参保人数 得分（申报表.xlsx 表1 第4行）”); never a field path."""
+        (“产出指标 / 数量指标 / 参保人数 得分（申报表.xlsx 表1 第4行）”, without the file name when
+        ``file`` is False); never a field path."""
         place = self.place or place_of(self.path)
-        where = self.source.describe() if self.source is not None else ""
+        where = self.source.describe(file=file) if self.source is not None else ""
         if place and where:
             return f"{place}（{where}）"
         return place or where

@@ -34,10 +34,11 @@ class Source(Record):
     column: int | None = None
     text: str | None = None
 
-    def describe(self) -> str:
-        """Short human-readable position, e.g. ``report.pdf:3:12`` or ``form.xlsx 表1 第4行``."""
+    def describe(self, *, file: bool = True) -> str:
+        """Short human-readable position, e.g. ``report.pdf 第3页 第12行`` or ``form.xlsx 表1 第4行``
+        (without the file name when ``file`` is False: a document annex names no paths)."""
         parts: list[str] = []
-        if self.file:
+        if self.file and file:
             parts.append(self.file)
         if self.page is not None:
             parts.append(f"第{self.page}页")

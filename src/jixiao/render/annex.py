@@ -9,14 +9,14 @@ from jixiao.render.docx_tables import simple_table
 from jixiao.render.text import clean
 from jixiao.render.typography import add_paragraph
 
-COLUMNS = ("序号", "级别", "代码", "复核意见", "位置")
+COLUMNS = ("序号", "级别", "复核意见", "位置")  # no finding codes, no paths: a bureau reads it
 
 
 def finding_rows(findings: list[Finding]) -> list[list[str]]:
     """Findings, most severe first, as table rows."""
     ordered = sorted(findings, key=lambda f: f.severity.rank)
     return [
-        [str(n), f.severity.chinese, clean(f.code), clean(f.message), clean(f.location.describe())]
+        [str(n), f.severity.chinese, clean(f.message), clean(f.location.describe(file=False))]
         for n, f in enumerate(ordered, start=1)
     ]
 
@@ -29,5 +29,5 @@ def add_findings_annex(document: DocumentObject, findings: list[Finding], width_
         return
     document.add_paragraph(f"经自动复核，共有 {len(findings)} 条复核意见：")
     scale = width_cm / 16.0
-    widths = [w * scale for w in (1.0, 1.2, 3.0, 8.0, 2.8)]
-    simple_table(document, widths, COLUMNS, finding_rows(findings), left=(2, 3, 4))
+    widths = [w * scale for w in (1.0, 1.2, 9.8, 4.0)]
+    simple_table(document, widths, COLUMNS, finding_rows(findings), left=(2, 3))
