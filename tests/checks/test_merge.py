@@ -27,3 +27,11 @@ def test_a_total_from_several_rows_names_them() -> None:
     }
     [total] = _messages(case, "inflation.total")
     assert "来自“" in total and "补贴发放人数" in total and "补贴发放准确率" in total
+
+
+def test_satisfaction_under_outputs_belongs_to_benefits_in_an_evaluation() -> None:
+    """附件2 (部门/财政评价): 满意度 is a 效益 item; under 产出 it is misfiled into 效益, not a level apart."""
+    case = {"base": "finance-eval", "set": {"indicators[11].level1": "产出"}}
+    [misfiled] = _messages(case, "structure.misfiled")
+    assert "满意度类二级指标（满意度）归在一级指标“产出”下，应归入一级指标“效益”" in misfiled
+    assert _messages({"base": "finance-eval"}, "structure.misfiled") == []  # under 效益: legitimate

@@ -88,24 +88,32 @@ def missing_levels(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
 @check("structure.misfiled")
 def misfiled(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     """An indicator whose 二级 belongs to another 一级 (效益 items under 产出)."""
-    wrong: dict[tuple[str, str], list[int]] = {}
+    separate = "满意度" in REQUIRED[_framework(evaluation)]  # 附件1: 满意度 is a 一级 of its own
+    wrong: dict[tuple[str, str], dict[str, list[int]]] = {}  # (一级 as printed, where it belongs) → 类 → rows
     for i, ind in enumerate(evaluation.indicators):
         top, sub = category(ind.level1), category(ind.level2)
         if top and sub and top != sub and {top, sub} <= {"产出", "效益", "满意度", "决策", "过程"}:
             if top == "效益" and sub == "满意度":
                 continue  # 满意度 is a 效益 item in evaluation frameworks
-            wrong.setdefault((ind.level1, sub), []).append(i)
+            home = sub if sub != "满意度" or separate else "效益"  # 附件2: 满意度 is a 效益 item
+            if home == top:
+                continue
+            wrong.setdefault((ind.level1, home), {}).setdefault(sub, []).append(i)
     out: list[Finding] = []
-    for (level1, sub), indexes in wrong.items():
-        names = "、".join(evaluation.indicators[i].level2 or "" for i in indexes)
+    for (level1, home), by_kind in wrong.items():
+        what = "和".join(
+            f"{sub}类二级指标（{'、'.join(evaluation.indicators[i].level2 or '' for i in rows)}）"
+            for sub, rows in by_kind.items()
+        )
+        first = min(i for rows in by_kind.values() for i in rows)
         out.append(
             finding(
                 "structure.misfiled",
                 Severity.warning,
-                f"{sub}类二级指标（{names}）归在一级指标“{level1}”下，应单列为“{sub}”",
-                ind_path(indexes[0], "level1"),
-                source=evaluation.indicators[indexes[0]].source,
-                expected=sub,
+                f"{what}归在一级指标“{level1}”下，应归入一级指标“{home}”",
+                ind_path(first, "level1"),
+                source=evaluation.indicators[first].source,
+                expected=home,
                 actual=level1,
                 rule=RULE_FRAMEWORK,
             )
