@@ -150,6 +150,8 @@ def miss_words(ind: Indicator) -> str:
     (实际110元/人，超出上限100元/人的10.00%), a floor is not reached (实际1.8万人未达到目标≥2万人，完成90.00%)."""
     pair = numbers(ind)
     actual, target = figure_text(ind.actual), figure_text(ind.target)
+    if pair is not None and pair.unit == "月":  # a date: late, not a percentage over
+        return f"实际{actual}，晚于期限{target}"
     if pair is not None and direction_of(ind) is Direction.lower and pair.target > 0:
         over = (pair.actual - pair.target) / pair.target * HUNDRED
         limit = re.sub(r"^(?:≤|≥|<=|>=|<|>|=|不超过|不高于|不低于)\s*", "", target)

@@ -34,6 +34,33 @@ def _missed_refs(evaluation: Evaluation, ind: Indicator) -> list[Indicator]:
     return [ind] if shortfall(ind) else []
 
 
+def _kind(level2: str | None) -> str:
+    """The kind a 二级 name stands for: 产出质量 ≈ 质量指标 ≈ 质量."""
+    return re.sub(r"^(?:产出|项目)|指标$", "", (level2 or "").replace(" ", ""))
+
+
+def _heading(ind: Indicator) -> bool:
+    """A scored 二级 heading: points given to 产出质量 with no 三级 name, figures or rule of its own."""
+    return (
+        not ind.name
+        and bool(ind.weight)
+        and ind.claimed is not None
+        and ind.target is None
+        and ind.actual is None
+        and not isinstance(ind.rule, RatioRule)
+    )
+
+
+def _missed_under(evaluation: Evaluation, heading: Indicator) -> list[Indicator]:
+    """Target rows of the heading's kind (its 二级 printed in a 绩效目标表) that miss their target."""
+    kind = _kind(heading.level2)
+    return [
+        ind
+        for ind in evaluation.indicators
+        if ind.name and ind.weight is None and kind and _kind(ind.level2) == kind and shortfall(ind)
+    ]
+
+
 def _shortfall_words(rows: list[Indicator]) -> str:
     return "；".join(f"“{row.name or row.level2 or row.level1}”{miss_words(row)}" for row in rows)
 
@@ -65,6 +92,23 @@ def full_marks(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
                 rule=f"{RULE_10} 附件1：未完成目标按完成比例得分",
             )
         )
+    for i, ind in enumerate(evaluation.indicators):  # 产出时效 10/10 over a 时效 target missed
+        if not _heading(ind) or ind.claimed is None or ind.weight is None or ind.claimed < ind.weight:
+            continue
+        missed = _missed_under(evaluation, ind)
+        if missed:
+            out.append(
+                finding(
+                    "inflation.full-marks",
+                    Severity.warning,
+                    f"“{label(ind)}”填报满分{pts(ind.claimed)}，但其下{_shortfall_words(missed)}",
+                    ind_path(i, "claimed"),
+                    source=ind.source,
+                    expected=f"< {wt(ind.weight)}",
+                    actual=ind.claimed,
+                    rule=f"{RULE_10} 附件1：未完成目标按完成比例得分",
+                )
+            )
     return out
 
 
@@ -152,17 +196,13 @@ def unmeasured(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     """A scored 产出/效益 row with nothing measured behind it: a 二级 heading given points with no
     三级 indicator, no target and no actual (产出质量 10/10)."""
     out: list[Finding] = []
-
-    def kind(level2: str | None) -> str:  # 产出质量 ≈ 质量指标 ≈ 质量
-        return re.sub(r"^(?:产出|项目)|指标$", "", (level2 or "").replace(" ", ""))
-
-    measured = {kind(i.level2) for i in evaluation.indicators if i.name and (i.target or i.actual)}
+    measured = {_kind(i.level2) for i in evaluation.indicators if i.name and (i.target or i.actual)}
     for i, ind in enumerate(evaluation.indicators):
         if ind.name or ind.claimed is None or not ind.weight or ind.rule is not None:
             continue
         if ind.target is not None or ind.actual is not None or category(ind.level1) not in ("产出", "效益"):
             continue
-        if kind(ind.level2) in measured:
+        if _kind(ind.level2) in measured:
             continue  # target rows of this 二级 are printed elsewhere (a 绩效目标表 beside the score table)
         out.append(
             finding(
@@ -188,6 +228,7 @@ def level_full_marks(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]
     scored_by_a_line = {  # target rows a score line takes its figures from: that line's finding
         ref for ind in evaluation.indicators if isinstance(ind.rule, RatioRule) for ref in ind.rule.refs
     }
+    headed = {_kind(ind.level2) for ind in evaluation.indicators if _heading(ind)}  # a 二级 scored apart
     for li, level in enumerate(evaluation.levels):
         if level.claimed is None or level.weight is None or level.claimed < level.weight:
             continue
@@ -197,6 +238,7 @@ def level_full_marks(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]
             if level_key(ind.level1) == level_key(level.name)
             and ind.claimed is None
             and not (ind.id and ind.id in scored_by_a_line)
+            and _kind(ind.level2) not in headed
             and shortfall(ind)
         ]
         if not missed:
