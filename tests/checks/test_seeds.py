@@ -74,3 +74,10 @@ def test_004_full_marks_and_nothing_to_report() -> None:
     assert {"text.placeholder", "structure.missing-level", "structure.misfiled", "survey.missing"} <= codes
     assert "funds.score-without-figures" in codes
     assert not [f for f in audit.findings if f.severity.value == "error"]
+
+
+def test_002_arrival_rate_names_its_denominator() -> None:
+    """资金到位率 100%: the cause named (one amount as numerator and denominator), not guessed."""
+    [rate] = _by_code(_audit("002-jinzhong-2020"), "funds.arrival-rate")
+    assert "同时作分子和分母" in rate and "应以年初预算2536.08万元为分母" in rate
+    assert "疑为" not in rate

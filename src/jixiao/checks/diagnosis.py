@@ -72,9 +72,13 @@ def explain_ratio(
     for numerator in originals:
         if len(numerator.parts) > 1 and matches_printed(printed, HUNDRED, places):
             a, b = numerator.parts[:2]  # two figures printed equal: their quotient is the 100 %
-            return (
-                f"{num(printed, places)}%恰为{a} / {b}（两者同为{num(numerator.value)}），疑为用错了计算口径"
+            text = (
+                f"{num(printed, places)}%是以同一数额{num(numerator.value)}万元同时作分子和分母算出的"
+                f"（{a}与{b}同为{num(numerator.value)}万元）"
             )
+            if intended and intended in figures and intended not in numerator.parts:
+                text += f"，应以{intended}{num(figures[intended])}万元为分母"
+            return text
         for denominator in terms:
             if denominator is numerator or denominator.value == 0:
                 continue
@@ -88,7 +92,9 @@ def explain_ratio(
     _, numerator, denominator = best
     text = f"{num(printed, places)}%恰为{numerator.words} / {denominator.words}"
     if not denominator.derived:
-        return text + "，疑为用错了分子或分母"
+        if intended and intended not in denominator.parts:
+            return text + f"，即以{denominator.words}万元为分母，应以{intended}为分母"
+        return text + f"，即以{denominator.words}万元为分母"
     text += f"，而{denominator.words} = {denominator.formed}"
     near = [t for t in originals if transposed(t.value, denominator.value) and t.parts != denominator.parts]
     if near:
