@@ -8,6 +8,7 @@
   names the rows it comes from;
 - a 一级 level missing because its items were filed under another level (``structure.misfiled``)
   is said once, by the misfiled finding;
+- “存在问题：无” and “有关建议：无” beside the same missed target are one finding;
 - one difference seen twice by the same rule, outside its tolerance on a line and inside it on the
   total (a pension estimate), is one finding: the warning, naming the total.
 """
@@ -124,6 +125,16 @@ def _same_difference(findings: list[Finding]) -> list[Finding]:
     ]
 
 
+def _none_and_none(findings: list[Finding]) -> list[Finding]:
+    problems = next((f for f in findings if f.code == "text.no-problems"), None)
+    advice = next((f for f in findings if f.code == "text.no-suggestions" and f.actual == "无"), None)
+    if problems is None or advice is None:
+        return findings
+    message = problems.message.replace("“存在问题：无”", "“存在问题：无”“有关建议：无”", 1)
+    message = message.replace("，应分析存在的问题及原因", "，应分析存在的问题及原因，并提出改进建议", 1)
+    return [_with_message(f, message) if f is problems else f for f in findings if f is not advice]
+
+
 def one_finding_per_problem(findings: list[Finding]) -> list[Finding]:
     """Findings with those that describe the same fact merged (see the module's docstring)."""
     explained = {
@@ -136,4 +147,4 @@ def one_finding_per_problem(findings: list[Finding]) -> list[Finding]:
         for f in findings
         if not (f.code == "scoring.rule-not-applicable" and _row(f.location.path) in explained)
     ]
-    return _same_difference(_level_from_misfiled(_total_from_rows(findings)))
+    return _same_difference(_none_and_none(_level_from_misfiled(_total_from_rows(findings))))
