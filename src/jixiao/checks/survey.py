@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 from statistics import NormalDist
 
@@ -66,6 +67,8 @@ def missing(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
                 rule=RULE_SURVEY,
             )
         )
+    if not out and not scored:  # a report that claims a rate in its text only: 服务对象满意率90%以上
+        out += _claimed_in_text(evaluation)
     for i in scored:
         ind = evaluation.indicators[i]
         assert ind.claimed is not None
@@ -81,6 +84,29 @@ def missing(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
             )
         )
     return out
+
+
+_RATE_CLAIM = re.compile(
+    r"满意(?:率|度)[^，,。；;\d]{0,8}?(?:达到?|为|超过|在)?\s*(\d+(?:\.\d+)?\s*%(?:以上)?)"
+)
+
+
+def _claimed_in_text(evaluation: Evaluation) -> list[Finding]:
+    for path, text in (("goals.achieved", evaluation.goals.achieved), ("other", evaluation.other)):
+        m = _RATE_CLAIM.search(text or "")
+        if m is None:
+            continue
+        return [
+            finding(
+                "survey.missing",
+                Severity.warning,
+                f"报告称“{m.group(0)}”，但没有说明任何满意度调查（方法、样本量、满意率），这一满意率缺乏依据",
+                path,
+                expected="满意度调查",
+                rule=RULE_SURVEY,
+            )
+        ]
+    return []
 
 
 def _n(survey: Survey) -> int | None:
