@@ -26,7 +26,8 @@ from benchmarks.common import machine, write_section  # noqa: E402
 from jixiao import api  # noqa: E402
 from jixiao.ingest import ingest_file, summarize  # noqa: E402
 
-SEEDS = Path("/work/shared/seeds")
+SHARED = Path(__file__).resolve().parents[2] / "shared"  # beside the checkout
+SEEDS = SHARED / "seeds"
 SCALARS = [
     "kind",
     "project",
@@ -159,7 +160,7 @@ def speed(corpus_dir: Path) -> list[tuple[str, int, float, float]]:
         ],
         "Word (.docx)": sorted(corpus_dir.glob("*.docx")),
         "PDF (LibreOffice, 1 page)": sorted(corpus_dir.glob("*.pdf")),
-        "PDF (real 决算, 23–30 pages)": sorted(Path("/work/shared/corpus").glob("00[5-8].pdf"))[:2],
+        "PDF (real 决算, 23–30 pages)": sorted((SHARED / "corpus").glob("00[5-8].pdf"))[:2],
     }
     out = []
     for label, files in groups.items():

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-SEEDS = Path("/work/shared/seeds")
-CORPUS = Path("/work/shared/corpus")
 ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT.parent / "shared" / "seeds"  # the shared material sits beside the checkout
+CORPUS = ROOT.parent / "shared" / "corpus"
 
 
 def seed(prefix: str) -> Path:

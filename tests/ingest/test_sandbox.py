@@ -19,7 +19,7 @@ from jixiao.ingest.sandbox import ParsePool, SandboxError, parse_upload, run_iso
 from tests import hostile_files
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"  # beside the checkout
 MB = 1024 * 1024
 
 
