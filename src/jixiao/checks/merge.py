@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from jixiao.checks.common import category, pts
@@ -25,6 +26,7 @@ from jixiao.places import place_of
 
 ROW_SCORE_CODES = ("inflation.full-marks", "arithmetic.line-score", "inflation.qualitative-band")
 _CENT = Decimal("0.01")
+_PLAIN_NUMBER = re.compile(r"\s*-?\d+(?:\.\d+)?\s*")
 
 
 def placed(f: Finding, evaluation: Evaluation) -> Finding:
@@ -54,11 +56,10 @@ def _with_message(f: Finding, message: str) -> Finding:
 
 def _total_from_rows(findings: list[Finding]) -> list[Finding]:
     total = next((f for f in findings if f.code == "inflation.total"), None)
-    if total is None or _excess(total) is None:
+    excess = _excess(total) if total is not None else None
+    if total is None or excess is None:
         return findings
     rows = [f for f in findings if f.code in ROW_SCORE_CODES and _excess(f) is not None]
-    excess = _excess(total)
-    assert excess is not None
     if not rows or abs(sum((_excess(f) or Decimal(0) for f in rows), Decimal(0)) - excess) > _CENT:
         return findings
     if len(rows) == 1:
@@ -96,7 +97,9 @@ def _level_from_misfiled(findings: list[Finding]) -> list[Finding]:
 def _difference(f: Finding) -> Decimal | None:
     """actual − expected, when both are amounts (a rule may keep them as printed text)."""
 
-    def amount(value: object) -> Decimal | None:
+    def amount(value: object) -> Decimal | None:  # a number, or a number kept as text ("130.8860")
+        if isinstance(value, str) and not _PLAIN_NUMBER.fullmatch(value):
+            return None
         return parse_decimal(value) if isinstance(value, str | int | Decimal) else None
 
     actual, expected = amount(f.actual), amount(f.expected)
