@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jixiao.findings import Finding
+from jixiao.ingest.readers import READERS
 from jixiao.loader import Loaded, load_data, load_file
 from jixiao.model import Evaluation
 from jixiao.policies import Policy, load_policy
@@ -33,7 +34,7 @@ __all__ = [
     "score",
 ]
 
-DOCUMENT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".doc", ".pdf", ".xlsx", ".xls", ".xlsm"}
+DOCUMENT_SUFFIXES = frozenset(READERS)  # one list: the suffixes the document readers take
 
 
 def get_policy(name_or_path: str | Path | None = None) -> Policy:

@@ -181,3 +181,12 @@ def test_migrations_match_the_models(database: Database) -> None:
 
     with database.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+def test_an_unknown_framework_is_a_clear_error_not_a_silent_skeleton() -> None:
+    from jixiao.store.queries import StoreError
+
+    with pytest.raises(StoreError, match="找不到指标体系“no-such-framework”"):
+        service.blank_evaluation("no-such-framework", 2024, "测试项目")
+    evaluation = service.blank_evaluation("self-2020", 2024, "测试项目")
+    assert evaluation.framework == "self-2020" and evaluation.indicators

@@ -164,48 +164,16 @@ def create_task(
 
 
 def blank_evaluation(framework: str, year: int, project_name: str) -> Evaluation:
-    """A ready-to-fill evaluation from the framework (a built-in 自评表 skeleton when it is missing)."""
+    """A ready-to-fill evaluation from the framework; an unknown framework is a clear error."""
+    from jixiao.frameworks import FrameworkError, load_framework, new_evaluation
+
     try:
-        from jixiao.frameworks import load_framework, new_evaluation
-
-        evaluation = new_evaluation(load_framework(framework), year=year, project_name=project_name)
-        evaluation.framework = framework
-        return evaluation
-    except Exception:  # framework module or file missing: fall back to the 10号 form layout
-        return _self_table_skeleton(framework, year, project_name)
-
-
-def _self_table_skeleton(framework: str, year: int, project_name: str) -> Evaluation:
-    rows = [
-        ("产出指标", "数量指标", 20, "higher"),
-        ("产出指标", "质量指标", 10, "higher"),
-        ("产出指标", "时效指标", 10, None),
-        ("产出指标", "成本指标", 10, "lower"),
-        ("效益指标", "社会效益指标", 20, None),
-        ("效益指标", "可持续影响指标", 10, None),
-        ("满意度指标", "服务对象满意度指标", 10, "higher"),
-    ]
-    indicators: list[dict[str, Any]] = []
-    for level1, level2, weight, direction in rows:
-        row: dict[str, Any] = {"level1": level1, "level2": level2, "weight": weight}
-        if direction is None:
-            row.update(type="qualitative", rule={"kind": "qualitative"})
-        else:
-            row.update(type="quantitative", direction=direction)
-        if level1 == "满意度指标":
-            row.update(name="服务对象满意度", rule={"kind": "satisfaction"})
-        indicators.append(row)
-    data: dict[str, Any] = {
-        "kind": "self",
-        "year": year,
-        "framework": framework,
-        "project": {"name": project_name},
-        "funds": {"total": {"source": "total"}, "execution_weight": 10},
-        "indicators": indicators,
-    }
-    loaded = api.load_data(data)
-    assert loaded.evaluation is not None
-    return loaded.evaluation
+        template = load_framework(framework)
+    except FrameworkError as exc:
+        raise StoreError("无法按指标体系新建评价：" + "；".join(f.message for f in exc.findings)) from exc
+    evaluation = new_evaluation(template, year=year, project_name=project_name)
+    evaluation.framework = framework
+    return evaluation
 
 
 def add_evaluation(
