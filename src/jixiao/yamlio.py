@@ -1,4 +1,5 @@
-"""YAML/JSON reading that remembers line numbers, and pydantic errors turned into findings."""
+"""YAML/JSON reading that remembers line numbers, pydantic errors turned into findings, and JSON
+writing with Decimals as numbers."""
 
 from __future__ import annotations
 
@@ -266,3 +267,20 @@ def validate(
         return model.model_validate(doc.data), []
     except ValidationError as exc:
         return None, validation_findings(exc, doc, code)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return (
+            int(value)
+            if value == value.to_integral_value() and value.as_tuple().exponent == 0
+            else float(value)
+        )
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def dump_json(data: Any) -> str:
+    """JSON with Decimals as JSON numbers and Chinese kept readable."""
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_default)

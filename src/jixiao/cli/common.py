@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
-from typing import Any
-
 import click
 
 from jixiao.findings import Finding
+from jixiao.yamlio import dump_json
 
-
-def _default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return (
-            int(value)
-            if value == value.to_integral_value() and value.as_tuple().exponent == 0
-            else float(value)
-        )
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def dump_json(data: Any) -> str:
-    """JSON with Decimals as JSON numbers and Chinese kept readable."""
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+__all__ = ["dump_json", "echo_findings"]
 
 
 def echo_findings(findings: list[Finding], file: str) -> None:

@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Any
 
 from jixiao.model import Evaluation
+from jixiao.yamlio import dump_json
 
 
 def plain(value: Any) -> Any:
@@ -60,6 +61,4 @@ def to_yaml(evaluation: Evaluation, header: str = "") -> str:
 
 def to_json(evaluation: Evaluation) -> str:
     """JSON text of an evaluation."""
-    from jixiao.cli.common import dump_json
-
     return dump_json(evaluation_data(evaluation))
