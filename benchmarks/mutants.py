@@ -12,6 +12,7 @@ severity* when that finding also has the expected severity.
 
 from __future__ import annotations
 
+import copy
 import random
 import re
 from collections.abc import Callable, Iterable
@@ -493,8 +494,6 @@ def base(label: str, data: Data) -> Base:
 
 def mutate(b: Base, kind: Kind, seed: int) -> tuple[Expect, Outcome] | None:
     """Plant one error of ``kind`` in a copy of the base and audit it (None when it does not apply)."""
-    import copy
-
     data = copy.deepcopy(b.data)
     expect = kind.mutate(data, random.Random(seed))
     if expect is None:

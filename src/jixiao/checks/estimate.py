@@ -98,35 +98,35 @@ def _items(text: str) -> list[str]:
     ]
 
 
+def _plain_amounts(text: str) -> list[re.Match[str]]:
+    """Amounts that are no rate: not 每人1200元, 标准为每户16875元, 1500元/人."""
+    return [
+        m for m in _MONEY.finditer(text) if not _RATE_BEFORE.search(text[max(0, m.start() - 8) : m.start()])
+    ]
+
+
 def estimate_total(text: str) -> tuple[Decimal, str] | None:
-    """The total a 测算依据 states (合计 X万元), else the sum of its items' own totals."""
+    """The total a 测算依据 states (合计 X万元), else the sum of its items' own totals, else the
+    product of a unit price and its counts (以每人155863.4元，11人安排)."""
     totals = [_wan(m.group(1), m.group(2)) for m in _TOTAL.finditer(text)]
     if totals:
         return totals[-1], "测算依据所列合计"
+    items = _items(text)  # none, or two and more
     amounts = []
-    for item in _items(text):
+    for item in items:
         stated = list(_ITEM_TOTAL.finditer(item))
-        # an amount that is no rate: not 每人1200元, 标准为每户16875元, 1500元/人
-        plain = [
-            m
-            for m in _MONEY.finditer(item)
-            if not _RATE_BEFORE.search(item[max(0, m.start() - 8) : m.start()])
-        ]
-        product = _product(item)
+        plain = _plain_amounts(item)
         if len(stated) == 1:
             amounts.append(_wan(stated[0].group(1), stated[0].group(2)))
         elif len(plain) == 1:
             amounts.append(_wan(plain[0].group(1), plain[0].group(2)))
-        elif not plain and product is not None:
+        elif not plain and (product := _product(item)) is not None:
             amounts.append(product)
         else:
             return None  # an item without one total of its own: the list is not read
-    if len(amounts) >= 2:
+    if amounts:
         return sum(amounts, Decimal(0)), " + ".join(num(a) for a in amounts)
-    has_plain = any(
-        not _RATE_BEFORE.search(text[max(0, m.start() - 8) : m.start()]) for m in _MONEY.finditer(text)
-    )
-    if not amounts and not _items(text) and not has_plain:  # one clause: 以每人155863.4元，11人安排
+    if not items and not _plain_amounts(text):  # one clause of prices and counts
         product = _product(text)
         if product is not None:
             return product, "按单价与数量相乘"
