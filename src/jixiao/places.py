@@ -126,12 +126,11 @@ def _indexed(m: re.Match[str], evaluation: Evaluation | None) -> str:
         if evaluation is not None and index < len(evaluation.funds.items):
             return f"资金明细 {evaluation.funds.items[index].label}"
         return f"资金明细 第{index + 1}项"
-    names = evaluation.levels if what == "levels" and evaluation else None
-    groups = evaluation.groups if what == "groups" and evaluation else None
-    if names is not None and index < len(names):
-        label = f"“{names[index].name}”小计"
-    elif groups is not None and index < len(groups):
-        label = f"“{groups[index].name}”小计"
+    names = (
+        [r.name for r in (evaluation.levels if what == "levels" else evaluation.groups)] if evaluation else []
+    )
+    if index < len(names):
+        label = f"“{names[index]}”小计"
     else:
         label = f"第{index + 1}个{'一级' if what == 'levels' else '二级'}指标小计"
     word = {"claimed": "得分", "weight": "分值"}.get(field, "")
