@@ -174,7 +174,7 @@ def speed(corpus_dir: Path) -> list[tuple[str, int, float, float]]:
 
 def scaling(corpus_dir: Path) -> list[tuple[int, int, float]]:
     """Batch (ingest + audit) throughput over 1 and 2 processes."""
-    from jixiao.ingest.batch import run_batch
+    from jixiao.batch.run import run_batch
 
     work = Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
     sources = [

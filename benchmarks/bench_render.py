@@ -12,7 +12,7 @@ from pathlib import Path
 from benchmarks.common import machine, write_section
 from jixiao import api
 from jixiao.model import Evaluation
-from jixiao.render import charts, render_bytes
+from jixiao.render import charts
 from jixiao.render.pdf import docx_to_pdf, docx_to_pdf_batch
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -41,21 +41,21 @@ def _rate(make: Callable[[Evaluation], bytes], seeds: list[Evaluation]) -> float
 
 def _cold_report(ev: Evaluation) -> bytes:
     charts.clear_cache()
-    return render_bytes(ev, "report", "docx")
+    return api.render(ev, "report", "docx")
 
 
 def main() -> None:
     """Measure and write the ``Documents (jixiao report)`` section of docs/performance.md."""
     seeds = _seeds()
     rates = {
-        "自评表 docx": _rate(lambda ev: render_bytes(ev, "self-table", "docx"), seeds),
-        "自评表 xlsx": _rate(lambda ev: render_bytes(ev, "self-table", "xlsx"), seeds),
+        "自评表 docx": _rate(lambda ev: api.render(ev, "self-table", "docx"), seeds),
+        "自评表 xlsx": _rate(lambda ev: api.render(ev, "self-table", "xlsx"), seeds),
         "评价报告 docx（含 3 张图表，图表现画）": _rate(_cold_report, seeds),
         "评价报告 docx（同一评价重复生成，图表缓存）": _rate(
-            lambda ev: render_bytes(ev, "report", "docx"), seeds
+            lambda ev: api.render(ev, "report", "docx"), seeds
         ),
         "评价报告 docx + 复核意见附件（图表缓存）": _rate(
-            lambda ev: render_bytes(ev, "report", "docx", with_findings=True), seeds
+            lambda ev: api.render(ev, "report", "docx", with_findings=True), seeds
         ),
     }
     for name, rate in rates.items():
@@ -67,7 +67,7 @@ def main() -> None:
             ev = seeds[i % len(seeds)]
             kind = "report" if i % 2 else "self-table"
             path = root / f"doc{i:02d}.docx"
-            path.write_bytes(render_bytes(ev, kind, "docx"))  # type: ignore[arg-type]
+            path.write_bytes(api.render(ev, kind, "docx"))  # type: ignore[arg-type]
             sources.append(path)
         start = time.perf_counter()
         for path in sources[:3]:

@@ -1,37 +1,105 @@
-"""The public API: the CLI, the web app and batch jobs call only these functions.
+"""The front door: the one place that composes the pipeline. The CLI and the web app call only this
+(and ``jixiao.store`` / ``jixiao.batch``, which are built on it).
 
 Every number a user sees — in the terminal, on a web page, in a Word file — is computed through
-here, so they all agree.
+here, so they all agree: load (evaluation files, jixiao Excel forms, published documents), score,
+check, render (by document kind and format), ingest, frameworks, policies, new evaluations and
+the pension estimate. The model types a shell needs are re-exported here too.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from jixiao.findings import Finding
+from jixiao import __version__
+from jixiao.checks import Audit, run_checks
+from jixiao.examples import example_files, examples_dir
+from jixiao.findings import Finding, Severity, has_errors
+from jixiao.frameworks import (
+    Framework,
+    FrameworkError,
+    builtin_framework_names,
+    load_framework,
+    load_framework_with_findings,
+    new_evaluation,
+)
+from jixiao.ingest import ingest_parts, summarize
 from jixiao.ingest.readers import READERS
+from jixiao.ingest.readers.form import is_jixiao_form, read_form
 from jixiao.loader import Loaded, load_data, load_file
-from jixiao.model import Evaluation
-from jixiao.policies import Policy, load_policy
+from jixiao.model import Evaluation, Figure, Survey
+from jixiao.numbers import format_number
+from jixiao.pension.checks import run_pension_checks
+from jixiao.pension.estimate import Estimate, estimate, estimate_data, params_lines
+from jixiao.pension.estimate import describe as describe_estimate
+from jixiao.pension.params import PensionParams, builtin_region_names, load_params_with_findings
+from jixiao.places import place_of
+from jixiao.policies import Policy, PolicyError, builtin_policy_names, load_policy
+from jixiao.render import FORMATS, KINDS, MEDIA_TYPES, DocumentKind, Format, RenderError, render_bytes
 from jixiao.scoring import score_evaluation
 from jixiao.scoring.result import ScoreResult
-
-if TYPE_CHECKING:
-    from jixiao.checks import Audit
+from jixiao.serialize import evaluation_data, to_json, to_yaml
+from jixiao.vocabulary import DOCUMENT_NAMES, KIND_NAMES, ORG_KIND_NAMES, ROLE_NAMES
+from jixiao.yamlio import dump_json
 
 __all__ = [
+    "DOCUMENT_NAMES",
+    "DOCUMENT_SUFFIXES",
+    "FORMATS",
+    "KINDS",
+    "KIND_NAMES",
+    "MEDIA_TYPES",
+    "ORG_KIND_NAMES",
+    "ROLE_NAMES",
+    "Audit",
+    "DocumentKind",
+    "Estimate",
     "Evaluation",
+    "Figure",
     "Finding",
+    "Format",
+    "Framework",
+    "FrameworkError",
     "Loaded",
+    "PensionParams",
     "Policy",
+    "PolicyError",
+    "RenderError",
     "ScoreResult",
+    "Severity",
+    "Survey",
+    "__version__",
+    "builtin_framework_names",
+    "builtin_policy_names",
+    "builtin_region_names",
     "check",
+    "describe_estimate",
+    "dump_json",
+    "estimate_data",
+    "example_files",
+    "examples_dir",
+    "format_number",
     "get_policy",
+    "has_errors",
+    "ingest_parts",
     "load",
     "load_all",
     "load_data",
+    "load_framework",
+    "load_framework_with_findings",
+    "load_params_with_findings",
+    "new_evaluation",
+    "params_lines",
+    "pension_estimate",
+    "place_of",
+    "render",
+    "render_to_file",
     "score",
+    "summarize",
+    "to_data",
+    "to_json",
+    "to_yaml",
 ]
 
 DOCUMENT_SUFFIXES = frozenset(READERS)  # one list: the suffixes the document readers take
@@ -44,8 +112,6 @@ def get_policy(name_or_path: str | Path | None = None) -> Policy:
 
 def _is_document(p: Path) -> bool:
     """A published document to ingest (not an evaluation file, nor an Excel form jixiao wrote)."""
-    from jixiao.render.xlsx_form import is_jixiao_form
-
     suffix = p.suffix.lower()
     return suffix in DOCUMENT_SUFFIXES and not (suffix in (".xlsx", ".xlsm") and is_jixiao_form(p))
 
@@ -61,8 +127,6 @@ def load(path: str | Path) -> Loaded:
 
         return ingest_file(p)
     if p.suffix.lower() in (".xlsx", ".xlsm"):
-        from jixiao.render.xlsx_form import read_form
-
         return read_form(p)
     return load_file(p)
 
@@ -71,8 +135,6 @@ def load_all(path: str | Path) -> list[Loaded]:
     """Every evaluation a file holds: one, or one per project of a one-project-per-sheet workbook."""
     p = Path(path)
     if _is_document(p):
-        from jixiao.ingest import ingest_parts
-
         return ingest_parts(p)
     return [load(p)]
 
@@ -84,13 +146,66 @@ def score(evaluation: Evaluation, policy: Policy | None = None) -> ScoreResult:
 
 def check(evaluation: Evaluation, policy: Policy | None = None) -> Audit:
     """Audit (复核) an evaluation: the recomputed result plus every finding."""
-    from jixiao.checks import run_checks
-
     return run_checks(evaluation, policy or get_policy(evaluation.policy))
 
 
-def to_data(evaluation: Evaluation) -> dict[str, Any]:
-    """The evaluation as plain JSON-compatible data (the evaluation file format)."""
-    from jixiao.frameworks import evaluation_file_data
+def render(
+    evaluation: Evaluation,
+    kind: DocumentKind,
+    fmt: Format,
+    *,
+    policy: Policy | None = None,
+    template: Path | None = None,
+    with_findings: bool = False,
+) -> bytes:
+    """The 自评表 (``self-table``: docx, xlsx, pdf) or 评价报告 (``report``: docx, pdf) as bytes.
 
-    return evaluation_file_data(evaluation)
+    Scores come from :func:`score` (or :func:`check` with ``with_findings``, whose findings are
+    appended as a 复核意见 annex). Raises ``RenderError`` for problems the user can fix.
+    """
+    if with_findings:
+        audit = check(evaluation, policy)
+        return render_bytes(evaluation, audit.score, list(audit.findings), kind, fmt, template=template)
+    return render_bytes(evaluation, score(evaluation, policy), None, kind, fmt, template=template)
+
+
+def render_to_file(
+    evaluation: Evaluation,
+    kind: DocumentKind,
+    fmt: Format,
+    out: Path,
+    *,
+    policy: Policy | None = None,
+    template: Path | None = None,
+    with_findings: bool = False,
+) -> Path:
+    """Write the document of :func:`render` to ``out`` (a ``RenderError`` when it cannot be written)."""
+    data = render(evaluation, kind, fmt, policy=policy, template=template, with_findings=with_findings)
+    out = Path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+    except OSError as exc:
+        raise RenderError(f"无法写入 {out}：{exc.strerror or exc}") from exc
+    return out
+
+
+def pension_estimate(
+    evaluation: Evaluation, region: str | Path | None = None
+) -> tuple[Estimate | None, list[Finding]]:
+    """The pension program's funds recomputed (人数 × 标准) and audited against budget and spending.
+
+    ``region`` replaces the evaluation's own region parameters. None with findings when the
+    estimate cannot be made; else the estimate and the pension audit's findings.
+    """
+    if region is not None and evaluation.pension is not None:
+        evaluation = evaluation.model_copy(update={"pension": {**evaluation.pension, "region": region}})
+    result, problems = estimate(evaluation)
+    if result is None or has_errors(problems):
+        return None, problems
+    return result, problems + [f for f in run_pension_checks(evaluation) if f not in problems]
+
+
+def to_data(evaluation: Evaluation, *, keep_empty: bool = False) -> dict[str, Any]:
+    """The evaluation as plain JSON-compatible data (the evaluation file format; see ``serialize``)."""
+    return evaluation_data(evaluation, keep_empty=keep_empty)

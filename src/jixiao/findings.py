@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from jixiao.model import Source
 from jixiao.places import place_of
+from jixiao.vocabulary import SEVERITY_NAMES
 
 
 class Severity(StrEnum):
@@ -26,7 +27,7 @@ class Severity(StrEnum):
     @property
     def chinese(self) -> str:
         """The Chinese label shown to users."""
-        return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+        return SEVERITY_NAMES[self.value]
 
 
 class Location(BaseModel):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -275,78 +275,93 @@ class Element(Record):
     met: bool | None = None
 
 
-class RatioRule(Record):
+class RuleBase(Record):
+    """What every scoring rule has: a ``kind`` tag (in each subclass) and a Chinese title."""
+
+    title: ClassVar[str] = ""
+
+
+class RatioRule(RuleBase):
     """Completion ratio × weight by direction (按照完成比例赋分)."""
 
     kind: Literal["ratio"] = "ratio"
+    title: ClassVar[str] = "按完成比例赋分"  # how documents and findings name the rule
     direction: Direction | None = None  # default: the indicator's direction
     refs: list[str] = Field(default_factory=list)  # take target/actual from these indicators
     derive: Literal["execution_rate", "arrival_rate"] | None = None  # value from the funds
     cap: Decimal | None = None  # completion above this share still scores as this share
 
 
-class QualitativeRule(Record):
+class QualitativeRule(RuleBase):
     """Qualitative answer with the evaluator's score inside its band (定性三档)."""
 
     kind: Literal["qualitative"] = "qualitative"
+    title: ClassVar[str] = "定性三档"  # how documents and findings name the rule
     answer: Literal["达成", "部分达成", "未达成"] | None = None
 
 
-class ElementsRule(Record):
+class ElementsRule(RuleBase):
     """Each 评价要点 carries part of the weight; met / not met (要素法)."""
 
     kind: Literal["elements"] = "elements"
+    title: ClassVar[str] = "要素法"  # how documents and findings name the rule
     elements: list[Element]
 
 
-class TiersRule(Record):
+class TiersRule(RuleBase):
     """Value bands → share of the weight (按档次)."""
 
     kind: Literal["tiers"] = "tiers"
+    title: ClassVar[str] = "按档次赋分"  # how documents and findings name the rule
     bands: list[Band]
     value: Decimal | None = None  # default: the completion rate in percent
     of: Literal["completion", "actual", "value"] = "completion"
 
 
-class GradeRule(Record):
+class GradeRule(RuleBase):
     """Judged grade → share of the weight (按评判等级赋分)."""
 
     kind: Literal["grade"] = "grade"
+    title: ClassVar[str] = "按评判等级赋分"  # how documents and findings name the rule
     value: str | None = None
     scale: dict[str, Decimal] | None = None  # default from the policy (好/较好/一般/差)
 
 
-class DeductionRule(Record):
+class DeductionRule(RuleBase):
     """Start at the weight, deduct per problem found, floor 0 (扣分法)."""
 
     kind: Literal["deduction"] = "deduction"
+    title: ClassVar[str] = "扣分法"  # how documents and findings name the rule
     per_item: Decimal
     items: list[str] = Field(default_factory=list)
     count: int | None = None  # number of problems when they are not listed
 
 
-class SatisfactionRule(Record):
+class SatisfactionRule(RuleBase):
     """Survey satisfaction rate → score (满意度赋分)."""
 
     kind: Literal["satisfaction"] = "satisfaction"
+    title: ClassVar[str] = "满意度赋分"  # how documents and findings name the rule
     refs: list[str] = Field(default_factory=list)  # take the rate from this target row's actual
     rate: Decimal | None = None  # percent; default: the survey's, then the indicator's actual
     full_at: Decimal | None = None  # rate giving full marks; default: the indicator's target
 
 
-class JudgementRule(Record):
+class JudgementRule(RuleBase):
     """Evaluator's direct score with a written reason, or yes/no (直接赋分)."""
 
     kind: Literal["judgement"] = "judgement"
+    title: ClassVar[str] = "直接赋分"  # how documents and findings name the rule
     met: bool | None = None
     score: Decimal | None = None
     reason: str | None = None
 
 
-class FormulaRule(Record):
+class FormulaRule(RuleBase):
     """Arithmetic expression over named values, evaluated safely; result is the score."""
 
     kind: Literal["formula"] = "formula"
+    title: ClassVar[str] = "公式"  # how documents and findings name the rule
     expression: str
     values: dict[str, Decimal] = Field(default_factory=dict)
 
@@ -363,6 +378,10 @@ Rule = Annotated[
     | FormulaRule,
     Field(discriminator="kind"),
 ]
+
+# The rule kinds, in one place: the types of the union above, by their ``kind`` tag.
+RULE_TYPES: tuple[type[RuleBase], ...] = get_args(get_args(Rule)[0])
+RULE_KINDS: dict[str, type[RuleBase]] = {str(t.model_fields["kind"].default): t for t in RULE_TYPES}
 
 
 class Indicator(Record):

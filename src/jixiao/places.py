@@ -5,15 +5,9 @@ from __future__ import annotations
 
 import re
 
-from jixiao.model import Evaluation, FundStage
+from jixiao.model import Evaluation
+from jixiao.vocabulary import STAGE_NAMES
 
-STAGE_NAMES = {  # the words every message uses for the fund stages
-    FundStage.budget.value: "年初预算",
-    FundStage.budget_adjusted.value: "全年预算",
-    FundStage.available.value: "实际到位",
-    FundStage.spent.value: "实际支出",
-    FundStage.surplus.value: "结余",
-}
 INDICATOR_FIELDS = {
     "claimed": "得分",
     "reviewed": "复核得分",

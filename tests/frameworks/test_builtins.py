@@ -9,13 +9,13 @@ import pytest
 from jixiao.frameworks import (
     FrameworkError,
     builtin_framework_names,
-    evaluation_file_data,
     load_framework,
     load_framework_with_findings,
     new_evaluation,
 )
 from jixiao.loader import load_data
 from jixiao.model import ElementsRule, RatioRule, SatisfactionRule
+from jixiao.serialize import evaluation_data
 
 CORE = ["common-2013", "eval-2020", "self-2020"]
 
@@ -100,7 +100,7 @@ def test_new_evaluation_loads_back_without_findings(name: str) -> None:
     assert len(evaluation.indicators) == fw.indicator_count()
     weights = sum((i.weight or Decimal(0) for i in evaluation.indicators), Decimal(0))
     assert weights + (evaluation.funds.execution_weight or 0) == Decimal(100)
-    loaded = load_data(evaluation_file_data(evaluation))
+    loaded = load_data(evaluation_data(evaluation))
     assert loaded.findings == []
     assert loaded.evaluation is not None
     assert [i.rule for i in loaded.evaluation.indicators] == [i.rule for i in evaluation.indicators]

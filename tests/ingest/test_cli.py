@@ -11,9 +11,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from jixiao import api
+from jixiao.batch import process_document
+from jixiao.batch.run import run_batch
 from jixiao.cli import main
-from jixiao.ingest import process_document
-from jixiao.ingest.batch import run_batch
 from tests.ingest.conftest import seed
 
 

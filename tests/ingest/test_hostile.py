@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.ingest import ingest_file, limits, process_document, read_document
+from jixiao.batch import process_document
+from jixiao.ingest import ingest_file, limits, read_document
 
 
 def _codes(path: Path) -> list[str]:
@@ -113,7 +114,7 @@ def test_batch_unit_never_raises(tmp_path: Path) -> None:
 def test_batch_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
-    from jixiao.ingest import batch
+    from jixiao.batch import run as batch
 
     def slow(path: str) -> list[dict[str, object]]:
         time.sleep(5)

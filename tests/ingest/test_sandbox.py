@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from jixiao.ingest import Table, limits, read_document, sandbox
-from jixiao.ingest.sandbox import ParsePool, SandboxError, parse_upload, run_isolated
+from jixiao.batch import sandbox
+from jixiao.batch.sandbox import ParsePool, SandboxError, parse_upload, run_isolated
+from jixiao.ingest import Table, limits, read_document
 from tests import hostile_files
 
 ROOT = Path(__file__).resolve().parents[2]

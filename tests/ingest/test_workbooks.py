@@ -10,8 +10,9 @@ import openpyxl
 from click.testing import CliRunner
 
 from jixiao import api
+from jixiao.batch import process_document
 from jixiao.cli import main
-from jixiao.ingest import ingest_file, ingest_parts, process_document
+from jixiao.ingest import ingest_file, ingest_parts
 
 HEADER = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
 

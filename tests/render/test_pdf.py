@@ -9,7 +9,7 @@ import pytest
 
 from jixiao import api
 from jixiao.model import Evaluation, Project
-from jixiao.render import RenderError, pdf, render_bytes
+from jixiao.render import RenderError, pdf
 from tests.render.conftest import SEEDS, computed_figures, load_seed, missing, printed_figures
 
 
@@ -27,7 +27,7 @@ def test_pdfs_of_every_seed_hold_every_figure(tmp_path: Path) -> None:
         figures = _numbers_only(computed_figures(api.score(ev)))
         for kind in ("self-table", "report"):
             path = tmp_path / f"{name}-{kind}.docx"
-            path.write_bytes(render_bytes(ev, kind, "docx"))  # type: ignore[arg-type]
+            path.write_bytes(api.render(ev, kind, "docx"))  # type: ignore[arg-type]
             sources.append(path)
             expected[path.stem] = figures + _numbers_only(printed_figures(ev, all_stages=kind == "report"))
     pdfs = pdf.docx_to_pdf_batch(sources, tmp_path / "pdf")
@@ -41,4 +41,4 @@ def test_pdfs_of_every_seed_hold_every_figure(tmp_path: Path) -> None:
 def test_missing_libreoffice_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
     with pytest.raises(RenderError, match="LibreOffice"):
-        render_bytes(Evaluation(kind="self", project=Project(name="x")), "self-table", "pdf")
+        api.render(Evaluation(kind="self", project=Project(name="x")), "self-table", "pdf")

@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 
 from jixiao import api
 from jixiao.model import Evaluation, Project
-from jixiao.render import RenderError, charts, render_bytes
+from jixiao.render import RenderError, charts
 from jixiao.render.text import NO_DATA
 from tests.render.conftest import computed_figures, docx_text, load_seed, missing, printed_figures
 
@@ -29,7 +29,7 @@ OUTLINE = (
 
 
 def test_report_follows_the_outline_and_holds_every_figure(seed: Evaluation) -> None:
-    data = render_bytes(seed, "report", "docx")
+    data = api.render(seed, "report", "docx")
     text = docx_text(data)
     positions = [text.index(heading) for heading in OUTLINE]
     assert positions == sorted(positions)
@@ -43,14 +43,14 @@ def test_report_follows_the_outline_and_holds_every_figure(seed: Evaluation) -> 
 
 def test_sections_without_data_say_so() -> None:
     ev = Evaluation(kind="finance", project=Project(name="空项目"))
-    text = docx_text(render_bytes(ev, "report", "docx"))
+    text = docx_text(api.render(ev, "report", "docx"))
     assert text.count(NO_DATA) >= 6
     assert "<" not in text
 
 
 def test_findings_annex() -> None:
     ev = load_seed("000-jiayuguan-2022")
-    text = docx_text(render_bytes(ev, "report", "docx", with_findings=True))
+    text = docx_text(api.render(ev, "report", "docx", with_findings=True))
     assert "附件：复核意见" in text
     for finding in api.check(ev).findings:  # the reviewer's words and place, never a code or a path
         assert finding.message[:20] in text
@@ -64,7 +64,7 @@ def test_user_template_keeps_header_and_styles(tmp_path: Path) -> None:
     template.add_paragraph("这段模板正文应被替换")
     path = tmp_path / "bureau.docx"
     template.save(path)
-    data = render_bytes(load_seed("004-xinfeng-2022"), "report", "docx", template=path)
+    data = api.render(load_seed("004-xinfeng-2022"), "report", "docx", template=path)
     document = docx.Document(io.BytesIO(data))
     assert "某某市财政局绩效评价专用" in document.sections[0].header.paragraphs[0].text
     assert document.styles["Normal"].font.name == "Arial"
@@ -100,15 +100,15 @@ def test_hostile_templates_give_a_clear_error(tmp_path: Path, make: object, mess
     path = tmp_path / "t.docx"
     make(path)  # type: ignore[operator]
     with pytest.raises(RenderError, match=message):
-        render_bytes(load_seed("003-dongchuan-2019"), "report", "docx", template=path)
+        api.render(load_seed("003-dongchuan-2019"), "report", "docx", template=path)
 
 
 def test_self_table_refuses_template_and_report_refuses_xlsx(tmp_path: Path) -> None:
     ev = load_seed("003-dongchuan-2019")
     with pytest.raises(RenderError, match="模板"):
-        render_bytes(ev, "self-table", "docx", template=tmp_path / "x.docx")
+        api.render(ev, "self-table", "docx", template=tmp_path / "x.docx")
     with pytest.raises(RenderError, match="Excel"):
-        render_bytes(ev, "report", "xlsx")
+        api.render(ev, "report", "xlsx")
 
 
 def test_charts_are_png() -> None:
@@ -136,7 +136,7 @@ def test_entity_bomb_template_is_refused(tmp_path: Path) -> None:
     parts["word/document.xml"] = body.encode()
     path = _zip(tmp_path / "laughs.docx", parts)
     with pytest.raises(RenderError, match="无法作为 Word 文档打开"):
-        render_bytes(load_seed("003-dongchuan-2019"), "report", "docx", template=path)
+        api.render(load_seed("003-dongchuan-2019"), "report", "docx", template=path)
 
 
 def test_reviewed_scores_appear_in_report_and_self_table() -> None:
@@ -157,17 +157,17 @@ def test_reviewed_scores_appear_in_report_and_self_table() -> None:
     assert score.reviewed_total is not None and score.computed_total is not None
     assert score.reviewed_total == score.computed_total - Decimal("1.5")
     for kind in ("report", "self-table"):
-        text = docx_text(render_bytes(reviewed_ev, kind, "docx"))
+        text = docx_text(api.render(reviewed_ev, kind, "docx"))
         assert "复核得分" in text and "佐证材料不全，扣1.5分" in text
         assert f"复核后总分{score.reviewed_total:f}" in "".join(text.split())
-    plain_text = docx_text(render_bytes(ev, "report", "docx"))
+    plain_text = docx_text(api.render(ev, "report", "docx"))
     assert "复核得分" not in plain_text
 
 
 def test_report_states_the_purpose_when_known() -> None:
     ev = load_seed("003-dongchuan-2019")
     assert ev.purpose
-    text = "".join(docx_text(render_bytes(ev, "report", "docx")).split())
+    text = "".join(docx_text(api.render(ev, "report", "docx")).split())
     assert "评价目的：" + "".join(ev.purpose.split()) in text
     bare = ev.model_copy(update={"purpose": None})
-    assert "评价目的：" + NO_DATA in docx_text(render_bytes(bare, "report", "docx"))
+    assert "评价目的：" + NO_DATA in docx_text(api.render(bare, "report", "docx"))

@@ -10,7 +10,6 @@ from docx.oxml.ns import qn
 
 from jixiao import api
 from jixiao.model import Evaluation, Indicator, Project
-from jixiao.render import render_bytes
 from tests.render.conftest import computed_figures, docx_text, missing, printed_figures
 
 
@@ -26,7 +25,7 @@ def xlsx_text(data: bytes) -> str:
 
 
 def test_docx_self_table_holds_every_figure_and_score(seed: Evaluation) -> None:
-    data = render_bytes(seed, "self-table", "docx")
+    data = api.render(seed, "self-table", "docx")
     text = docx_text(data)
     assert "项目支出绩效自评表" in text
     assert missing(text, printed_figures(seed, all_stages=False)) == []
@@ -34,14 +33,14 @@ def test_docx_self_table_holds_every_figure_and_score(seed: Evaluation) -> None:
 
 
 def test_xlsx_self_table_holds_every_figure_and_score(seed: Evaluation) -> None:
-    data = render_bytes(seed, "self-table", "xlsx")
+    data = api.render(seed, "self-table", "xlsx")
     text = xlsx_text(data)
     assert missing(text, printed_figures(seed, all_stages=False)) == []
     assert missing(text, computed_figures(api.score(seed))) == []
 
 
 def test_xlsx_form_layout_is_the_official_one(seed: Evaluation) -> None:
-    workbook = openpyxl.load_workbook(io.BytesIO(render_bytes(seed, "self-table", "xlsx")))
+    workbook = openpyxl.load_workbook(io.BytesIO(api.render(seed, "self-table", "xlsx")))
     ws = workbook["自评表"]
     assert workbook["_jixiao"].sheet_state == "hidden"
     assert ws.column_dimensions["I"].hidden
@@ -73,7 +72,7 @@ def test_xlsx_form_layout_is_the_official_one(seed: Evaluation) -> None:
 
 def test_docx_typography_and_table_rows() -> None:
     ev = Evaluation(kind="self", year=2021, project=Project(name="测试项目"))
-    document = docx.Document(io.BytesIO(render_bytes(ev, "self-table", "docx")))
+    document = docx.Document(io.BytesIO(api.render(ev, "self-table", "docx")))
     normal = document.styles["Normal"].element.rPr.rFonts
     assert normal.get(qn("w:eastAsia")) == "仿宋_GB2312"
     assert normal.get(qn("w:asciiTheme")) is None
@@ -99,9 +98,9 @@ def test_hostile_text_stays_literal() -> None:
         project=Project(name="<script>alert(1)</script>\x07项目", unit='=HYPERLINK("http://x")'),
         indicators=[Indicator(level1="产出指标", level2="数量指标", name="&amp; <b>", weight=10, claimed=5)],
     )
-    text = docx_text(render_bytes(ev, "self-table", "docx"))
+    text = docx_text(api.render(ev, "self-table", "docx"))
     assert "<script>alert(1)</script>项目" in text and "&amp; <b>" in text
-    workbook = openpyxl.load_workbook(io.BytesIO(render_bytes(ev, "self-table", "xlsx")))
+    workbook = openpyxl.load_workbook(io.BytesIO(api.render(ev, "self-table", "xlsx")))
     ws = workbook["自评表"]
     cells = [c for row in ws.iter_rows() for c in row if c.value]
     unit = next(c for c in cells if str(c.value).startswith("=HYPERLINK"))
@@ -117,4 +116,4 @@ def test_empty_form_renders() -> None:
         indicators=[Indicator(level1="产出指标", level2=l2, weight=None) for l2 in ("数量指标", "质量指标")],
     )
     for fmt in ("docx", "xlsx"):
-        assert render_bytes(ev, "self-table", fmt)[:2] == b"PK"  # type: ignore[arg-type]
+        assert api.render(ev, "self-table", fmt)[:2] == b"PK"  # type: ignore[arg-type]

@@ -10,9 +10,8 @@ from click.testing import CliRunner
 
 from jixiao import api
 from jixiao.cli import main
+from jixiao.ingest.readers.form import is_jixiao_form, read_form
 from jixiao.model import Evaluation, Indicator, Project
-from jixiao.render import render_document
-from jixiao.render.xlsx_form import is_jixiao_form, read_form
 
 
 def _row_of(ws: openpyxl.worksheet.worksheet.Worksheet, key: str) -> int:
@@ -20,7 +19,7 @@ def _row_of(ws: openpyxl.worksheet.worksheet.Worksheet, key: str) -> int:
 
 
 def test_round_trip_gives_the_same_evaluation(seed: Evaluation, tmp_path: Path) -> None:
-    path = render_document(seed, "self-table", "xlsx", tmp_path / "form.xlsx")
+    path = api.render_to_file(seed, "self-table", "xlsx", tmp_path / "form.xlsx")
     assert is_jixiao_form(path)
     loaded = api.load(path)
     assert loaded.findings == []
@@ -34,7 +33,7 @@ def test_unit_edits_are_read(tmp_path: Path) -> None:
         project=Project(name="养老保险补助"),
         indicators=[Indicator(level1="产出指标", level2="数量指标", name="参保人数", weight=Decimal(20))],
     )
-    path = render_document(ev, "self-table", "xlsx", tmp_path / "blank.xlsx")
+    path = api.render_to_file(ev, "self-table", "xlsx", tmp_path / "blank.xlsx")
     workbook = openpyxl.load_workbook(path)
     ws = workbook["自评表"]
     row = _row_of(ws, "ind:0")
@@ -75,7 +74,7 @@ def test_text_in_a_number_cell_is_a_finding_naming_the_cell(tmp_path: Path) -> N
         project=Project(name="x"),
         indicators=[Indicator(level1="产出指标", name="a", weight=Decimal(10))],
     )
-    path = render_document(ev, "self-table", "xlsx", tmp_path / "f.xlsx")
+    path = api.render_to_file(ev, "self-table", "xlsx", tmp_path / "f.xlsx")
     workbook = openpyxl.load_workbook(path)
     ws = workbook["自评表"]
     row = _row_of(ws, "ind:0")
@@ -103,7 +102,7 @@ def test_other_files_are_not_forms(tmp_path: Path) -> None:
 
 
 def test_broken_hidden_data_is_a_finding(tmp_path: Path) -> None:
-    path = render_document(
+    path = api.render_to_file(
         Evaluation(kind="self", project=Project(name="x")), "self-table", "xlsx", tmp_path / "f.xlsx"
     )
     workbook = openpyxl.load_workbook(path)

@@ -27,7 +27,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from jixiao.store.analysis import analyse
+from jixiao.api import check
 from jixiao.store.models import AuditEntry, EvaluationRecord, FindingRecord, SurveyResponse, Upload
 from jixiao.store.service import load_evaluation
 from tests.web.server import (
@@ -224,7 +224,7 @@ def test_sigkill_during_a_write_burst_loses_no_confirmed_write(server: LiveServe
         for record in session.scalars(select(EvaluationRecord)):
             evaluation = load_evaluation(record)
             assert record.project_name == evaluation.project.name, record.id
-            expected = Counter((f.code, f.message) for f in analyse(evaluation).findings)
+            expected = Counter((f.code, f.message) for f in check(evaluation).findings)
             stored_findings = Counter(
                 session.execute(
                     select(FindingRecord.code, FindingRecord.message).where(

@@ -22,7 +22,6 @@ from sqlalchemy import select
 
 from jixiao import api
 from jixiao.examples import example_files
-from jixiao.store import service
 from jixiao.store.db import Database
 from jixiao.store.models import (
     EvaluationRecord,
@@ -388,7 +387,7 @@ def _foreign_file() -> tuple[str, bytes]:
     source = next(p for p in example_files() if "jinzhong" in p.name)
     loaded = api.load(source)
     assert loaded.evaluation is not None
-    data = service.evaluation_data(loaded.evaluation)
+    data = api.to_data(loaded.evaluation, keep_empty=True)
     data.pop("source", None)
     data["project"]["department"] = "别的主管部门"
     data["project"]["unit"] = "别的实施单位"

@@ -7,6 +7,8 @@ an ``Audit``: the score result and every finding, most severe first.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from jixiao.checks.merge import one_finding_per_problem, placed
@@ -37,6 +39,23 @@ class Audit(BaseModel):
     def ok(self) -> bool:
         """True when no finding is an error."""
         return self.count(Severity.error) == 0
+
+    @property
+    def reviewed_total(self) -> Decimal | None:
+        """The total with the reviewer's scores in place (复核总分), when a reviewer scored."""
+        return self.score.reviewed_total
+
+    @property
+    def inflation(self) -> Decimal | None:
+        """Claimed minus recomputed total (自评虚高), when both are known."""
+        if self.score.claimed_total is None or self.score.computed_total is None:
+            return None
+        return self.score.claimed_total - self.score.computed_total
+
+    @property
+    def max_rank(self) -> int:
+        """0 with an error, 1 with a warning, 2 with only info, 3 with nothing."""
+        return min((f.severity.rank for f in self.findings), default=3)
 
 
 def _crashed(name: str, exc: Exception) -> Finding:

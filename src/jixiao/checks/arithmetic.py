@@ -21,20 +21,9 @@ from jixiao.checks.common import (
 )
 from jixiao.checks.registry import CheckContext, check
 from jixiao.findings import Finding, Severity, finding
-from jixiao.model import Evaluation
+from jixiao.model import RULE_KINDS, Evaluation
 from jixiao.scoring.engine import EXECUTION_LEVEL
 
-RULE_KINDS = {
-    "ratio": "按完成比例赋分",
-    "qualitative": "定性三档",
-    "elements": "要素法",
-    "tiers": "按档次赋分",
-    "grade": "按评判等级赋分",
-    "deduction": "扣分法",
-    "satisfaction": "满意度赋分",
-    "judgement": "直接赋分",
-    "formula": "公式",
-}
 RULE_SUM = "一级指标得分 = 所属三级指标得分之和；总分 = 各一级指标得分之和"
 
 
@@ -85,7 +74,7 @@ def line_score(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
                 source=ind.source,
                 expected=s.computed,
                 actual=s.claimed,
-                rule=f"评分规则：{RULE_KINDS.get(s.rule or '', s.rule)}",
+                rule=f"评分规则：{RULE_KINDS[s.rule].title if s.rule in RULE_KINDS else s.rule}",
             )
         )
     funds = evaluation.funds

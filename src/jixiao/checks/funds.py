@@ -10,9 +10,9 @@ from jixiao.checks.registry import CheckContext, check
 from jixiao.findings import Finding, Severity, finding
 from jixiao.model import Evaluation, FundLine, FundStage, RatioRule, Source
 from jixiao.numbers import bare_number, matches_printed
-from jixiao.places import STAGE_NAMES
 from jixiao.policies.loader import RateFormula
 from jixiao.scoring.engine import funds_rate_explained, stage_total
+from jixiao.vocabulary import STAGE_NAMES
 
 STAGES = tuple(stage.value for stage in FundStage)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.model import Evaluation, FundStage
-from jixiao.places import STAGE_NAMES
+from jixiao.vocabulary import STAGE_NAMES
 
 STAGES = tuple(stage.value for stage in FundStage)
 _STEP = re.compile(r"^funds\.(total|lines\[(\d+)\]|items\[(\d+)\])\.(\w+)$")

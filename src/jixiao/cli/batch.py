@@ -37,8 +37,7 @@ def register(group: click.Group) -> None:
         """批量读取并复核文件夹中的评价报告：每个文档一行，损坏文件记为失败行，可续跑、可并行。"""
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        from jixiao.ingest.batch import default_jobs, run_batch, write_parquet
-        from jixiao.ingest.limits import DEFAULT_TIMEOUT_SECONDS
+        from jixiao.batch import DEFAULT_TIMEOUT_SECONDS, default_jobs, run_batch, write_parquet
 
         progress = Progress(
             TextColumn("[bold]复核"),

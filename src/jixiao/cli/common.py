@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from jixiao.findings import Finding
-from jixiao.yamlio import dump_json
+from jixiao.api import Finding, dump_json
 
 __all__ = ["dump_json", "echo_findings"]
 

@@ -8,9 +8,8 @@ import click
 from rich.console import Console
 
 from jixiao import api
+from jixiao.api import example_files, format_number
 from jixiao.cli.score import print_table
-from jixiao.examples import example_files
-from jixiao.numbers import format_number
 
 
 def register(group: click.Group) -> None:

@@ -17,17 +17,17 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.representer import RoundTripRepresenter
 
-from jixiao.cli.common import dump_json
-from jixiao.frameworks import (
+from jixiao import api
+from jixiao.api import (
+    KIND_NAMES,
+    Evaluation,
     Framework,
     builtin_framework_names,
-    evaluation_file_data,
     load_framework_with_findings,
     new_evaluation,
 )
-from jixiao.model import Evaluation
+from jixiao.cli.common import dump_json
 
-KIND_NAMES = {"self": "单位自评", "department": "部门评价", "finance": "财政评价"}
 EXIT_USAGE = 2
 
 
@@ -71,7 +71,7 @@ def _represent_decimal(representer: RoundTripRepresenter, value: Decimal) -> Any
 
 def _python_data(evaluation: Evaluation) -> dict[str, Any]:
     """Evaluation-file data with Decimals and dates kept as Python values (for YAML)."""
-    keep = evaluation_file_data(evaluation)
+    keep = api.to_data(evaluation)
     full = evaluation.model_dump(mode="python", exclude_none=True)
 
     def pick(shape: Any, typed: Any) -> Any:
@@ -205,7 +205,7 @@ def register(group: click.Group) -> None:
             click.echo(f"已生成 {output}", err=True)
             return
         text = (
-            dump_json(evaluation_file_data(evaluation)) + "\n"
+            dump_json(api.to_data(evaluation)) + "\n"
             if fmt == "json"
             else evaluation_yaml(evaluation, framework)
         )
@@ -229,10 +229,7 @@ def register(group: click.Group) -> None:
 
 def _write_xlsx(evaluation: Evaluation, output: Path) -> None:
     """The 自评表 as Excel through ``jixiao.render``; a clear message when it is not available."""
-    from jixiao.render import render_document
-    from jixiao.render.errors import RenderError
-
     try:
-        render_document(evaluation, "self-table", "xlsx", output)
-    except RenderError as exc:
+        api.render_to_file(evaluation, "self-table", "xlsx", output)
+    except api.RenderError as exc:
         _fail(f"生成 Excel 自评表失败：{exc.message}")

@@ -27,8 +27,7 @@ def register(group: click.Group) -> None:
     @click.option("--summary", is_flag=True, help="只输出扁平摘要（金额单位万元，比率为 %，未知为 null）")
     def ingest(docs: tuple[Path, ...], out_dir: Path | None, fmt: str, summary: bool) -> None:
         """读取评价报告/自评表（txt、html、docx、doc、xlsx、xls、pdf），生成评价文件。"""
-        from jixiao.ingest import ingest_parts, summarize
-        from jixiao.ingest.output import to_json, to_yaml
+        from jixiao.api import ingest_parts, summarize, to_json, to_yaml
 
         failed = False
         written: set[Path] = set()

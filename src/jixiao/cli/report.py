@@ -8,9 +8,8 @@ from pathlib import Path
 import click
 
 from jixiao import api
+from jixiao.api import FORMATS, KINDS, PolicyError, RenderError
 from jixiao.cli.common import echo_findings
-from jixiao.policies import PolicyError
-from jixiao.render import FORMATS, KINDS, RenderError, render_document
 
 
 def _default_out(path: Path, kind: str, fmt: str) -> Path:
@@ -77,7 +76,7 @@ def register(group: click.Group) -> None:
             sys.exit(2)
         target = out or _default_out(file, kind, fmt)
         try:
-            written = render_document(
+            written = api.render_to_file(
                 loaded.evaluation,
                 kind,  # type: ignore[arg-type]
                 fmt,  # type: ignore[arg-type]

@@ -11,13 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from jixiao import api
+from jixiao.api import KIND_NAMES, Evaluation, PolicyError, ScoreResult, format_number
 from jixiao.cli.common import dump_json, echo_findings
-from jixiao.model import Evaluation
-from jixiao.numbers import format_number
-from jixiao.policies import PolicyError
-from jixiao.scoring.result import ScoreResult
-
-KIND_NAMES = {"self": "单位自评", "department": "部门评价", "finance": "财政评价"}
 
 
 def score_json(file: str, evaluation: Evaluation, result: ScoreResult) -> dict[str, Any]:

@@ -42,7 +42,7 @@ def register(group: click.Group) -> None:
             click.echo("演示账号（密码为本次启动随机生成）：")
             for login in logins:
                 click.echo(f"  {login.display_name:<12}  用户名 {login.username:<10}  密码 {login.password}")
-        from jixiao.ingest.sandbox import start_server
+        from jixiao.batch.sandbox import start_server
 
         start_server()  # the first upload then does not wait for the parsing processes' imports
         click.echo(f"打开 http://{host}:{port}/ 登录")

@@ -8,7 +8,7 @@ from jixiao.frameworks.loader import (
     load_framework_with_findings,
 )
 from jixiao.frameworks.model import Framework, FrameworkLevel, Group, TemplateIndicator
-from jixiao.frameworks.new import evaluation_file_data, new_evaluation
+from jixiao.frameworks.new import new_evaluation
 
 __all__ = [
     "FRAMEWORK_DIR",
@@ -18,7 +18,6 @@ __all__ = [
     "Group",
     "TemplateIndicator",
     "builtin_framework_names",
-    "evaluation_file_data",
     "load_framework",
     "load_framework_with_findings",
     "new_evaluation",

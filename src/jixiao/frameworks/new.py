@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from jixiao.frameworks.model import Framework, TemplateIndicator
 from jixiao.model import Evaluation, Figure, Funds, Indicator, IndicatorType, Project
 
@@ -47,23 +45,3 @@ def new_evaluation(
         indicators=indicators,
         pension=dict(framework.pension) if framework.pension else None,
     )
-
-
-def _prune(value: Any) -> Any:
-    """Drop empty lists and mappings (and None) recursively, keeping zeros and empty strings."""
-    if isinstance(value, dict):
-        out = {k: _prune(v) for k, v in value.items()}
-        return {k: v for k, v in out.items() if v is not None and v != [] and v != {}}
-    if isinstance(value, list):
-        return [_prune(v) for v in value]
-    return value
-
-
-def evaluation_file_data(evaluation: Evaluation) -> dict[str, Any]:
-    """The evaluation as evaluation-file data: JSON-compatible, empty fields left out.
-
-    Unlike ``exclude_defaults`` this keeps every rule's ``kind`` (a default value that is also
-    the union tag, so it must be written).
-    """
-    data: dict[str, Any] = _prune(evaluation.model_dump(mode="json", exclude_none=True))
-    return data

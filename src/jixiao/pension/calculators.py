@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from jixiao.numbers import format_number
-from jixiao.pension.params import LEVEL_NAMES, BasicPension, Eligibility, SubsidyTable
+from jixiao.pension.params import BasicPension, Eligibility, SubsidyTable
+from jixiao.vocabulary import LEVEL_NAMES
 
 YUAN_PER_WAN = Decimal(10000)
 _YUAN = Decimal("0.0001")  # one 元, in 万元

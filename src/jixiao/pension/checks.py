@@ -16,7 +16,7 @@ from jixiao.numbers import comparable, convert
 from jixiao.pension.block import Count, Program
 from jixiao.pension.calculators import YUAN_PER_WAN, Amount, ratio_text, show, split_by_level
 from jixiao.pension.estimate import NOT_CHECKABLE, Estimate, estimate
-from jixiao.pension.params import LEVEL_NAMES
+from jixiao.vocabulary import LEVEL_NAMES
 
 RULE_POB = "人社部发〔2017〕59号；地方代缴文件"
 RULE_BUDGET = "财预〔2020〕10号 附件2：预算编制科学性"

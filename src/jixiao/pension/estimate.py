@@ -10,13 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from jixiao.findings import Finding, Severity, finding
 from jixiao.model import Evaluation, FundLine
 from jixiao.pension import calculators as calc
 from jixiao.pension.block import Count, PensionBlock, Program, parse_block
-from jixiao.pension.calculators import Amount, CalculationError
-from jixiao.pension.params import LEVEL_NAMES, PensionParams, load_params_with_findings
+from jixiao.pension.calculators import Amount, CalculationError, show
+from jixiao.pension.params import PensionParams, load_params_with_findings
+from jixiao.serialize import finding_data
+from jixiao.vocabulary import LEVEL_NAMES
 
 NOT_CHECKABLE = "pension.not-checkable"
 _LEVELS = tuple(LEVEL_NAMES)
@@ -254,3 +257,56 @@ def describe(est: Estimate) -> list[str]:
         lines.append(f"  {LEVEL_NAMES.get(level, level)}实际支出：{calc.show(value)}万元")
     lines.extend(f"说明：{note}" for note in est.notes)
     return lines
+
+
+def _amount(amount: Amount | None) -> dict[str, Any] | None:
+    if amount is None:
+        return None
+    return {"value": amount.value, "unit": amount.unit, "explanation": amount.explanation}
+
+
+def estimate_data(file: str, est: Estimate, findings: list[Finding]) -> dict[str, Any]:
+    """The JSON record of one estimate (amounts in 万元, each with its explanation)."""
+    return {
+        "file": file,
+        "program": est.block.program.value,
+        "region": est.params.name,
+        "year": est.year,
+        "standard": est.standard,
+        "split": est.split,
+        "planned": _amount(est.planned),
+        "actual": _amount(est.actual),
+        "planned_range": [_amount(a) for a in est.planned_range] if est.planned_range else None,
+        "actual_range": [_amount(a) for a in est.actual_range] if est.actual_range else None,
+        "planned_by_level": {k: _amount(v) for k, v in est.planned_by_level.items()},
+        "actual_by_level": {k: _amount(v) for k, v in est.actual_by_level.items()},
+        "planned_amount": est.planned_amount,
+        "budget": {"label": est.budget_label, "value": est.budget, "by_level": est.budget_by_level},
+        "spent": {"value": est.spent, "by_level": est.spent_by_level},
+        "notes": est.notes,
+        "findings": [finding_data(f) for f in findings],
+    }
+
+
+def params_lines(params: PensionParams) -> list[str]:
+    """The parameters of a region as lines of text."""
+    out = [f"{params.title or params.name}（{params.name}）  出处：{params.source}"]
+    out.append("缴费档次（元/年）：" + "、".join(show(v) for v in params.tiers.values))
+    kind = "最低标准" if params.subsidy.kind == "minimum" else "标准"
+    out.append(f"缴费补贴{kind}（{params.subsidy.source}）：")
+    out.extend(f"  {row.describe()}：{show(row.amount)}元/人/年" for row in params.subsidy.rows)
+    pob = params.paid_on_behalf
+    standard = f"{show(pob.standard)}元/人/年" if pob.standard is not None else "由地方确定"
+    split = "，".join(f"{LEVEL_NAMES[k]} {show(v)}元" for k, v in pob.split.items()) or "未规定"
+    out.append(f"困难群体代缴：{standard}；分级承担：{split}；对象：{'、'.join(pob.groups)}")
+    out.append("中央最低基础养老金（元/人/月）：")
+    for row in params.basic_pension.central_minimum:
+        flag = "" if row.verified else "（待核实）"
+        out.append(f"  {row.start.isoformat()} 起 {show(row.amount)}元{flag}  {row.source}")
+    shares = "，".join(f"{k} {show(v)}%" for k, v in params.basic_pension.central_share.items())
+    out.append(f"中央补助比例：{shares}")
+    out.append(f"个人账户养老金 = 个人账户储存额 ÷ {show(params.account.divisor)}")
+    out.append(
+        f"领取条件：年满{params.eligibility.age}周岁，累计缴费满{params.eligibility.contribution_years}年"
+    )
+    return out

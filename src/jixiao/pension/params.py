@@ -17,9 +17,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from jixiao import extends
 from jixiao.findings import Finding, Severity, finding
 from jixiao.model import Source
-from jixiao.yamlio import ParsedDocument, parse_text, read_file, validation_findings
+from jixiao.vocabulary import LEVEL_NAMES
+from jixiao.yamlio import ParsedDocument, validation_findings
 
 PARAMS_DIR = Path(__file__).parent / "params"
 NATIONAL = "national"
@@ -28,13 +30,6 @@ UNKNOWN = "pension.region-unknown"
 
 GovLevel = Literal["central", "provincial", "municipal", "county"]
 RegionClass = Literal["东部", "中西部"]
-
-LEVEL_NAMES: dict[str, str] = {
-    "central": "中央",
-    "provincial": "省级",
-    "municipal": "市级",
-    "county": "县（区）级",
-}
 
 
 class ParamsError(Exception):
@@ -237,67 +232,15 @@ def builtin_region_names() -> list[str]:
     return [NATIONAL, *names]
 
 
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """Deep-merge mappings; lists and scalars in ``override`` replace those in ``base``."""
-    out = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
-def _read(path: Path) -> tuple[ParsedDocument | None, list[Finding]]:
-    text, problems = read_file(path)
-    if text is None:
-        return None, [p.model_copy(update={"code": INVALID}) for p in problems]
-    doc, problems = parse_text(text, str(path))
-    return doc, [p.model_copy(update={"code": INVALID}) for p in problems]
-
-
-def _path_of(name_or_path: str | Path, relative_to: Path | None) -> Path | None:
-    text = str(name_or_path)
-    if text in builtin_region_names():
-        return PARAMS_DIR / f"{text}.yaml"
-    path = Path(text)
-    if relative_to is not None and not path.is_absolute():
-        path = relative_to / path
-    return path if path.exists() and path.is_file() else None
-
-
-def _chain(path: Path) -> tuple[list[ParsedDocument], list[Finding]]:
-    """The file and its ancestors, nearest first."""
-    docs: list[ParsedDocument] = []
-    current: Path | None = path
-    while current is not None:
-        if len(docs) > 5:
-            return [], [
-                finding(INVALID, Severity.error, "参数文件的 extends 嵌套过深", source=Source(file=str(path)))
-            ]
-        doc, problems = _read(current)
-        if doc is None:
-            return [], problems
-        if not isinstance(doc.data, dict):
-            return [], [
-                finding(INVALID, Severity.error, "参数文件应为键值对", source=Source(file=doc.file, line=1))
-            ]
-        docs.append(doc)
-        parent = doc.data.get("extends")
-        if parent is None:
-            break
-        current = _path_of(str(parent), current.parent)
-        if current is None:
-            return [], [
-                finding(
-                    UNKNOWN,
-                    Severity.error,
-                    f"extends 指向的参数文件“{parent}”不存在（内置：{'、'.join(builtin_region_names())}）",
-                    "extends",
-                    source=Source(file=doc.file, line=doc.line_of(["extends"])),
-                )
-            ]
-    return docs, []
+FAMILY = extends.Family(
+    noun="参数文件",
+    builtin_dir=PARAMS_DIR,
+    builtin_names=builtin_region_names,
+    invalid=INVALID,
+    unknown=UNKNOWN,
+    not_mapping="参数文件应为键值对",
+    recode=True,
+)
 
 
 def _has(data: Any, loc: Sequence[str | int]) -> bool:
@@ -359,7 +302,7 @@ def load_params_with_findings(
     if name in builtin_region_names() and not overrides:
         params, problems = _builtin(name)
         return params, list(problems)
-    path = PARAMS_DIR / f"{name}.yaml" if name in builtin_region_names() else _path_of(name, None)
+    path = FAMILY.builtin_path(name) or (Path(name) if Path(name).is_file() else None)
     if path is None:
         return None, [
             finding(
@@ -375,14 +318,12 @@ def load_params_with_findings(
 def _load_path(
     path: Path, inline: ParsedDocument | None = None
 ) -> tuple[PensionParams | None, list[Finding]]:
-    docs, problems = _chain(path)
+    docs, problems = extends.chain(FAMILY, path)
     if not docs:
         return None, problems
     if inline is not None:
         docs = [inline, *docs]
-    merged: dict[str, Any] = {}
-    for doc in reversed(docs):
-        merged = _merge(merged, doc.data)
+    merged = extends.merged(docs)
     try:
         return PensionParams.model_validate(merged), []
     except ValidationError as exc:

@@ -1,7 +1,6 @@
 """Policies: named YAML parameter sets (grade bands, formulas, thresholds); see national-2020.yaml."""
 
 from jixiao.policies.loader import (
-    BUILTIN_POLICIES,
     Grade,
     Policy,
     PolicyError,
@@ -9,4 +8,4 @@ from jixiao.policies.loader import (
     load_policy,
 )
 
-__all__ = ["BUILTIN_POLICIES", "Grade", "Policy", "PolicyError", "builtin_policy_names", "load_policy"]
+__all__ = ["Grade", "Policy", "PolicyError", "builtin_policy_names", "load_policy"]

@@ -5,16 +5,15 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from jixiao import extends
 from jixiao.findings import Finding, Severity, finding
-from jixiao.model import Source
-from jixiao.yamlio import ParsedDocument, parse_text, read_file, validate
+from jixiao.yamlio import ParsedDocument, validate
 
 POLICY_DIR = Path(__file__).parent
-BUILTIN_POLICIES = ("national-2020",)
 
 
 class PolicyError(Exception):
@@ -156,86 +155,34 @@ class Policy(_Strict):
         return value.quantize(quantum, rounding=self.rounding.mode or ROUND_HALF_UP)
 
 
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """Deep-merge mappings; lists and scalars in ``override`` replace those in ``base``."""
-    out = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
-def _read(path: Path) -> tuple[ParsedDocument | None, list[Finding]]:
-    text, problems = read_file(path)
-    if text is None:
-        return None, problems
-    return parse_text(text, str(path))
-
-
-@cache
-def _builtin_data(name: str) -> dict[str, Any]:
-    doc, problems = _read(POLICY_DIR / f"{name}.yaml")
-    if doc is None or not isinstance(doc.data, dict):  # pragma: no cover - packaging error
-        raise PolicyError(problems)
-    return dict(doc.data)
-
-
 def builtin_policy_names() -> list[str]:
-    """Names of the policies shipped with jixiao."""
-    return list(BUILTIN_POLICIES)
+    """Names of the policies shipped with jixiao: every ``*.yaml`` in this folder, sorted."""
+    return sorted(p.stem for p in POLICY_DIR.glob("*.yaml") if p.is_file())
 
 
-def _resolve(doc: ParsedDocument, depth: int = 0) -> tuple[dict[str, Any] | None, list[Finding]]:
-    data = doc.data
-    if not isinstance(data, dict):
-        return None, [
-            finding(
-                "policy.invalid",
-                Severity.error,
-                "评价政策文件应为键值对",
-                source=Source(file=doc.file, line=1),
-            )
-        ]
-    parent = data.get("extends")
-    if parent is None:
-        return data, []
-    if depth > 5:
-        return None, [
-            finding(
-                "policy.invalid", Severity.error, "评价政策的 extends 嵌套过深", source=Source(file=doc.file)
-            )
-        ]
-    if parent in BUILTIN_POLICIES:
-        base = _builtin_data(parent)
-    else:
-        parent_path = Path(doc.file).parent / str(parent)
-        if not parent_path.exists():
-            return None, [
-                finding(
-                    "policy.unknown",
-                    Severity.error,
-                    f"extends 指向的评价政策“{parent}”不存在（内置：{'、'.join(BUILTIN_POLICIES)}）",
-                    "extends",
-                    source=Source(file=doc.file, line=doc.line_of(["extends"])),
-                )
-            ]
-        parent_doc, problems = _read(parent_path)
-        if parent_doc is None:
-            return None, problems
-        resolved, problems = _resolve(parent_doc, depth + 1)
-        if resolved is None:
-            return None, problems
-        base = resolved
-    return _merge(base, data), []
+FAMILY = extends.Family(
+    noun="评价政策",
+    builtin_dir=POLICY_DIR,
+    builtin_names=builtin_policy_names,
+    invalid="policy.invalid",
+    unknown="policy.unknown",
+    not_mapping="评价政策文件应为键值对",
+)
+
+
+def _load_path(path: Path) -> tuple[Policy | None, list[Finding]]:
+    docs, problems = extends.chain(FAMILY, path)
+    if not docs:
+        return None, problems
+    merged = ParsedDocument(extends.merged(docs), docs[0]._raw, docs[0].file)
+    return validate(Policy, merged, "policy.invalid")
 
 
 def load_policy_with_findings(name_or_path: str | Path | None) -> tuple[Policy | None, list[Finding]]:
     """Load a built-in policy by name or a user file by path; problems are findings."""
     if name_or_path is None or str(name_or_path) == "":
         name_or_path = "national-2020"
-    if isinstance(name_or_path, str) and name_or_path in BUILTIN_POLICIES:
+    if isinstance(name_or_path, str) and name_or_path in builtin_policy_names():
         return _builtin(name_or_path), []
     path = Path(name_or_path)
     if not path.exists():
@@ -243,22 +190,18 @@ def load_policy_with_findings(name_or_path: str | Path | None) -> tuple[Policy |
             finding(
                 "policy.unknown",
                 Severity.error,
-                f"找不到评价政策“{name_or_path}”：既不是内置政策（{'、'.join(BUILTIN_POLICIES)}），也不是存在的文件",
+                f"找不到评价政策“{name_or_path}”：既不是内置政策（{'、'.join(builtin_policy_names())}），也不是存在的文件",
             )
         ]
-    doc, problems = _read(path)
-    if doc is None:
-        return None, problems
-    data, problems = _resolve(doc)
-    if data is None:
-        return None, problems
-    merged = ParsedDocument(data, doc._raw, doc.file)
-    return validate(Policy, merged, "policy.invalid")
+    return _load_path(path)
 
 
 @cache
 def _builtin(name: str) -> Policy:
-    return Policy.model_validate(_builtin_data(name))
+    policy, problems = _load_path(POLICY_DIR / f"{name}.yaml")
+    if policy is None:  # pragma: no cover - packaging error
+        raise PolicyError(problems)
+    return policy
 
 
 def load_policy(name_or_path: str | Path | None = None) -> Policy:

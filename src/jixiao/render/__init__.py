@@ -1,8 +1,9 @@
 """Official documents: 项目支出绩效自评表 (Word, Excel, PDF) and 绩效评价报告 (Word, PDF), with charts.
 
-``render_document`` is the one entry point; scores come from ``jixiao.api.score`` / ``check`` so a
-figure in a document is the same as on screen.  ``RenderError`` carries a Chinese message for
-problems that are the user's (a bad template, LibreOffice missing).
+``render_bytes(evaluation, score, findings, kind, fmt)`` lays out what it is given and computes
+nothing: ``jixiao.api.render`` scores or audits first, so a figure in a document is the same as on
+screen.  ``RenderError`` carries a Chinese message for problems that are the user's (a bad
+template, LibreOffice missing).
 """
 
 from __future__ import annotations
@@ -10,17 +11,14 @@ from __future__ import annotations
 import io
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from jixiao.findings import Finding
 from jixiao.model import Evaluation
 from jixiao.render.errors import RenderError
 from jixiao.scoring.result import ScoreResult
 
-if TYPE_CHECKING:
-    from jixiao.policies import Policy
-
-__all__ = ["FORMATS", "KINDS", "RenderError", "render_bytes", "render_document"]
+__all__ = ["FORMATS", "KINDS", "MEDIA_TYPES", "DocumentKind", "Format", "RenderError", "render_bytes"]
 
 DocumentKind = Literal["self-table", "report"]
 Format = Literal["docx", "xlsx", "pdf"]
@@ -31,17 +29,6 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
-
-
-def _scores(
-    evaluation: Evaluation, policy: Policy | None, with_findings: bool
-) -> tuple[ScoreResult, list[Finding] | None]:
-    from jixiao import api
-
-    if with_findings:
-        audit = api.check(evaluation, policy)
-        return audit.score, list(audit.findings)
-    return api.score(evaluation, policy), None
 
 
 def _check_combination(kind: str, fmt: str) -> None:
@@ -55,16 +42,18 @@ def _check_combination(kind: str, fmt: str) -> None:
 
 def render_bytes(
     evaluation: Evaluation,
+    score: ScoreResult,
+    findings: list[Finding] | None,
     kind: DocumentKind,
     fmt: Format,
     *,
-    policy: Policy | None = None,
     template: Path | None = None,
-    with_findings: bool = False,
 ) -> bytes:
-    """The document as bytes (for the web app); see ``render_document``."""
+    """The 自评表 (``self-table``: docx, xlsx, pdf) or 评价报告 (``report``: docx, pdf) as bytes.
+
+    ``findings``, when given, are appended as a 复核意见 annex.
+    """
     _check_combination(kind, fmt)
-    score, findings = _scores(evaluation, policy, with_findings)
     if fmt == "xlsx":
         from jixiao.render import selftable_xlsx
 
@@ -91,28 +80,3 @@ def render_bytes(
         source = Path(tmp) / "document.docx"
         source.write_bytes(buffer.getvalue())
         return docx_to_pdf(source, Path(tmp)).read_bytes()
-
-
-def render_document(
-    evaluation: Evaluation,
-    kind: DocumentKind,
-    fmt: Format,
-    out: Path,
-    *,
-    policy: Policy | None = None,
-    template: Path | None = None,
-    with_findings: bool = False,
-) -> Path:
-    """Write the 自评表 (``self-table``: docx, xlsx, pdf) or 评价报告 (``report``: docx, pdf) to ``out``.
-
-    Scores are computed by ``jixiao.api.score`` (or ``check`` with ``with_findings``, whose findings
-    are appended as a 复核意见 annex).  Raises ``RenderError`` for problems the user can fix.
-    """
-    data = render_bytes(evaluation, kind, fmt, policy=policy, template=template, with_findings=with_findings)
-    out = Path(out)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
-    except OSError as exc:
-        raise RenderError(f"无法写入 {out}：{exc.strerror or exc}") from exc
-    return out

@@ -5,8 +5,8 @@ from __future__ import annotations
 from docx.document import Document as DocumentObject
 
 from jixiao.findings import Finding
+from jixiao.office import clean
 from jixiao.render.docx_tables import simple_table
-from jixiao.render.text import clean
 from jixiao.render.typography import add_paragraph
 
 COLUMNS = ("序号", "级别", "复核意见", "位置")  # no finding codes, no paths: a bureau reads it

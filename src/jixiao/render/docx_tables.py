@@ -16,7 +16,7 @@ from docx.document import Document as DocumentObject
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from jixiao.render.text import clean
+from jixiao.office import clean
 from jixiao.render.typography import TABLE, TABLE_HEAD, Face, run_properties_xml
 
 TWIPS_PER_CM = 567

@@ -15,14 +15,16 @@ from docx.shared import Cm
 
 from jixiao.findings import Finding
 from jixiao.model import Evaluation, Kind
+from jixiao.office import clean
 from jixiao.render import charts
 from jixiao.render.annex import add_findings_annex
 from jixiao.render.docx_tables import simple_table
 from jixiao.render.score_tables import add_indicator_table, add_level_table, grade_line
 from jixiao.render.template import new_document
-from jixiao.render.text import KIND_LABELS, NO_DATA, clean, fund_label, percent_text, plain, score_text
+from jixiao.render.text import NO_DATA, fund_label, percent_text, plain, score_text
 from jixiao.render.typography import add_page_numbers, add_paragraph, has_page_field, setup_page
 from jixiao.scoring.result import ScoreResult
+from jixiao.vocabulary import KIND_NAMES
 
 TEXT_WIDTH_CM = 15.6  # A4 portrait less 公文 margins
 CHINESE_NUMBERS = "一二三四五六七八九十"
@@ -102,7 +104,7 @@ def _basics(document: DocumentObject, ev: Evaluation, score: ScoreResult) -> Non
         ("实施单位", project.unit),
         ("项目属性", {"recurring": "经常性项目", "one_off": "一次性项目"}.get(project.attribute or "", "")),
         ("项目期", "至".join(str(d) for d in (project.period_start, project.period_end) if d)),
-        ("评价类型", KIND_LABELS[ev.kind]),
+        ("评价类型", KIND_NAMES[ev.kind]),
         ("委托评价单位", ev.commissioner),
         ("评价机构", ev.evaluator),
     ]

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from docx.document import Document as DocumentObject
 
+from jixiao.office import clean
 from jixiao.render.docx_tables import simple_table
-from jixiao.render.text import clean, percent_text, plain, score_text
+from jixiao.render.text import percent_text, plain, score_text
 from jixiao.scoring.result import ScoreResult
 
 LEVEL_COLUMNS = ("一级指标", "分值", "自评得分", "计算得分", "得分率", "报告得分率")

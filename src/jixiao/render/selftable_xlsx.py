@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 from copy import copy
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +23,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.findings import Finding
 from jixiao.model import Evaluation
+from jixiao.office import (
+    CHUNK,
+    FORM_SHEET,
+    FORM_VERSION,
+    KEY_COLUMN,
+    MARKER,
+    META_SHEET,
+    SCORE_SHEET,
+    clean,
+    written_text,
+)
 from jixiao.render.annex import COLUMNS as FINDING_COLUMNS
 from jixiao.render.annex import finding_rows
 from jixiao.render.score_tables import (
@@ -33,17 +43,10 @@ from jixiao.render.score_tables import (
     indicator_rows,
     level_rows,
 )
-from jixiao.render.text import clean
 from jixiao.render.view import FUND_COLUMNS, INDICATOR_COLUMNS, SelfTableView, build_view, merge_runs
 from jixiao.scoring.result import ScoreResult
+from jixiao.serialize import exact_json
 
-FORM_SHEET = "自评表"
-SCORE_SHEET = "评分说明"
-META_SHEET = "_jixiao"
-MARKER = "jixiao-form"
-FORM_VERSION = "1"
-KEY_COLUMN = 9  # I: hidden row keys
-CHUNK = 30000  # characters per cell (Excel's limit is 32767)
 WIDTHS = {"A": 12, "B": 18, "C": 26, "D": 16, "E": 16, "F": 8, "G": 8, "H": 36}
 
 _THIN = Side(style="thin", color="000000")
@@ -146,18 +149,6 @@ def text_lines(text: str, width: float) -> int:
 def row_height(lines: int) -> float:
     """Row height in points for a number of text lines at 11 pt, capped at Excel's 409."""
     return min(15.0 * max(lines, 1) + 3, 409.0)
-
-
-def written_text(value: Any) -> str:
-    """The canonical text of a cell value, to tell later whether the unit changed it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int | float | Decimal):
-        number = Decimal(str(value)).normalize()
-        return f"{number:f}"
-    return clean(value).strip()
 
 
 def _form(ws: Worksheet, view: SelfTableView) -> dict[str, dict[str, str]]:
@@ -327,39 +318,13 @@ def _score_sheet(
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
 
 
-def _tag(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return {"$decimal": str(value)}
-    if isinstance(value, date):
-        return {"$date": value.isoformat()}
-    raise TypeError(f"cannot store {type(value).__name__}")
-
-
-def _untag(obj: dict[str, Any]) -> Any:
-    if obj.keys() == {"$decimal"}:
-        return Decimal(obj["$decimal"])
-    if obj.keys() == {"$date"}:
-        return date.fromisoformat(obj["$date"])
-    return obj
-
-
-def dump_evaluation(evaluation: Evaluation) -> str:
-    """The evaluation as JSON that keeps Decimals and dates exactly, even inside free-form mappings."""
-    return json.dumps(evaluation.model_dump(exclude_none=True), ensure_ascii=False, default=_tag)
-
-
-def load_evaluation(text: str) -> Evaluation:
-    """The evaluation stored by ``dump_evaluation`` (raises ValueError / ValidationError when broken)."""
-    return Evaluation.model_validate(json.loads(text, object_hook=_untag))
-
-
 def _meta(ws: Worksheet, evaluation: Evaluation, written: dict[str, dict[str, str]]) -> None:
     ws.sheet_state = "hidden"
     ws["A1"] = MARKER
     ws["B1"] = FORM_VERSION
     for row, (name, text) in enumerate(
         (
-            ("evaluation", dump_evaluation(evaluation)),
+            ("evaluation", exact_json(evaluation)),
             ("written", json.dumps(written, ensure_ascii=False)),
         ),
         start=2,

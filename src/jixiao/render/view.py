@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from jixiao.model import Evaluation, FundLine, FundSource
-from jixiao.render.text import STANDARD_FUND_ROWS, clean, fund_label, percent_text, plain
+from jixiao.model import Evaluation, FundLine
+from jixiao.office import clean
+from jixiao.render.text import STANDARD_FUND_ROWS, fund_label, percent_text, plain
 from jixiao.scoring.result import ScoreResult
 
 TITLE = "项目支出绩效自评表"
@@ -152,13 +153,6 @@ def _figure(figure: object) -> str:
     if isinstance(figure, Figure) and figure.value is not None:
         return plain(figure.value) + (figure.unit or "")
     return ""
-
-
-def standard_source(key: str) -> FundSource | None:
-    """The fund source of a ``fund:new:<source>`` row key (a row the blank form offers)."""
-    if key.startswith("fund:new:"):
-        return FundSource(key.removeprefix("fund:new:"))
-    return None
 
 
 def _department(evaluation: Evaluation) -> str:

@@ -13,16 +13,17 @@ from jixiao.model import (
     IndicatorType,
     QualitativeRule,
     RatioRule,
+    RuleBase,
     SatisfactionRule,
 )
 from jixiao.numbers import format_number
-from jixiao.places import STAGE_NAMES
 from jixiao.policies import Policy
 from jixiao.policies.loader import RateFormula
 from jixiao.scoring.context import Outcome, RuleContext, clamp
 from jixiao.scoring.result import IndicatorScore, LevelScore, ScoreResult
 from jixiao.scoring.rules import RULES
 from jixiao.scoring.rules.qualitative import answer_of
+from jixiao.vocabulary import STAGE_NAMES
 
 HUNDRED = Decimal(100)
 EXECUTION_LEVEL = "预算执行率"
@@ -68,7 +69,7 @@ def _has_value(fig: object) -> bool:
     return fig is not None and getattr(fig, "value", None) is not None
 
 
-def infer_rule(indicator: Indicator, evaluation: Evaluation) -> object | None:
+def infer_rule(indicator: Indicator, evaluation: Evaluation) -> RuleBase | None:
     """The rule an indicator is scored by: its own, else the one its figures imply (None if none)."""
     if indicator.rule is not None:
         return indicator.rule
@@ -121,13 +122,13 @@ def score_indicator(
     kind = getattr(rule, "kind", None)
     if indicator.weight is None:
         outcome = Outcome(None, "未设分值（目标行，不单独计分）")
-        if rule is not None and kind == "ratio":
-            ratio = RULES["ratio"](indicator.model_copy(update={"weight": Decimal(0)}), rule, ctx)
+        if isinstance(rule, RatioRule):
+            ratio = RULES[RatioRule](indicator.model_copy(update={"weight": Decimal(0)}), rule, ctx)
             outcome = Outcome(None, outcome.explanation, ratio.completion)
     elif rule is None:
         outcome = Outcome(None, "无评分规则且缺少可计算的数值，采用填报得分")
     else:
-        outcome = RULES[str(kind)](indicator, rule, ctx)
+        outcome = RULES[type(rule)](indicator, rule, ctx)
         if outcome.score is None and indicator.rule is not None:
             findings.append(
                 finding(

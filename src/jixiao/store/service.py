@@ -10,9 +10,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from jixiao import api
+from jixiao import api, vocabulary
+from jixiao.api import Audit, check
 from jixiao.model import Evaluation
-from jixiao.store.analysis import Analysis, analyse
+from jixiao.serialize import evaluation_data
 from jixiao.store.models import (
     AuditEntry,
     EvaluationRecord,
@@ -35,12 +36,7 @@ from jixiao.store.queries import (
     require_role,
 )
 
-STATUS_NAMES: dict[str, str] = {
-    Status.draft.value: "填报中",
-    Status.submitted.value: "待复核",
-    Status.returned.value: "已退回",
-    Status.approved.value: "已通过",
-}
+STATUS_NAMES = vocabulary.STATUS_NAMES
 
 
 def log(
@@ -70,21 +66,11 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def evaluation_data(evaluation: Evaluation) -> dict[str, Any]:
-    """The evaluation as JSON data that loads back unchanged.
-
-    Not ``api.to_data``: its ``exclude_defaults`` drops the ``kind`` discriminator of rules, so a
-    stored rule would not load again.
-    """
-    data: dict[str, Any] = evaluation.model_dump(mode="json", exclude_none=True)
-    return data
-
-
-def apply_analysis(session: Session, record: EvaluationRecord, evaluation: Evaluation) -> Analysis:
+def apply_audit(session: Session, record: EvaluationRecord, evaluation: Evaluation) -> Audit:
     """Store the evaluation's JSON and its recomputed columns and findings on ``record``."""
-    analysis = analyse(evaluation)
-    score = analysis.score
-    record.data = evaluation_data(evaluation)
+    audit = check(evaluation)
+    score = audit.score
+    record.data = evaluation_data(evaluation, keep_empty=True)
     record.project_name = evaluation.project.name
     record.year = evaluation.year
     record.kind = evaluation.kind.value
@@ -93,21 +79,21 @@ def apply_analysis(session: Session, record: EvaluationRecord, evaluation: Evalu
         record.unit_name = evaluation.project.unit or record.unit_name
     record.claimed_total = _number(score.claimed_total)
     record.computed_total = _number(score.computed_total)
-    record.reviewed_total = _number(analysis.reviewed_total)
-    record.inflation = _number(analysis.inflation)
+    record.reviewed_total = _number(audit.reviewed_total)
+    record.inflation = _number(audit.inflation)
     record.grade = score.computed_grade
     record.execution_rate = _number(score.execution_rate)
-    record.max_severity = analysis.max_rank
+    record.max_severity = audit.max_rank
     from jixiao.findings import Severity
 
-    record.n_errors = analysis.count(Severity.error)
-    record.n_warnings = analysis.count(Severity.warning)
+    record.n_errors = audit.count(Severity.error)
+    record.n_warnings = audit.count(Severity.warning)
     record.updated_at = utcnow()
     flush(session)  # the version check runs here: a concurrent save surfaces as ``Conflict``
     if record.id is not None:
         session.execute(delete(FindingRecord).where(FindingRecord.evaluation_id == record.id))
     session.flush()
-    for f in analysis.findings:
+    for f in audit.findings:
         session.add(
             FindingRecord(
                 evaluation_id=record.id,
@@ -118,7 +104,7 @@ def apply_analysis(session: Session, record: EvaluationRecord, evaluation: Evalu
                 path=f.location.path,
             )
         )
-    return analysis
+    return audit
 
 
 def load_evaluation(record: EvaluationRecord) -> Evaluation:
@@ -203,7 +189,7 @@ def add_evaluation(
         evaluation.project.department = department.name
     session.add(record)
     session.flush()
-    apply_analysis(session, record, evaluation)
+    apply_audit(session, record, evaluation)
     log(session, actor, "evaluation.create", "evaluation", record.id, None, record.data)
     return record
 
@@ -257,7 +243,7 @@ def save_evaluation(
         old = stored.indicators[i] if i < len(stored.indicators) else None
         ind.reviewed = old.reviewed if old else None
         ind.review_reason = old.review_reason if old else None
-    apply_analysis(session, record, evaluation)
+    apply_audit(session, record, evaluation)
     log(session, actor, "evaluation.save", "evaluation", record.id, before, record.data)
     flush(session)
     return record
@@ -348,7 +334,7 @@ def set_review_scores(
                 raise StoreError(f"请填写“{indicator.label}”调整复核得分的理由")
         indicator.reviewed = value
         indicator.review_reason = reason.strip() or None if value is not None else None
-    apply_analysis(session, record, evaluation)
+    apply_audit(session, record, evaluation)
     log(session, actor, "evaluation.review-scores", "evaluation", record.id, before, record.data)
     flush(session)
     return record

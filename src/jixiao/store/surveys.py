@@ -22,11 +22,11 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from jixiao.model import Figure, Survey
+from jixiao.api import Figure, Survey
 from jixiao.store import survey_guard
 from jixiao.store.models import Role, SurveyCode, SurveyRecord, SurveyResponse, utcnow
 from jixiao.store.queries import Actor, NotFound, StoreError, ensure_open, get_visible, require_role
-from jixiao.store.service import apply_analysis, flush, load_evaluation, log
+from jixiao.store.service import apply_audit, flush, load_evaluation, log
 from jixiao.store.survey_guard import (
     ADDRESS_LIMIT,
     ADDRESS_LIMIT_RANGE,
@@ -38,10 +38,10 @@ from jixiao.store.survey_guard import (
     TooManyAnswers,
     window_text,
 )
+from jixiao.vocabulary import ANSWERS, SATISFIED
 
-OPTIONS = ("很满意", "满意", "一般", "不满意", "很不满意")
+OPTIONS = ANSWERS
 DEFAULT_WEIGHTS = {"很满意": 100, "满意": 80, "一般": 60, "不满意": 40, "很不满意": 0}
-SATISFIED = ("很满意", "满意")
 
 POPULATION_RANGE = (1, 2_000_000_000)
 
@@ -332,7 +332,7 @@ def apply_to_indicator(session: Session, actor: Actor, survey_id: int) -> Survey
         raise StoreError("该评价没有满意度指标")
     for indicator in targets:
         indicator.actual = Figure(text=f"{stats.satisfaction_rate}%")
-    apply_analysis(session, record, evaluation)
+    apply_audit(session, record, evaluation)
     log(session, actor, "survey.apply", "evaluation", record.id, before, record.data)
     flush(session)
     return stats

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from jixiao.api import ROLE_NAMES
 from jixiao.store.accounts import LoginThrottle, resolve_session, touch_session
 from jixiao.store.db import Database
 from jixiao.store.models import Role, User
@@ -23,14 +24,6 @@ from jixiao.web.uploads import new_pool
 
 TEMPLATES = Path(__file__).with_name("templates")
 
-ROLE_NAMES = {
-    Role.admin: "管理员",
-    Role.finance: "财政复核",
-    Role.unit: "单位填报",
-    Role.evaluator: "第三方评价",
-    Role.viewer: "只读查看",
-}
-
 
 class AppState:
     """What every request shares: settings, database, templates, throttles."""
@@ -39,7 +32,7 @@ class AppState:
         self.settings = settings
         self.db = db
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
-        self.templates.env.globals["role_names"] = {r.value: n for r, n in ROLE_NAMES.items()}
+        self.templates.env.globals["role_names"] = dict(ROLE_NAMES)
         self.login_throttle = LoginThrottle(
             settings.login_attempts, settings.login_window_seconds, settings.login_max_delay_seconds
         )

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from jixiao import api
-from jixiao.model import Evaluation
+from jixiao.api import Evaluation
 
 # form field → (path in the evaluation data, kind)
 SCALAR_FIELDS: dict[str, tuple[tuple[str, ...], str]] = {

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import FormData, UploadFile
 
-from jixiao.ingest.sandbox import ParsedPart, ParsePool, SandboxError, inspect_evidence, parse_upload
+from jixiao.batch.sandbox import ParsedPart, ParsePool, SandboxError, inspect_evidence, parse_upload
 from jixiao.store.queries import StoreError
 from jixiao.web.settings import Settings
 

@@ -16,7 +16,7 @@ from jixiao.ingest.extract.context import Context, cell_number, clean, label_key
 from jixiao.ingest.extract.lexicon import source_of, stage_of
 from jixiao.model import Figure, FundItem, FundLine, Funds, FundSource, FundStage, Source
 from jixiao.numbers import parse_decimal, to_wan
-from jixiao.places import STAGE_NAMES
+from jixiao.vocabulary import STAGE_NAMES
 
 Key = tuple[FundSource, FundStage]
 _EXTRA = {"分值": "weight", "权重": "weight", "执行率": "rate", "预算执行率": "rate", "得分": "score"}

@@ -1,11 +1,23 @@
-"""One function per rule kind, registered by the rule's ``kind``."""
+"""One function per rule kind, registered by the rule's type (the kinds are ``model.RULE_KINDS``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from jixiao.model import Indicator
+from jixiao.model import (
+    DeductionRule,
+    ElementsRule,
+    FormulaRule,
+    GradeRule,
+    Indicator,
+    JudgementRule,
+    QualitativeRule,
+    RatioRule,
+    RuleBase,
+    SatisfactionRule,
+    TiersRule,
+)
 from jixiao.scoring.context import Outcome, RuleContext
 from jixiao.scoring.rules.formula import apply_formula
 from jixiao.scoring.rules.qualitative import apply_qualitative
@@ -21,16 +33,16 @@ from jixiao.scoring.rules.simple import (
 
 RuleFunc = Callable[[Indicator, Any, RuleContext], Outcome]
 
-RULES: dict[str, RuleFunc] = {
-    "ratio": apply_ratio,
-    "qualitative": apply_qualitative,
-    "elements": apply_elements,
-    "tiers": apply_tiers,
-    "grade": apply_grade,
-    "deduction": apply_deduction,
-    "satisfaction": apply_satisfaction,
-    "judgement": apply_judgement,
-    "formula": apply_formula,
+RULES: dict[type[RuleBase], RuleFunc] = {
+    RatioRule: apply_ratio,
+    QualitativeRule: apply_qualitative,
+    ElementsRule: apply_elements,
+    TiersRule: apply_tiers,
+    GradeRule: apply_grade,
+    DeductionRule: apply_deduction,
+    SatisfactionRule: apply_satisfaction,
+    JudgementRule: apply_judgement,
+    FormulaRule: apply_formula,
 }
 
 __all__ = ["RULES", "RuleFunc"]

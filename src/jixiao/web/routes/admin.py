@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from jixiao.api import ORG_KIND_NAMES
 from jixiao.store import service
 from jixiao.store.accounts import account_errors, create_user, end_sessions, new_password, set_password
 from jixiao.store.models import Organisation, OrgKind, Role, User
@@ -24,12 +25,6 @@ from jixiao.web.params import RecordId, form_id, record_id
 
 router = APIRouter()
 
-ORG_KIND_NAMES = {
-    OrgKind.bureau.value: "财政局",
-    OrgKind.department.value: "主管部门",
-    OrgKind.unit.value: "实施单位",
-    OrgKind.evaluator.value: "第三方机构",
-}
 ACCOUNT_FIELDS = ("username", "display_name", "role", "org_id", "password")
 
 

@@ -8,19 +8,14 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from jixiao import api
+from jixiao.api import DOCUMENT_NAMES, MEDIA_TYPES
 from jixiao.store import service
 from jixiao.store.queries import Actor, StoreError, get_visible
 from jixiao.web.deps import current_actor, db_session, state
 from jixiao.web.params import RecordId
 
 router = APIRouter()
-
-KIND_NAMES = {"self-table": "自评表", "report": "评价报告"}
-MEDIA_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
 
 
 @router.get("/evaluations/{evaluation_id}/download/{kind}.{fmt}")
@@ -33,18 +28,16 @@ def download(
     actor: Actor = Depends(current_actor),
     session: Session = db_session,
 ) -> Response:
-    """Render the document through ``jixiao.render.render_bytes`` (the same numbers as the pages)."""
-    if kind not in KIND_NAMES or fmt not in MEDIA_TYPES:
+    """Render the document through ``jixiao.api.render`` (the same numbers as the pages)."""
+    if kind not in DOCUMENT_NAMES or fmt not in MEDIA_TYPES:
         raise StoreError("未知的文书种类或格式")
     record = get_visible(session, actor, evaluation_id)
     evaluation = service.load_evaluation(record)
-    from jixiao.render import RenderError, render_bytes
-
     try:
-        content = render_bytes(evaluation, kind, fmt, with_findings=findings not in ("", "0"))  # type: ignore[arg-type]
-    except RenderError as exc:
+        content = api.render(evaluation, kind, fmt, with_findings=findings not in ("", "0"))  # type: ignore[arg-type]
+    except api.RenderError as exc:
         raise StoreError(str(exc)) from exc
-    name = f"{record.project_name}-{KIND_NAMES[kind]}.{fmt}"
+    name = f"{record.project_name}-{DOCUMENT_NAMES[kind]}.{fmt}"
     # A GET reads in a read-only transaction; the audit entry is its own short write.
     with state(request).db.session() as writer:
         service.log(

@@ -11,8 +11,8 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from jixiao import api
+from jixiao.api import Audit, check
 from jixiao.store import service
-from jixiao.store.analysis import Analysis, analyse
 from jixiao.store.models import EvaluationRecord, Task, Upload
 from jixiao.store.queries import (
     Actor,
@@ -45,7 +45,7 @@ def _version(form: FormData) -> int:
 def form_context(
     record: EvaluationRecord,
     data: dict[str, Any],
-    analysis: Analysis | None,
+    audit: Audit | None,
     *,
     errors: dict[str, str] | None = None,
     message: str | None = None,
@@ -53,7 +53,7 @@ def form_context(
     import_id: int | None = None,
 ) -> dict[str, Any]:
     """What the edit template needs."""
-    scores = {s.index: s for s in analysis.score.indicators} if analysis else {}
+    scores = {s.index: s for s in audit.score.indicators} if audit else {}
     rows = []
     for i, ind in enumerate(data.get("indicators", [])):
         rows.append(
@@ -69,7 +69,7 @@ def form_context(
         "record": record,
         "data": data,
         "rows": rows,
-        "analysis": analysis,
+        "audit": audit,
         "errors": errors or {},
         "message": message,
         "version": record.version if version is None else version,
@@ -121,8 +121,8 @@ def evaluation_page(
     """Edit form when the user may edit it, else the read-only view with findings and downloads."""
     record = get_visible(session, actor, evaluation_id)
     evaluation = service.load_evaluation(record)
-    analysis = analyse(evaluation)
-    context = form_context(record, dict(record.data), analysis)
+    audit = check(evaluation)
+    context = form_context(record, dict(record.data), audit)
     context["task"] = session.get(Task, record.task_id) if record.task_id else None
     context["uploads"] = session.scalars(
         select(Upload).where(Upload.evaluation_id == record.id, Upload.purpose == "evidence")
@@ -143,8 +143,8 @@ def preview(
     """HTMX: scores and audit warnings of the form as typed (nothing is saved)."""
     record = get_visible(session, actor, evaluation_id)
     result = apply_form(_base_data(session, record, form), form)
-    analysis = analyse(result.evaluation) if result.evaluation is not None else None
-    return render(request, "_live.html", {"analysis": analysis, "errors": result.errors, "oob": True})
+    audit = check(result.evaluation) if result.evaluation is not None else None
+    return render(request, "_live.html", {"audit": audit, "errors": result.errors, "oob": True})
 
 
 def _base_data(session: Session, record: EvaluationRecord, form: FormData) -> dict[str, Any]:
@@ -186,9 +186,9 @@ def save(
     except (Conflict, StoreError) as exc:
         session.expire_all()
         record = get_visible(session, actor, evaluation_id)
-        analysis = analyse(result.evaluation)
+        audit = check(result.evaluation)
         context = form_context(
-            record, result.data, analysis, message=exc.message, version=version, import_id=import_id
+            record, result.data, audit, message=exc.message, version=version, import_id=import_id
         )
         context.update(editable=True, uploads=[], conflict=isinstance(exc, Conflict))
         return render(request, "evaluation.html", context, status_code=exc.status)
@@ -237,7 +237,7 @@ def import_document(
         raise StoreError(f"无法从文件中读出评价：{problems}")
     evaluation = loaded.evaluation
     service.place(record, evaluation)
-    data = service.evaluation_data(evaluation)
+    data = api.to_data(evaluation, keep_empty=True)
     data.pop("source", None)
     with db.session() as session:
         record = get_editable(session, actor, evaluation_id)
@@ -257,7 +257,7 @@ def import_document(
         context = form_context(
             record,
             data,
-            analyse(evaluation),
+            check(evaluation),
             message=f"已从“{name}”读出以下内容，请核对后点击“保存草稿”确认（尚未保存）",
             import_id=row.id,
         )

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
+from jixiao.api import check
 from jixiao.store import service
-from jixiao.store.analysis import analyse
 from jixiao.store.models import EvaluationRecord, Role
 from jixiao.store.queries import Actor, StoreError, get_visible, listing
 from jixiao.web.deps import db_session, posted_form, render, require
@@ -62,8 +62,8 @@ def review_page(
 ) -> Response:
     """The evaluation's figures with its findings beside them."""
     record = get_visible(session, actor, evaluation_id)
-    analysis = analyse(service.load_evaluation(record))
-    context = form_context(record, dict(record.data), analysis)
+    audit = check(service.load_evaluation(record))
+    context = form_context(record, dict(record.data), audit)
     return render(request, "review.html", context)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, defer
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
+from jixiao import api
 from jixiao.store import service
 from jixiao.store.models import EvaluationRecord, Organisation, OrgKind, Role, Task, TaskEvaluator
 from jixiao.store.queries import Actor, StoreError, require_role
@@ -21,16 +22,12 @@ router = APIRouter()
 
 def framework_names() -> list[str]:
     """Built-in frameworks, ``self-2020`` (the 自评表) first."""
-    from jixiao.frameworks import builtin_framework_names
-
-    return sorted(builtin_framework_names(), key=lambda n: (n != "self-2020", n))
+    return sorted(api.builtin_framework_names(), key=lambda n: (n != "self-2020", n))
 
 
 def _policy_names() -> list[str]:
     """Built-in policies (``national-2020`` is the default)."""
-    from jixiao.policies.loader import builtin_policy_names
-
-    return sorted(builtin_policy_names()) or ["national-2020"]
+    return sorted(api.builtin_policy_names()) or ["national-2020"]
 
 
 @router.get("/tasks")

@@ -24,16 +24,9 @@ from jixiao.findings import Finding, Severity, finding
 from jixiao.loader import Loaded
 from jixiao.model import Evaluation, Figure, FundLine, FundSource, Indicator, Source
 from jixiao.numbers import parse_decimal
-from jixiao.render.selftable_xlsx import (
-    FORM_SHEET,
-    KEY_COLUMN,
-    MARKER,
-    META_SHEET,
-    load_evaluation,
-    written_text,
-)
-from jixiao.render.text import LABEL_TO_SOURCE
-from jixiao.render.view import standard_source
+from jixiao.office import FORM_SHEET, KEY_COLUMN, MARKER, META_SHEET, standard_source, written_text
+from jixiao.serialize import from_exact_json
+from jixiao.vocabulary import LABEL_TO_SOURCE
 
 
 def is_jixiao_form(path: str | Path) -> bool:
@@ -120,7 +113,7 @@ def read_form(path: str | Path) -> Loaded:
             str(row[0].value): "".join(str(c.value or "") for c in row[1:])
             for row in meta.iter_rows(min_row=2, max_row=3)
         }
-        base = load_evaluation(data["evaluation"])
+        base = from_exact_json(data["evaluation"])
         written = json.loads(data["written"])
     except (KeyError, ValueError, ValidationError) as exc:
         return Loaded(

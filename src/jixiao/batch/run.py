@@ -1,6 +1,6 @@
 """Batch ingest + audit over folders: one row per document, resumable, parallel over processes.
 
-The unit of work is :func:`jixiao.ingest.process_document` (a path in, a plain dict out, never
+The unit of work is :func:`jixiao.batch.rows.process_document` (a path in, a plain dict out, never
 raises), so any ``concurrent.futures.Executor`` can run it — a local process pool here, or a
 cluster engine's executor (Dask: ``distributed.Client().get_executor()``).
 """
@@ -17,22 +17,21 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from jixiao.ingest.api import ROW_FIELDS, failed_row, process_document
+from jixiao.api import DOCUMENT_SUFFIXES
+from jixiao.batch.rows import ROW_FIELDS, failed_row, process_document
 from jixiao.ingest.limits import DEFAULT_TIMEOUT_SECONDS
+from jixiao.serialize import BATCH_FINDING_FIELDS as FINDING_FIELDS
 
-FINDING_FIELDS = ["file", "part", "code", "severity", "message", "where", "page", "line"]
 MEMORY_LIMIT_BYTES = 3 * 1024 * 1024 * 1024
 
 
 def iter_documents(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Supported documents under the given files and folders, sorted, each once."""
-    from jixiao.ingest.readers import READERS
-
     seen: set[Path] = set()
     for p in map(Path, paths):
         found = sorted(q for q in p.rglob("*") if q.is_file()) if p.is_dir() else [p]
         for q in found:
-            if q.suffix.lower() in READERS and q not in seen and not q.name.startswith(("~$", ".")):
+            if q.suffix.lower() in DOCUMENT_SUFFIXES and q not in seen and not q.name.startswith(("~$", ".")):
                 seen.add(q)
                 yield q
 

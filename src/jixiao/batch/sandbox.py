@@ -8,7 +8,7 @@ that has imported the heavy modules once (jixiao, openpyxl, python-docx, pdfplum
 so each parse starts in milliseconds and never inherits the server's threads; where there is no
 fork server (Windows) children are spawned. :class:`ParsePool` bounds how many run at once.
 
-The functions meant to run in the child live in :mod:`jixiao.ingest.upload_checks` (re-exported
+The functions meant to run in the child live in :mod:`jixiao.batch.upload_checks` (re-exported
 here): :func:`parse_upload` (an import: ``api.load_all`` as plain, picklable data) and
 :func:`inspect_evidence` / :func:`check_evidence` (an evidence file: does it open as what it
 claims to be). Every failure is a :class:`SandboxError` whose
@@ -40,7 +40,7 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from jixiao.ingest.upload_checks import (
+from jixiao.batch.upload_checks import (
     EVIDENCE_SUFFIXES,
     EvidenceCheck,
     ParsedPart,
@@ -90,7 +90,7 @@ UPLOAD_LIMIT_OVERRIDES: dict[str, int] = {
 PRELOAD = [
     "jixiao.api",
     "jixiao.ingest",
-    "jixiao.ingest.sandbox",
+    "jixiao.batch.sandbox",
     "jixiao.ingest.extract",
     "jixiao.ingest.parts",
     "jixiao.ingest.readers.docx",
@@ -98,7 +98,7 @@ PRELOAD = [
     "jixiao.ingest.readers.pdf",
     "jixiao.ingest.readers.html",
     "jixiao.ingest.readers.text",
-    "jixiao.render.xlsx_form",
+    "jixiao.ingest.readers.form",
     "openpyxl",
     "docx",
     "pdfplumber",

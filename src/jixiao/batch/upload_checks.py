@@ -1,4 +1,4 @@
-"""What the sandbox runs on an uploaded file, in the child process (see :mod:`jixiao.ingest.sandbox`).
+"""What the sandbox runs on an uploaded file, in the child process (see :mod:`jixiao.batch.sandbox`).
 
 :func:`parse_upload` reads an import (``api.load_all``) into plain, picklable data;
 :func:`inspect_evidence` / :func:`check_evidence` say whether an evidence file opens as what it
@@ -32,7 +32,7 @@ __all__ = [
 class ParsedPart:
     """One evaluation a file holds, as plain picklable data (what ``api.load_all`` gives, flattened).
 
-    ``evaluation`` is ``Evaluation.model_dump(mode="json", exclude_none=True)`` (None when the file
+    ``evaluation`` is ``serialize.evaluation_data`` (None when the file
     gave none); each finding is ``Finding.model_dump(mode="json", exclude_none=True)`` — at least
     ``code``, ``severity`` and ``message``.
     """
@@ -69,10 +69,6 @@ class ParsedPart:
         return Loaded(self.file, evaluation, findings, dict(self.line_of), self.part)
 
 
-def _finding_data(f: Finding) -> dict[str, Any]:
-    return f.model_dump(mode="json", exclude_none=True)
-
-
 def _precheck(path: Path) -> Finding | None:
     """The cheap refusals before ``load_all``: it may open a workbook outside the ingest readers.
 
@@ -99,21 +95,20 @@ def parse_upload(path: Path) -> list[ParsedPart]:
     ``ParsePool.parse_upload``); also callable in-process.
     """
     from jixiao import api
+    from jixiao.serialize import evaluation_data, finding_data
 
     p = Path(path)
     refused = _precheck(p) if p.is_file() else None
     if refused is not None:
-        return [ParsedPart(str(p), None, None, [_finding_data(refused)])]
+        return [ParsedPart(str(p), None, None, [finding_data(refused)])]
     return [
         ParsedPart(
             file=loaded.file,
             part=loaded.part,
-            evaluation=(
-                None
-                if loaded.evaluation is None
-                else loaded.evaluation.model_dump(mode="json", exclude_none=True)
-            ),
-            findings=[_finding_data(f) for f in loaded.findings],
+            evaluation=None
+            if loaded.evaluation is None
+            else evaluation_data(loaded.evaluation, keep_empty=True),
+            findings=[finding_data(f) for f in loaded.findings],
             line_of=dict(loaded.line_of),
         )
         for loaded in api.load_all(p)

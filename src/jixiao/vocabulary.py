@@ -1,0 +1,74 @@
+"""The Chinese words users read, one place for each: evaluation kinds, fund stages and sources,
+severities, workflow states, roles, government levels and survey answers.
+
+Keys are the English identifiers of docs/glossary.md (plain strings, so a ``StrEnum`` member
+looks its label up as well); ``tests/test_vocabulary.py`` checks that every pair here is a row
+of the glossary, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from jixiao.model import FundSource
+
+KIND_NAMES = {"self": "单位自评", "department": "部门评价", "finance": "财政评价"}
+
+STAGE_NAMES = {  # the words every message uses for the fund stages
+    "budget": "年初预算",
+    "budget_adjusted": "全年预算",
+    "available": "实际到位",
+    "spent": "实际支出",
+    "surplus": "结余",
+}
+
+FUND_SOURCE_NAMES = {
+    FundSource.total: "年度资金总额",
+    FundSource.central: "中央资金",
+    FundSource.provincial: "省级资金",
+    FundSource.municipal: "市级资金",
+    FundSource.county: "县级资金",
+    FundSource.appropriation: "本年财政拨款",
+    FundSource.carryover: "上年结转资金",
+    FundSource.superior: "上级财政资金",
+    FundSource.local: "地方资金",
+    FundSource.other: "其他资金",
+}
+LABEL_TO_SOURCE = {label: source for source, label in FUND_SOURCE_NAMES.items()}
+
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+
+STATUS_NAMES = {"draft": "填报中", "submitted": "待复核", "returned": "已退回", "approved": "已通过"}
+
+ROLE_NAMES = {
+    "admin": "管理员",
+    "finance": "财政复核",
+    "unit": "单位填报",
+    "evaluator": "第三方评价",
+    "viewer": "只读查看",
+}
+
+ORG_KIND_NAMES = {"bureau": "财政局", "department": "主管部门", "unit": "实施单位", "evaluator": "第三方机构"}
+
+LEVEL_NAMES = {  # who bears a share of a pension subsidy
+    "central": "中央",
+    "provincial": "省级",
+    "municipal": "市级",
+    "county": "县（区）级",
+}
+
+DOCUMENT_NAMES = {"self-table": "自评表", "report": "评价报告"}
+
+ANSWERS = ("很满意", "满意", "一般", "不满意", "很不满意")  # the five-point scale of a survey question
+SATISFIED = ANSWERS[:2]
+
+# Every table above whose keys are glossary identifiers (checked against docs/glossary.md).
+GLOSSARY_TABLES: dict[str, dict[str, str]] = {
+    "kind": KIND_NAMES,
+    "stage": STAGE_NAMES,
+    "fund source": {str(k): v for k, v in FUND_SOURCE_NAMES.items()},
+    "severity": SEVERITY_NAMES,
+    "status": STATUS_NAMES,
+    "role": ROLE_NAMES,
+    "organisation": ORG_KIND_NAMES,
+    "level": LEVEL_NAMES,
+    "document": DOCUMENT_NAMES,
+}
