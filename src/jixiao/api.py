@@ -39,11 +39,20 @@ from jixiao.policies import Policy, PolicyError, builtin_policy_names, load_poli
 from jixiao.render import FORMATS, KINDS, MEDIA_TYPES, DocumentKind, Format, RenderError, render_bytes
 from jixiao.scoring import score_evaluation
 from jixiao.scoring.result import ScoreResult
-from jixiao.serialize import evaluation_data, to_json, to_yaml
+from jixiao.serialize import (
+    AUDIT_WRITERS,
+    AuditedFile,
+    evaluation_data,
+    finding_line,
+    source_note,
+    to_json,
+    to_yaml,
+)
 from jixiao.vocabulary import DOCUMENT_NAMES, KIND_NAMES, ORG_KIND_NAMES, ROLE_NAMES
 from jixiao.yamlio import dump_json
 
 __all__ = [
+    "AUDIT_WRITERS",
     "DOCUMENT_NAMES",
     "DOCUMENT_SUFFIXES",
     "FORMATS",
@@ -53,6 +62,7 @@ __all__ = [
     "ORG_KIND_NAMES",
     "ROLE_NAMES",
     "Audit",
+    "AuditedFile",
     "DocumentKind",
     "Estimate",
     "Evaluation",
@@ -79,6 +89,7 @@ __all__ = [
     "estimate_data",
     "example_files",
     "examples_dir",
+    "finding_line",
     "format_number",
     "get_policy",
     "has_errors",
@@ -96,6 +107,7 @@ __all__ = [
     "render",
     "render_to_file",
     "score",
+    "source_note",
     "summarize",
     "to_data",
     "to_json",

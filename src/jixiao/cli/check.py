@@ -2,110 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import click
 
 from jixiao import api
-from jixiao.checks import Audit
-from jixiao.cli.common import dump_json, echo_findings
-from jixiao.findings import Finding, Severity
-from jixiao.numbers import format_number
-from jixiao.places import place_of
-from jixiao.policies import Policy, PolicyError
+from jixiao.api import AUDIT_WRITERS, AuditedFile, Finding, Policy, PolicyError, Severity, format_number
+from jixiao.cli.common import echo_findings
 
 SEVERITIES = ("info", "warning", "error")
-CSV_COLUMNS = (
-    "file",
-    "line",
-    "severity",
-    "code",
-    "message",
-    "path",
-    "place",
-    "expected",
-    "actual",
-    "rule",
-    "source",
-)
 COLORS = {"error": "red", "warning": "yellow", "info": "cyan"}
-
-
-def line_for(path: str, line_of: dict[str, int]) -> int | None:
-    """The file line of a field path, or of its nearest parent that has one."""
-    while path:
-        if path in line_of:
-            return line_of[path]
-        cut = max(path.rfind("."), path.rfind("["))
-        path = path[:cut] if cut > 0 else ""
-    return None
-
-
-def _same_file(a: str | None, b: str) -> bool:
-    return a is not None and Path(a).name == Path(b).name
-
-
-def finding_line(f: Finding, file: str, line_of: dict[str, int]) -> int | None:
-    """The line in ``file``: the finding's own source when it is this file, else the field path's line."""
-    source = f.location.source
-    if source is not None and source.line and _same_file(source.file, file):
-        return source.line
-    return line_for(f.location.path, line_of)
-
-
-def _source_note(f: Finding, file: str) -> str:
-    source = f.location.source
-    if source is None or not source.describe():
-        return ""
-    if _same_file(source.file, file):
-        return ""
-    return source.describe()
-
-
-def _value(value: Any) -> Any:
-    """Numbers stay numbers (Decimal → JSON number), lists stay lists, anything else becomes text."""
-    if isinstance(value, str | int | float | bool | Decimal | type(None)):
-        return value
-    if isinstance(value, list | tuple):
-        return [_value(v) for v in value]
-    return str(value)
-
-
-def finding_record(f: Finding, file: str, line_of: dict[str, int]) -> dict[str, Any]:
-    """The JSON record of one finding."""
-    source = f.location.source
-    return {
-        "code": f.code,
-        "severity": f.severity.value,
-        "message": f.message,
-        "location": {
-            "path": f.location.path,
-            "place": f.location.place or place_of(f.location.path),
-            "line": finding_line(f, file, line_of),
-            "source": source.model_dump(exclude_none=True) if source is not None else None,
-        },
-        "expected": _value(f.expected),
-        "actual": _value(f.actual),
-        "rule": f.rule,
-    }
-
-
-def file_record(
-    file: str, audit: Audit, findings: list[Finding], line_of: dict[str, int], origin: str | None = None
-) -> dict[str, Any]:
-    """The JSON record of one audited file (``origin``: the path, when ``file`` names a part of it)."""
-    score = audit.score
-    return {
-        "file": file,
-        "total": {"claimed": score.claimed_total, "computed": score.computed_total},
-        "grade": {"claimed": score.claimed_grade, "computed": score.computed_grade},
-        "findings": [finding_record(f, origin or file, line_of) for f in findings],
-    }
 
 
 def audited_note(audited: int, files: int) -> str:
@@ -199,8 +107,7 @@ def register(group: click.Group) -> None:
                 sys.exit(2)
         threshold = Severity(min_severity).rank
         printer = Printer() if fmt == "text" else None
-        records: list[dict[str, Any]] = []
-        rows: list[dict[str, Any]] = []
+        audited_files: list[AuditedFile] = []
         counts = {s: 0 for s in SEVERITIES}
         unusable = errors = False
         audited = 0
@@ -222,31 +129,25 @@ def register(group: click.Group) -> None:
                 shown = [f for f in every if f.severity.rank <= threshold]
                 for f in shown:
                     counts[f.severity.value] += 1
-                if fmt == "json":
-                    records.append(file_record(file, audit, shown, loaded.line_of, origin))
-                elif fmt == "csv":
-                    for f in shown:
-                        record = finding_record(f, origin, loaded.line_of)
-                        rows.append(
-                            {
-                                "file": file,
-                                "line": record["location"]["line"] or "",
-                                "severity": f.severity.value,
-                                "code": f.code,
-                                "message": f.message,
-                                "path": f.location.path,
-                                "place": record["location"]["place"],
-                                "expected": "" if f.expected is None else record["expected"],
-                                "actual": "" if f.actual is None else record["actual"],
-                                "rule": f.rule or "",
-                                "source": _source_note(f, origin),
-                            }
+                if fmt != "text":
+                    score = audit.score
+                    audited_files.append(
+                        AuditedFile(
+                            file,
+                            origin,
+                            score.claimed_total,
+                            score.computed_total,
+                            score.claimed_grade,
+                            score.computed_grade,
+                            shown,
+                            dict(loaded.line_of),
                         )
+                    )
                 else:
                     assert printer is not None
                     for f in shown:
-                        line = finding_line(f, origin, loaded.line_of)
-                        printer.finding(f"{file}:{line}" if line else file, f, _source_note(f, origin))
+                        line = api.finding_line(f, origin, loaded.line_of)
+                        printer.finding(f"{file}:{line}" if line else file, f, api.source_note(f, origin))
                     score = audit.score
                     ev_form = loaded.evaluation.form
                     form = ev_form.value if ev_form is not None else None
@@ -257,14 +158,8 @@ def register(group: click.Group) -> None:
                             f"{file}: 总分 填报{_fmt(score.claimed_total)} / 重算{_fmt(score.computed_total)}；"
                             f"等级 填报{score.claimed_grade or '未标明'} / 重算{score.computed_grade or '—'}"
                         )
-        if fmt == "json":
-            click.echo(dump_json({"files": records}))
-        elif fmt == "csv":
-            buffer = io.StringIO()
-            writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-            click.echo(buffer.getvalue(), nl=False)
+        if fmt != "text":
+            click.echo(AUDIT_WRITERS[fmt](audited_files), nl=fmt == "json")
         else:
             assert printer is not None
             printer.line(
