@@ -18,7 +18,18 @@ PACKAGE = SRC / "jixiao"
 # Lowest first; a unit may import its own layer's units only where the arrow below allows, and
 # never a higher layer. A unit is a top-level module or subpackage of jixiao.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("numbers", "model", "vocabulary", "places", "findings", "yamlio", "extends", "loader", "office", "serialize"),
+    (
+        "numbers",
+        "model",
+        "vocabulary",
+        "places",
+        "findings",
+        "yamlio",
+        "extends",
+        "loader",
+        "office",
+        "serialize",
+    ),
     ("policies", "frameworks", "examples"),
     ("scoring",),
     ("checks", "pension"),
@@ -28,7 +39,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("store",),
     ("web", "cli"),
 )
-SAME_LAYER = {("pension", "checks"), ("cli", "web")}  # pension checks register as checks; serve starts the app
+SAME_LAYER = {
+    ("pension", "checks"),
+    ("cli", "web"),
+}  # pension checks register as checks; serve starts the app
 LAYER_OF = {unit: n for n, units in enumerate(LAYERS) for unit in units}
 SHELLS = ("cli", "web")
 SHELL_MAY_IMPORT = {"api", "batch", "store", "", "web"}  # "" is ``jixiao`` itself (its version)
@@ -58,7 +72,12 @@ def _imports(path: Path) -> set[str]:
             if module.split(".")[0] != "jixiao":
                 continue
             if module == "jixiao":
-                out.update(f"jixiao.{a.name}" if (PACKAGE / a.name).exists() or (PACKAGE / f"{a.name}.py").exists() else "jixiao" for a in node.names)
+                out.update(
+                    f"jixiao.{a.name}"
+                    if (PACKAGE / a.name).exists() or (PACKAGE / f"{a.name}.py").exists()
+                    else "jixiao"
+                    for a in node.names
+                )
             else:
                 out.add(module)
     return out
@@ -78,7 +97,9 @@ GRAPH = _graph()
 
 def test_every_unit_has_a_layer() -> None:
     units = {_unit(m) for m in GRAPH} - {""}
-    assert units <= set(LAYER_OF), f"units with no layer in docs/architecture.md: {sorted(units - set(LAYER_OF))}"
+    assert units <= set(LAYER_OF), (
+        f"units with no layer in docs/architecture.md: {sorted(units - set(LAYER_OF))}"
+    )
 
 
 def test_layers_point_one_way() -> None:
@@ -90,7 +111,9 @@ def test_layers_point_one_way() -> None:
             if not here or not there or here == there:
                 continue
             above = LAYER_OF[there] > LAYER_OF[here]
-            sideways = LAYER_OF[there] == LAYER_OF[here] and LAYER_OF[here] > 0 and (here, there) not in SAME_LAYER
+            sideways = (
+                LAYER_OF[there] == LAYER_OF[here] and LAYER_OF[here] > 0 and (here, there) not in SAME_LAYER
+            )
             if above or sideways:
                 wrong.append(f"{module} → {target}")
     assert not wrong, "imports against the layers:\n" + "\n".join(sorted(wrong))
@@ -150,3 +173,28 @@ def test_cycle_finder_finds_a_cycle() -> None:
 def test_no_two_modules_share_a_name_that_means_a_door() -> None:
     doors = sorted(str(p.relative_to(SRC)) for p in PACKAGE.rglob("api.py"))
     assert doors == ["jixiao/api.py"]
+
+
+BANNED_NAMES = {"ev", "num", "pts", "wt", "_p"}  # say what it is: evaluation, amount_text, score_text …
+
+
+def _defined_names(path: Path) -> set[str]:
+    """Names a module binds: functions, classes, arguments, assigned variables."""
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            out.add(node.name)
+        elif isinstance(node, ast.arg):
+            out.add(node.arg)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            out.add(node.id)
+    return out
+
+
+def test_names_explain_themselves() -> None:
+    found = {
+        str(p.relative_to(SRC)): sorted(_defined_names(p) & BANNED_NAMES)
+        for p in sorted(PACKAGE.rglob("*.py"))
+        if _defined_names(p) & BANNED_NAMES
+    }
+    assert not found, found

@@ -8,16 +8,16 @@ from jixiao.checks.common import (
     HUNDRED,
     RULE_10,
     agrees,
+    amount_text,
     ind_path,
     label,
-    num,
     pct,
     places_of,
     printed_level,
-    pts,
     score_agrees,
+    score_text,
     scored,
-    wt,
+    weight_text,
 )
 from jixiao.checks.registry import CheckContext, check
 from jixiao.findings import Finding, Severity, finding
@@ -39,7 +39,7 @@ def score_range(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
                 finding(
                     "arithmetic.score-range",
                     Severity.error,
-                    f"“{label(ind)}”得分{pts(ind.claimed)}超出分值范围[0, {wt(ind.weight)}]",
+                    f"“{label(ind)}”得分{score_text(ind.claimed)}超出分值范围[0, {weight_text(ind.weight)}]",
                     ind_path(i, "claimed"),
                     source=ind.source,
                     expected=f"0–{ind.weight}",
@@ -69,7 +69,7 @@ def line_score(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
             finding(
                 "arithmetic.line-score",
                 Severity.warning,
-                f"“{label(ind)}”填报{pts(s.claimed)}，按评分规则应为{pts(s.computed)}（{s.explanation}）",
+                f"“{label(ind)}”填报{score_text(s.claimed)}，按评分规则应为{score_text(s.computed)}（{s.explanation}）",
                 ind_path(s.index, "claimed"),
                 source=ind.source,
                 expected=s.computed,
@@ -92,9 +92,9 @@ def line_score(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
             finding(
                 "arithmetic.line-score",
                 Severity.warning,
-                f"预算执行率一栏填报{pts(level.claimed)}，按执行率"
-                f"{pct(rate) if rate is not None else '—'} × {wt(funds.execution_weight)}（执行率超过100%按100%计）"
-                f"应为{pts(level.computed)}",
+                f"预算执行率一栏填报{score_text(level.claimed)}，按执行率"
+                f"{pct(rate) if rate is not None else '—'} × {weight_text(funds.execution_weight)}（执行率超过100%按100%计）"
+                f"应为{score_text(level.computed)}",
                 "funds.execution_claimed",
                 expected=level.computed,
                 actual=level.claimed,
@@ -129,8 +129,12 @@ def level_sums(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
                     finding(
                         "arithmetic.rounding" if rounding else "arithmetic.level-sum",
                         Severity.info if rounding else Severity.error,
-                        f"“{printed.name}”小计印为{pts(printed.claimed)}，各三级指标得分之和为{pts(got)}"
-                        + ("，差额在舍入误差之内" if rounding else f"，相差{num(printed.claimed - got)}分"),
+                        f"“{printed.name}”小计印为{score_text(printed.claimed)}，各三级指标得分之和为{score_text(got)}"
+                        + (
+                            "，差额在舍入误差之内"
+                            if rounding
+                            else f"，相差{amount_text(printed.claimed - got)}分"
+                        ),
                         f"levels[{li}].claimed",
                         source=printed.source,
                         expected=got,
@@ -146,7 +150,7 @@ def level_sums(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
                     finding(
                         "arithmetic.level-weight",
                         Severity.error,
-                        f"“{printed.name}”分值印为{wt(printed.weight)}，各三级指标分值之和为{wt(got_w)}",
+                        f"“{printed.name}”分值印为{weight_text(printed.weight)}，各三级指标分值之和为{weight_text(got_w)}",
                         f"levels[{li}].weight",
                         source=printed.source,
                         expected=got_w,
@@ -176,12 +180,12 @@ def group_weights(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
         got = sum((w for w in weights if w is not None), Decimal(0))
         if got == group.weight:
             continue
-        terms = " + ".join(f"{ind.name}{wt(ind.weight)}" for ind in rows if ind.weight is not None)
+        terms = " + ".join(f"{ind.name}{weight_text(ind.weight)}" for ind in rows if ind.weight is not None)
         out.append(
             finding(
                 "arithmetic.group-weight",
                 Severity.error,
-                f"“{group.level1}/{group.name}”分值印为{wt(group.weight)}，所属三级指标 {terms} = {wt(got)}",
+                f"“{group.level1}/{group.name}”分值印为{weight_text(group.weight)}，所属三级指标 {terms} = {weight_text(got)}",
                 f"groups[{g}].weight",
                 source=group.source,
                 expected=got,
@@ -208,8 +212,8 @@ def score_missing(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
             finding(
                 "arithmetic.score-missing",
                 Severity.warning,
-                f"“{ind.name or ind.level2 or ind.level1}”有分值{wt(ind.weight)}和指标值、实际完成值，但得分未填写"
-                + (f"；重算得分为{pts(value)}，合计按重算得分计" if value is not None else ""),
+                f"“{ind.name or ind.level2 or ind.level1}”有分值{weight_text(ind.weight)}和指标值、实际完成值，但得分未填写"
+                + (f"；重算得分为{score_text(value)}，合计按重算得分计" if value is not None else ""),
                 f"indicators[{i}].claimed",
                 source=ind.source,
                 expected=value,
@@ -230,13 +234,13 @@ def total_sum(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
         parts = [c for c in subtotals if c is not None]
         got = sum(parts, Decimal(0))
         if not score_agrees(claims.total, got, ctx.policy.rounding.places):
-            terms = " + ".join(f"{lv.name}{num(c)}" for lv, c in zip(levels, parts, strict=True))
+            terms = " + ".join(f"{lv.name}{amount_text(c)}" for lv, c in zip(levels, parts, strict=True))
             rounding = abs(got - claims.total) <= _slack(parts, ctx.policy.rounding.places)
             out.append(
                 finding(
                     "arithmetic.rounding" if rounding else "arithmetic.total-sum",
                     Severity.info if rounding else Severity.error,
-                    f"总分印为{pts(claims.total)}，{'' if rounding else '但'}各一级指标得分 {terms} = {pts(got)}"
+                    f"总分印为{score_text(claims.total)}，{'' if rounding else '但'}各一级指标得分 {terms} = {score_text(got)}"
                     + ("，差额在舍入误差之内" if rounding else ""),
                     "claims.total",
                     source=claims.source,
@@ -251,13 +255,13 @@ def total_sum(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
         got_w = sum((w for w in weights if w is not None), Decimal(0))
         if got_w != full:
             terms = " + ".join(
-                f"{lv.name}{wt(w)}" for lv, w in zip(levels, weights, strict=True) if w is not None
+                f"{lv.name}{weight_text(w)}" for lv, w in zip(levels, weights, strict=True) if w is not None
             )
             out.append(
                 finding(
                     "arithmetic.weight-sum",
                     Severity.error,
-                    f"各一级指标分值 {terms} = {wt(got_w)}，不等于满分{wt(full)}",
+                    f"各一级指标分值 {terms} = {weight_text(got_w)}，不等于满分{weight_text(full)}",
                     "levels",
                     source=claims.source,
                     expected=full,
@@ -282,7 +286,7 @@ def rates(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
                     "arithmetic.rate",
                     Severity.error,
                     f"“{level.name}”得分率印为{pct(level.rate, places_of(level.rate))}，"
-                    f"但{num(level.claimed)} / {num(level.weight)} = {pct(got)}",
+                    f"但{amount_text(level.claimed)} / {amount_text(level.weight)} = {pct(got)}",
                     f"levels[{i}].rate",
                     source=level.source,
                     expected=ctx.policy.round(got),
@@ -299,7 +303,7 @@ def rates(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
                 finding(
                     "arithmetic.rate",
                     Severity.error,
-                    f"总得分率印为{pct(claims.rate, places_of(claims.rate))}，但{num(claims.total)} / {num(full)} = {pct(got)}",
+                    f"总得分率印为{pct(claims.rate, places_of(claims.rate))}，但{amount_text(claims.total)} / {amount_text(full)} = {pct(got)}",
                     "claims.rate",
                     source=claims.source,
                     expected=ctx.policy.round(got),
@@ -318,11 +322,13 @@ def unverifiable(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
         return []
     counts = evaluation.indicator_counts
     if score.granularity == "level":
-        shown = "、".join(f"{lv.name}{num(lv.claimed)}" for lv in score.levels if lv.claimed is not None)
+        shown = "、".join(
+            f"{lv.name}{amount_text(lv.claimed)}" for lv in score.levels if lv.claimed is not None
+        )
         hidden = f"{counts.level3}个三级指标" if counts and counts.level3 else "三级指标"
         message = f"报告只印了一级指标得分（{shown}），{hidden}及其得分未列出，一级指标得分无法复核"
     else:
-        message = f"总分{num(score.claimed_total)}分没有指标评分表支撑，无法复核"
+        message = f"总分{amount_text(score.claimed_total)}分没有指标评分表支撑，无法复核"
     return [
         finding(
             "arithmetic.unverifiable",

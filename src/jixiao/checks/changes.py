@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from jixiao.checks.common import HUNDRED, num, places_of
+from jixiao.checks.common import HUNDRED, amount_text, places_of
 from jixiao.checks.registry import CheckContext, check
 from jixiao.findings import Finding, Severity, finding
 from jixiao.model import Change, Evaluation
@@ -54,7 +54,7 @@ def _agrees(rate: Decimal, bounds: tuple[Decimal, Decimal], unit: Decimal) -> bo
 
 def _undefined(change: Change, index: int) -> Finding:
     """A rate printed over a last year of nothing: 0 to X is no 100% increase."""
-    printed = f"{'增长' if change.rate > 0 else '下降'}{num(abs(change.rate), change.places)}%"
+    printed = f"{'增长' if change.rate > 0 else '下降'}{amount_text(abs(change.rate), change.places)}%"
     return finding(
         "text.change-rate",
         Severity.error,
@@ -87,13 +87,13 @@ def change_rate(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
         before, delta = pair
         computed = delta / before * HUNDRED
         word, verb = ("增长", "增加") if delta > 0 else ("下降", "减少")
-        printed = f"{'增长' if change.rate > 0 else '下降'}{num(abs(change.rate), change.places)}%"
+        printed = f"{'增长' if change.rate > 0 else '下降'}{amount_text(abs(change.rate), change.places)}%"
         out.append(
             finding(
                 "text.change-rate",
                 Severity.error,
-                f"“{change.label}”{num(change.amount)}万元，比上年{num(before)}万元{verb}{num(abs(delta))}万元，"
-                f"{word}幅度应为{num(abs(delta))} / {num(before)} = {num(abs(computed))}%，文中印为{printed}",
+                f"“{change.label}”{amount_text(change.amount)}万元，比上年{amount_text(before)}万元{verb}{amount_text(abs(delta))}万元，"
+                f"{word}幅度应为{amount_text(abs(delta))} / {amount_text(before)} = {amount_text(abs(computed))}%，文中印为{printed}",
                 f"funds.changes[{i}]",
                 source=change.source,
                 expected=computed.quantize(Decimal("0.01")),

@@ -18,17 +18,17 @@ RULE_FRAMEWORK = "财预〔2020〕10号 附件2（项目支出绩效评价指标
 RULE_PRACTICE = "实务口径（评价政策参数）"
 
 
-def num(value: Decimal, places: int = 2) -> str:
+def amount_text(value: Decimal, places: int = 2) -> str:
     """A figure as a reviewer writes it: ``5838.00``."""
     return format_number(value, places)
 
 
-def pts(value: Decimal) -> str:
+def score_text(value: Decimal) -> str:
     """A score with its unit: ``7.45分``."""
     return f"{format_number(value, 2)}分"
 
 
-def wt(value: Decimal) -> str:
+def weight_text(value: Decimal) -> str:
     """A weight with its unit, trimmed: ``8分``, ``2.5分``."""
     return f"{format_number(value, 2, trim=True)}分"
 

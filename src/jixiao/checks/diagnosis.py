@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations
 
-from jixiao.checks.common import HUNDRED, num
+from jixiao.checks.common import HUNDRED, amount_text
 from jixiao.numbers import matches_printed
 
 
@@ -36,18 +36,20 @@ def terms_of(figures: dict[str, Decimal]) -> list[Term]:
     for name, value in figures.items():
         if value > 0:
             merged.setdefault(value, []).append(name)
-    base = [Term(v, f"{'、'.join(names)}{num(v)}", parts=tuple(names)) for v, names in merged.items()]
+    base = [Term(v, f"{'、'.join(names)}{amount_text(v)}", parts=tuple(names)) for v, names in merged.items()]
     out = list(base)
     for a, b in combinations(base, 2):
         out.append(
-            Term(a.value + b.value, num(a.value + b.value), f"{a.words} + {b.words}", a.parts + b.parts)
+            Term(
+                a.value + b.value, amount_text(a.value + b.value), f"{a.words} + {b.words}", a.parts + b.parts
+            )
         )
         big, small = (a, b) if a.value > b.value else (b, a)
         if big.value != small.value:
             out.append(
                 Term(
                     big.value - small.value,
-                    num(big.value - small.value),
+                    amount_text(big.value - small.value),
                     f"{big.words} − {small.words}",
                     big.parts + small.parts,
                 )
@@ -57,7 +59,7 @@ def terms_of(figures: dict[str, Decimal]) -> list[Term]:
 
 def transposed(a: Decimal, b: Decimal) -> bool:
     """True when two amounts print with the same digits in another order (5383 ↔ 5838)."""
-    da, db = num(a).replace(".", ""), num(b).replace(".", "")
+    da, db = amount_text(a).replace(".", ""), amount_text(b).replace(".", "")
     return da != db and sorted(da) == sorted(db)
 
 
@@ -73,11 +75,11 @@ def explain_ratio(
         if len(numerator.parts) > 1 and matches_printed(printed, HUNDRED, places):
             a, b = numerator.parts[:2]  # two figures printed equal: their quotient is the 100 %
             text = (
-                f"{num(printed, places)}%是以同一数额{num(numerator.value)}万元同时作分子和分母算出的"
-                f"（{a}与{b}同为{num(numerator.value)}万元）"
+                f"{amount_text(printed, places)}%是以同一数额{amount_text(numerator.value)}万元同时作分子和分母算出的"
+                f"（{a}与{b}同为{amount_text(numerator.value)}万元）"
             )
             if intended and intended in figures and intended not in numerator.parts:
-                text += f"，应以{intended}{num(figures[intended])}万元为分母"
+                text += f"，应以{intended}{amount_text(figures[intended])}万元为分母"
             return text
         for denominator in terms:
             if denominator is numerator or denominator.value == 0:
@@ -90,7 +92,7 @@ def explain_ratio(
     if best is None:
         return None
     _, numerator, denominator = best
-    text = f"{num(printed, places)}%恰为{numerator.words} / {denominator.words}"
+    text = f"{amount_text(printed, places)}%恰为{numerator.words} / {denominator.words}"
     if not denominator.derived:
         if intended and intended not in denominator.parts:
             return text + f"，即以{denominator.words}万元为分母，应以{intended}为分母"
@@ -110,5 +112,5 @@ def explain_ratio(
 def explain_sum(expected: Decimal, got: Decimal) -> str:
     """A note on a sum that misses: transposed digits, or a gap of a round amount."""
     if transposed(expected, got):
-        return f"{num(got)}与{num(expected)}数字相同、顺序颠倒，疑为录入或排印错误"
+        return f"{amount_text(got)}与{amount_text(expected)}数字相同、顺序颠倒，疑为录入或排印错误"
     return ""

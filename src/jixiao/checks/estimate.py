@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from jixiao.checks.common import num, wan_of
+from jixiao.checks.common import amount_text, wan_of
 from jixiao.checks.registry import CheckContext, check
 from jixiao.findings import Finding, Severity, finding
 from jixiao.model import Evaluation
@@ -125,7 +125,7 @@ def estimate_total(text: str) -> tuple[Decimal, str] | None:
         else:
             return None  # an item without one total of its own: the list is not read
     if amounts:
-        return sum(amounts, Decimal(0)), " + ".join(num(a) for a in amounts)
+        return sum(amounts, Decimal(0)), " + ".join(amount_text(a) for a in amounts)
     if not items and not _plain_amounts(text):  # one clause of prices and counts
         product = _product(text)
         if product is not None:
@@ -150,7 +150,7 @@ def estimate_against_budget(evaluation: Evaluation, ctx: CheckContext) -> list[F
                 finding(
                     "funds.zero-total",
                     Severity.error,
-                    f"预算数印为0，但测算依据列有金额（{'、'.join(num(a) + '万元' for a in amounts[:4] if a > 0)}）",
+                    f"预算数印为0，但测算依据列有金额（{'、'.join(amount_text(a) + '万元' for a in amounts[:4] if a > 0)}）",
                     "funds.total.budget",
                     source=funds.total.sources.get("budget") or funds.estimate_source,
                     expected="测算依据所列金额",
@@ -169,7 +169,7 @@ def estimate_against_budget(evaluation: Evaluation, ctx: CheckContext) -> list[F
         finding(
             "funds.estimate-total",
             Severity.warning,
-            f"测算依据合计{num(total)}万元（{how}），与预算数{num(budget)}万元不一致，相差{num(abs(total - budget))}万元",
+            f"测算依据合计{amount_text(total)}万元（{how}），与预算数{amount_text(budget)}万元不一致，相差{amount_text(abs(total - budget))}万元",
             "funds.estimate",
             source=funds.estimate_source,
             expected=budget,

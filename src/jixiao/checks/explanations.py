@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from jixiao.checks.common import RULE_FORM, figure_text, ind_path, label, miss_words, pts, shortfall
+from jixiao.checks.common import RULE_FORM, figure_text, ind_path, label, miss_words, score_text, shortfall
 from jixiao.checks.registry import CheckContext, check
 from jixiao.findings import Finding, Severity, finding
 from jixiao.model import Evaluation, Indicator, RatioRule
@@ -55,7 +55,7 @@ def deviation_at_full(evaluation: Evaluation, ctx: CheckContext) -> list[Finding
             finding(
                 "explanations.deviation-at-full-marks",
                 Severity.info,
-                f"“{label(ind)}”得满分{pts(ind.claimed)}，却填写了偏差原因“{_reason(ind)[:30]}”，"
+                f"“{label(ind)}”得满分{score_text(ind.claimed)}，却填写了偏差原因“{_reason(ind)[:30]}”，"
                 "有偏差就不应得满分，没有偏差则无需填写",
                 ind_path(i, "deviation_reason"),
                 source=ind.source,

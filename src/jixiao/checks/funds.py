@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from jixiao.checks.common import HUNDRED, RULE_FRAMEWORK, RULE_PRACTICE, agrees, num, pct, places_of
+from jixiao.checks.common import HUNDRED, RULE_FRAMEWORK, RULE_PRACTICE, agrees, amount_text, pct, places_of
 from jixiao.checks.diagnosis import explain_ratio, explain_sum
 from jixiao.checks.registry import CheckContext, check
 from jixiao.findings import Finding, Severity, finding
@@ -54,7 +54,7 @@ def sources_sum(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
         if agrees(total, got):
             continue
         terms = " + ".join(
-            f"{line.label or line.source.value}{num(v)}"
+            f"{line.label or line.source.value}{amount_text(v)}"
             for line in funds.lines
             if (v := getattr(line, stage)) is not None
         )
@@ -64,7 +64,7 @@ def sources_sum(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
                 finding(
                     "funds.rounding",
                     Severity.info,
-                    f"{STAGE_NAMES[stage]}合计{num(total)}{funds.unit}，分项 {terms} = {num(got)}{funds.unit}，差额在舍入误差之内",
+                    f"{STAGE_NAMES[stage]}合计{amount_text(total)}{funds.unit}，分项 {terms} = {amount_text(got)}{funds.unit}，差额在舍入误差之内",
                     path,
                     source=_source(funds.total, stage),
                     expected=got,
@@ -78,8 +78,8 @@ def sources_sum(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
             finding(
                 "funds.sources-sum",
                 Severity.error,
-                f"{STAGE_NAMES[stage]}合计印为{num(total)}{funds.unit}，但各来源 {terms} = {num(got)}{funds.unit}，"
-                f"相差{num(abs(total - got))}{funds.unit}" + (f"；{note}" if note else ""),
+                f"{STAGE_NAMES[stage]}合计印为{amount_text(total)}{funds.unit}，但各来源 {terms} = {amount_text(got)}{funds.unit}，"
+                f"相差{amount_text(abs(total - got))}{funds.unit}" + (f"；{note}" if note else ""),
                 path,
                 source=_source(funds.total, stage),
                 expected=got,
@@ -106,14 +106,18 @@ def parts_sum(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
         got = sum((item.amount for item in items), Decimal(0))
         if agrees(total, got):
             continue
-        terms = " + ".join(f"{item.label}{num(item.amount)}" for item in items)
+        terms = " + ".join(f"{item.label}{amount_text(item.amount)}" for item in items)
         rounding = abs(got - total) <= _rounding_slack([item.amount for item in items])
         out.append(
             finding(
                 "funds.rounding" if rounding else "funds.parts-sum",
                 Severity.info if rounding else Severity.error,
-                f"{terms} = {num(got)}{funds.unit}，{STAGE_NAMES[stage]}印为{num(total)}{funds.unit}，"
-                + ("相差在分项舍入误差之内" if rounding else f"相差{num(abs(got - total))}{funds.unit}"),
+                f"{terms} = {amount_text(got)}{funds.unit}，{STAGE_NAMES[stage]}印为{amount_text(total)}{funds.unit}，"
+                + (
+                    "相差在分项舍入误差之内"
+                    if rounding
+                    else f"相差{amount_text(abs(got - total))}{funds.unit}"
+                ),
                 f"funds.items[{indexes[0]}]",
                 source=items[0].source,
                 expected=total,
@@ -132,8 +136,8 @@ def parts_sum(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
         wrong.setdefault(item.group or item.label, []).append(
             (
                 i,
-                f"{item.label}{num(item.amount)}{funds.unit}印为占{pct(item.share, places_of(item.share))}，"
-                f"实为{num(item.amount)} / {STAGE_NAMES[item.stage.value]}{num(total)} = {pct(share)}",
+                f"{item.label}{amount_text(item.amount)}{funds.unit}印为占{pct(item.share, places_of(item.share))}，"
+                f"实为{amount_text(item.amount)} / {STAGE_NAMES[item.stage.value]}{amount_text(total)} = {pct(share)}",
             )
         )
     for notes in wrong.values():
@@ -250,11 +254,11 @@ def surplus(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
         who = "" if path == "funds.total" else f"{line.label or line.source.value}："
         base_name = STAGE_NAMES[base_stage]
         message = (
-            f"{who}结余印为{num(line.surplus)}{funds.unit}，但{base_name}{num(base)} − 实际支出{num(line.spent)} = "
-            f"{num(expected)}{funds.unit}"
+            f"{who}结余印为{amount_text(line.surplus)}{funds.unit}，但{base_name}{amount_text(base)} − 实际支出{amount_text(line.spent)} = "
+            f"{amount_text(expected)}{funds.unit}"
         )
         implied = line.spent + line.surplus
-        message += f"；实际支出 + 结余 = {num(implied)}，与{base_name}{num(base)}不符"
+        message += f"；实际支出 + 结余 = {amount_text(implied)}，与{base_name}{amount_text(base)}不符"
         note = explain_sum(base, implied)
         if note:
             message += f"（{note}）"
@@ -291,11 +295,11 @@ def overspent(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
         finding(
             "funds.overspent",
             Severity.warning,
-            f"实际支出{num(spent)}{unit}超过{STAGE_NAMES[base_stage]}{num(base)}{unit}"
-            f"（超出{num(spent - base)}{unit}），请核实资金来源或支出口径",
+            f"实际支出{amount_text(spent)}{unit}超过{STAGE_NAMES[base_stage]}{amount_text(base)}{unit}"
+            f"（超出{amount_text(spent - base)}{unit}），请核实资金来源或支出口径",
             "funds.total.spent",
             source=evaluation.funds.total.sources.get("spent"),
-            expected=f"≤ {num(base)}",
+            expected=f"≤ {amount_text(base)}",
             actual=spent,
             rule="支出不应超过到位资金",
         )
@@ -315,8 +319,8 @@ def unit_mix(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
         finding(
             "funds.unit-mix",
             Severity.error,
-            f"{slip.name}印为{num(slip.printed)}{unit}，是其他金额的约{slip.ratio}倍，应为以{other}填报"
-            f"（折合{num(slip.meant)}{unit}）；执行率、到位率、合计与得分均按折合后的金额复核",
+            f"{slip.name}印为{amount_text(slip.printed)}{unit}，是其他金额的约{slip.ratio}倍，应为以{other}填报"
+            f"（折合{amount_text(slip.meant)}{unit}）；执行率、到位率、合计与得分均按折合后的金额复核",
             slip.path,
             expected=slip.meant,
             actual=slip.printed,
@@ -343,8 +347,8 @@ def unit_label(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
                 finding(
                     "funds.unit-label",
                     Severity.error,
-                    f"{STAGE_NAMES[stage]}标注单位为万元，却印为{num(printed)}，与文中另印的{num(value)}万元相差一万倍，"
-                    f"实为以元填报（应填{num(value)}万元）",
+                    f"{STAGE_NAMES[stage]}标注单位为万元，却印为{amount_text(printed)}，与文中另印的{amount_text(value)}万元相差一万倍，"
+                    f"实为以元填报（应填{amount_text(value)}万元）",
                     f"{path}.{stage}",
                     source=source,
                     expected=value,
@@ -373,7 +377,7 @@ def score_without_figures(evaluation: Evaluation, ctx: CheckContext) -> list[Fin
             finding(
                 "funds.score-without-figures",
                 Severity.warning,
-                f"“{ind.name or name}”得{num(ind.claimed)}分，但报告未印{lacking}等资金数据，{name}无从计算，得分缺乏依据",
+                f"“{ind.name or name}”得{amount_text(ind.claimed)}分，但报告未印{lacking}等资金数据，{name}无从计算，得分缺乏依据",
                 f"indicators[{i}].claimed",
                 source=ind.source,
                 expected=f"{name}的计算依据",

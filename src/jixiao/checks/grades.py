@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jixiao.checks.common import num
+from jixiao.checks.common import amount_text
 from jixiao.checks.registry import CheckContext, check
 from jixiao.findings import Finding, Severity, finding
 from jixiao.model import Evaluation
@@ -12,7 +12,7 @@ RULE_GRADES = "评价等级：优 ≥90、良 [80,90)、中 [60,80)、差 <60（
 
 
 def _bands(policy: Policy) -> str:
-    return "、".join(f"{g.name}≥{num(g.min, 0)}" for g in policy.grades)
+    return "、".join(f"{g.name}≥{amount_text(g.min, 0)}" for g in policy.grades)
 
 
 @check("grade.mismatch", "grade.unknown", "grade.missing", "grade.recomputed")
@@ -29,7 +29,7 @@ def grade_band(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
             finding(
                 "grade.missing",
                 Severity.info,
-                f"未印评价等级；总分{num(total)}分按等级标准（{_bands(policy)}）应为“{policy.grade_of(total)}”",
+                f"未印评价等级；总分{amount_text(total)}分按等级标准（{_bands(policy)}）应为“{policy.grade_of(total)}”",
                 path,
                 source=claims.source,
                 expected=policy.grade_of(total),
@@ -55,7 +55,7 @@ def grade_band(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
             finding(
                 "grade.mismatch",
                 Severity.error,
-                f"评价等级印为“{claims.grade}”，但总分{num(total)}分按等级标准（{_bands(policy)}）"
+                f"评价等级印为“{claims.grade}”，但总分{amount_text(total)}分按等级标准（{_bands(policy)}）"
                 f"应为“{policy.grade_of(total)}”",
                 path,
                 source=claims.source,
@@ -76,8 +76,8 @@ def grade_band(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
             finding(
                 "grade.recomputed",
                 Severity.warning,
-                f"按评分规则重算总分为{num(computed)}分，等级应为“{score.computed_grade}”，"
-                f"而不是按填报总分{num(total)}分评定的“{claims.grade}”",
+                f"按评分规则重算总分为{amount_text(computed)}分，等级应为“{score.computed_grade}”，"
+                f"而不是按填报总分{amount_text(total)}分评定的“{claims.grade}”",
                 path,
                 source=claims.source,
                 expected=score.computed_grade,

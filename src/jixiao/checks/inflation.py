@@ -7,18 +7,18 @@ import re
 from jixiao.checks.common import (
     HUNDRED,
     RULE_10,
+    amount_text,
     category,
     ind_path,
     label,
     level_key,
     miss_words,
-    num,
     pct,
-    pts,
     score_agrees,
+    score_text,
     shortfall,
     unmet,
-    wt,
+    weight_text,
 )
 from jixiao.checks.registry import CheckContext, check
 from jixiao.findings import Finding, Severity, finding
@@ -84,7 +84,7 @@ def full_marks(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
             finding(
                 "inflation.full-marks",
                 Severity.warning,
-                f"“{label(ind)}”填报满分{pts(s.claimed)}{why}；按评分规则应得{pts(s.computed)}（{s.explanation}）",
+                f"“{label(ind)}”填报满分{score_text(s.claimed)}{why}；按评分规则应得{score_text(s.computed)}（{s.explanation}）",
                 ind_path(s.index, "claimed"),
                 source=ind.source,
                 expected=s.computed,
@@ -101,10 +101,10 @@ def full_marks(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
                 finding(
                     "inflation.full-marks",
                     Severity.warning,
-                    f"“{label(ind)}”填报满分{pts(ind.claimed)}，但其下{_shortfall_words(missed)}",
+                    f"“{label(ind)}”填报满分{score_text(ind.claimed)}，但其下{_shortfall_words(missed)}",
                     ind_path(i, "claimed"),
                     source=ind.source,
-                    expected=f"< {wt(ind.weight)}",
+                    expected=f"< {weight_text(ind.weight)}",
                     actual=ind.claimed,
                     rule=f"{RULE_10} 附件1：未完成目标按完成比例得分",
                 )
@@ -125,7 +125,7 @@ def total_above_rules(evaluation: Evaluation, ctx: CheckContext) -> list[Finding
         finding(
             "inflation.total",
             Severity.warning,
-            f"填报总分{pts(claimed)}，按评分规则逐项重算为{pts(computed)}，高出{num(claimed - computed)}分",
+            f"填报总分{score_text(claimed)}，按评分规则逐项重算为{score_text(computed)}，高出{amount_text(claimed - computed)}分",
             "claims.total",
             source=evaluation.claims.source,
             expected=computed,
@@ -156,10 +156,10 @@ def near_full(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
         finding(
             "inflation.near-full",
             Severity.warning,
-            f"自评总分{pts(total)}接近满分，但{'；'.join(reasons)}，得分可能偏高",
+            f"自评总分{score_text(total)}接近满分，但{'；'.join(reasons)}，得分可能偏高",
             "claims.total",
             source=evaluation.claims.source,
-            expected=f"< {num(policy.inflation.near_full_total, 0)}",
+            expected=f"< {amount_text(policy.inflation.near_full_total, 0)}",
             actual=total,
             rule=f"{RULE_10}：自评应如实反映目标完成情况",
         )
@@ -180,7 +180,7 @@ def qualitative_band(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]
             finding(
                 "inflation.qualitative-band",
                 Severity.warning,
-                f"定性指标“{label(ind)}”（分值{wt(s.weight)}）：{s.explanation}",
+                f"定性指标“{label(ind)}”（分值{weight_text(s.weight)}）：{s.explanation}",
                 ind_path(s.index, "claimed"),
                 source=ind.source,
                 expected=s.computed,
@@ -208,7 +208,7 @@ def unmeasured(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
             finding(
                 "inflation.unmeasured",
                 Severity.warning,
-                f"“{label(ind)}”得{pts(ind.claimed)}（分值{wt(ind.weight)}），但其下没有三级指标，也没有指标值和实际完成值，"
+                f"“{label(ind)}”得{score_text(ind.claimed)}（分值{weight_text(ind.weight)}），但其下没有三级指标，也没有指标值和实际完成值，"
                 "得分没有依据",
                 ind_path(i, "claimed"),
                 source=ind.source,
@@ -247,14 +247,14 @@ def level_full_marks(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]
             finding(
                 "inflation.level-full-marks",
                 Severity.warning,
-                f"“{level.name}”小计得满分{pts(level.claimed)}，但其下"
+                f"“{level.name}”小计得满分{score_text(level.claimed)}，但其下"
                 + "；".join(
                     f"“{ind.name or ind.level2 or ind.level1}”{miss_words(ind)}" for ind in missed[:3]
                 )
                 + (f"等{len(missed)}项" if len(missed) > 3 else ""),
                 f"levels[{li}].claimed",
                 source=level.source,
-                expected=f"< {num(level.weight)}",
+                expected=f"< {amount_text(level.weight)}",
                 actual=level.claimed,
                 rule=f"{RULE_10}：自评应如实反映目标完成情况",
             )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from jixiao.checks.common import category, pts
+from jixiao.checks.common import category, score_text
 from jixiao.findings import Finding, Severity
 from jixiao.model import Evaluation
 from jixiao.numbers import parse_decimal
@@ -66,11 +66,11 @@ def _total_from_rows(findings: list[Finding]) -> list[Finding]:
         [row] = rows
         merged = _with_message(
             row,
-            f"{row.message}；总分因此应为{pts(total.expected)}，填报{pts(total.actual)}，高出{pts(excess)}",
+            f"{row.message}；总分因此应为{score_text(total.expected)}，填报{score_text(total.actual)}，高出{score_text(excess)}",
         )
         return [merged if f is row else f for f in findings if f is not total]
     parts = "、".join(
-        f"“{(f.location.place or f.location.path).removesuffix(' 得分')}”{pts(_excess(f) or Decimal(0))}"
+        f"“{(f.location.place or f.location.path).removesuffix(' 得分')}”{score_text(_excess(f) or Decimal(0))}"
         for f in rows
     )
     return [_with_message(f, f"{f.message}，来自{parts}") if f is total else f for f in findings]

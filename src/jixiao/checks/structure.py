@@ -9,12 +9,12 @@ from jixiao.checks.common import (
     HUNDRED,
     RULE_FORM,
     RULE_FRAMEWORK,
+    amount_text,
     category,
     ind_path,
     label,
     level_key,
-    num,
-    wt,
+    weight_text,
 )
 from jixiao.checks.registry import CheckContext, check
 from jixiao.checks.targets import is_empty_slot
@@ -136,15 +136,15 @@ def results_first(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     minimum = ctx.policy.results_first_minimum
     if share >= minimum:
         return []
-    terms = " + ".join(f"{lv.name}{wt(lv.weight)}" for lv in results if lv.weight is not None) or "0"
+    terms = " + ".join(f"{lv.name}{weight_text(lv.weight)}" for lv in results if lv.weight is not None) or "0"
     return [
         finding(
             "structure.results-first",
             Severity.warning,
-            f"产出、效益指标分值合计 {terms} = {wt(weight)}，占总分值{wt(total)}的{num(share)}%，"
-            f"低于{num(minimum, 0)}%",
+            f"产出、效益指标分值合计 {terms} = {weight_text(weight)}，占总分值{weight_text(total)}的{amount_text(share)}%，"
+            f"低于{amount_text(minimum, 0)}%",
             "levels",
-            expected=f"≥ {num(minimum, 0)}%",
+            expected=f"≥ {amount_text(minimum, 0)}%",
             actual=share,
             rule="财预〔2020〕10号 第十四条：突出结果导向，产出、效益指标权重一般不低于60%",
         )
@@ -152,7 +152,7 @@ def results_first(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
 
 
 def _weight_text(weight: Decimal | None) -> str:
-    return "未印" if weight is None else wt(weight)
+    return "未印" if weight is None else weight_text(weight)
 
 
 @check("structure.duplicate")

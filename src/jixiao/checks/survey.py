@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 from statistics import NormalDist
 
-from jixiao.checks.common import HUNDRED, ind_path, label, num, pct, pts
+from jixiao.checks.common import HUNDRED, amount_text, ind_path, label, pct, score_text
 from jixiao.checks.registry import CheckContext, check
 from jixiao.findings import Finding, Severity, finding
 from jixiao.model import Evaluation, Survey
@@ -76,7 +76,7 @@ def missing(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
             finding(
                 "survey.missing",
                 Severity.warning,
-                f"“{label(ind)}”得{pts(ind.claimed)}，但报告没有说明任何满意度调查（方法、样本量、满意率），得分缺乏依据",
+                f"“{label(ind)}”得{score_text(ind.claimed)}，但报告没有说明任何满意度调查（方法、样本量、满意率），得分缺乏依据",
                 ind_path(i, "claimed"),
                 source=ind.source,
                 expected="满意度调查",
@@ -161,8 +161,8 @@ def sample_size(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
         finding(
             "survey.sample-size",
             Severity.warning,
-            f"满意度调查只有{n}份样本{who}：{num(Decimal(confidence * 100), 0)}%置信水平下误差范围约"
-            f"±{moe:.1f}个百分点（要达到±{num(params.max_margin, 0)}%约需{need}份），满意率结论不可靠",
+            f"满意度调查只有{n}份样本{who}：{amount_text(Decimal(confidence * 100), 0)}%置信水平下误差范围约"
+            f"±{moe:.1f}个百分点（要达到±{amount_text(params.max_margin, 0)}%约需{need}份），满意率结论不可靠",
             "survey.sample_size" if survey.sample_size else "survey.distributed",
             source=survey.source,
             expected=need,

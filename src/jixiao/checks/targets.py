@@ -9,11 +9,11 @@ from jixiao.checks.common import (
     HUNDRED,
     RULE_FORM,
     RULE_PRACTICE,
+    amount_text,
     completion,
     figure_text,
     ind_path,
     label,
-    num,
     numbers,
     pct,
     wan_of,
@@ -159,8 +159,8 @@ def cost_budget(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
         finding(
             "targets.cost-budget",
             Severity.warning,
-            f"成本指标“{label(ind)}”的年度指标值为“{figure_text(target)}”，与预算数{num(budget)}万元不一致"
-            f"（相差{num(abs(ceiling - budget))}万元）",
+            f"成本指标“{label(ind)}”的年度指标值为“{figure_text(target)}”，与预算数{amount_text(budget)}万元不一致"
+            f"（相差{amount_text(abs(ceiling - budget))}万元）",
             ind_path(i, "target"),
             source=target.source or ind.source,
             expected=budget,
@@ -282,13 +282,13 @@ def over_achievement(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]
                 "targets.over-achievement",
                 Severity.info if explained else Severity.warning,
                 f"“{label(ind)}”实际{figure_text(ind.actual)}为目标{figure_text(ind.target)}的{pct(rate)}，"
-                f"超过{num(threshold, 0)}%"
+                f"超过{amount_text(threshold, 0)}%"
                 + ("，已说明原因；请复核目标是否偏低" if explained else "，未说明原因，目标可能设置偏低"),
                 ind_path(i, "actual"),
                 source=ind.source,
-                expected=f"< {num(threshold, 0)}%",
+                expected=f"< {amount_text(threshold, 0)}%",
                 actual=ctx.policy.round(rate),
-                rule=f"{RULE_PRACTICE}：超额完成{num(threshold, 0)}%以上应说明，目标明显偏低的按偏离度适度调减",
+                rule=f"{RULE_PRACTICE}：超额完成{amount_text(threshold, 0)}%以上应说明，目标明显偏低的按偏离度适度调减",
             )
         )
     return out

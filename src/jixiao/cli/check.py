@@ -149,8 +149,8 @@ def register(group: click.Group) -> None:
                         line = api.finding_line(f, origin, loaded.line_of)
                         printer.finding(f"{file}:{line}" if line else file, f, api.source_note(f, origin))
                     score = audit.score
-                    ev_form = loaded.evaluation.form
-                    form = ev_form.value if ev_form is not None else None
+                    printed = loaded.evaluation.form
+                    form = printed.value if printed is not None else None
                     if form in ("target", "budget", "final-accounts"):  # nothing scored yet
                         printer.line(f"{file}: {FORM_NAMES[form]}")
                     else:

@@ -135,7 +135,7 @@ def _plain(value: Any) -> Any:
 
 def summarize(loaded: Loaded) -> dict[str, Any]:
     """The flat summary of an ingested document (amounts in 万元, rates in %, unknown = None)."""
-    ev: Evaluation | None = loaded.evaluation
+    evaluation: Evaluation | None = loaded.evaluation
     out: dict[str, Any] = {
         "file": loaded.file,
         "kind": None,
@@ -154,24 +154,25 @@ def summarize(loaded: Loaded) -> dict[str, Any]:
     }
     if loaded.part is not None:  # a project of a workbook holding several: the sheet's name
         out = {"file": loaded.file, "part": loaded.part, **{k: v for k, v in out.items() if k != "file"}}
-    if ev is None:
+    if evaluation is None:
         return out
-    total = ev.funds.total
-    rate = ev.funds.execution_rate
+    total = evaluation.funds.total
+    rate = evaluation.funds.execution_rate
     out.update(
-        kind=ev.kind.value,
-        doc_kind=ev.form.value if ev.form is not None else None,
-        project=ev.project.name if not ev.project.name.startswith("（未能") else None,
-        year=ev.year,
-        unit=ev.project.unit,
+        kind=evaluation.kind.value,
+        doc_kind=evaluation.form.value if evaluation.form is not None else None,
+        project=evaluation.project.name if not evaluation.project.name.startswith("（未能") else None,
+        year=evaluation.year,
+        unit=evaluation.project.unit,
         budget=_plain(total.budget if total.budget is not None else total.budget_adjusted),
         available=_plain(total.available),
         spent=_plain(total.spent),
         execution_rate=_plain(rate.value) if rate is not None else None,
-        total=_plain(ev.claims.total),
-        grade=ev.claims.grade,
+        total=_plain(evaluation.claims.total),
+        grade=evaluation.claims.grade,
         levels=[
-            {"name": lv.name, "weight": _plain(lv.weight), "score": _plain(lv.claimed)} for lv in ev.levels
+            {"name": lv.name, "weight": _plain(lv.weight), "score": _plain(lv.claimed)}
+            for lv in evaluation.levels
         ],
         indicators=[
             {
@@ -183,7 +184,7 @@ def summarize(loaded: Loaded) -> dict[str, Any]:
                 "weight": _plain(i.weight),
                 "score": _plain(i.claimed),
             }
-            for i in ev.indicators
+            for i in evaluation.indicators
         ],
     )
     return out

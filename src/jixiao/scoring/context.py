@@ -37,7 +37,7 @@ class RuleContext:
         """Round by the policy."""
         return self.policy.round(value)
 
-    def pts(self, value: Decimal) -> str:
+    def score_text(self, value: Decimal) -> str:
         """A score as printed in explanations: ``7.45分``."""
         return f"{format_number(self.round(value), self.policy.rounding.places)}分"
 

@@ -81,16 +81,16 @@ def mend_workbook(evaluations: list[Evaluation], mended: list[bool]) -> list[tup
     out: list[tuple[int, Finding]] = []
     if shown < 2:
         return out
-    for ev, done in zip(evaluations, mended, strict=True):
-        if done or ev.funds.unit != "万元":
+    for evaluation, done in zip(evaluations, mended, strict=True):
+        if done or evaluation.funds.unit != "万元":
             continue
-        printed = _wan_amounts("", ev.indicators)
-        if any(value.normalize() in printed for _, _, value in _stage_values(ev.funds)):
+        printed = _wan_amounts("", evaluation.indicators)
+        if any(value.normalize() in printed for _, _, value in _stage_values(evaluation.funds)):
             return []  # a sheet whose amounts are 万元 as printed: the export is not in 元
-    for i, (ev, done) in enumerate(zip(evaluations, mended, strict=True)):
-        if done or ev.funds.unit != "万元":
+    for i, (evaluation, done) in enumerate(zip(evaluations, mended, strict=True)):
+        if done or evaluation.funds.unit != "万元":
             continue
-        for line, stage, value in _stage_values(ev.funds):
+        for line, stage, value in _stage_values(evaluation.funds):
             source = line.sources.get(stage)
             as_wan = (value / _TEN_THOUSAND).normalize()
             setattr(line, stage, as_wan)

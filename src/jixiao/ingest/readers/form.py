@@ -135,7 +135,7 @@ def _error(code: str, message: str, file: str) -> Finding:
 
 
 def _apply(r: _Reader, base: Evaluation) -> Evaluation:
-    ev = base.model_copy(deep=True)
+    evaluation = base.model_copy(deep=True)
     indicators: list[Indicator] = []
     lines: list[FundLine] = []
     section = ""
@@ -148,34 +148,34 @@ def _apply(r: _Reader, base: Evaluation) -> Evaluation:
             section = ""
         if key == "year" and r.changed(key, row, 1):
             match = re.search(r"(\d{4})", r.text(row, 1) or "")
-            ev.year = int(match.group(1)) if match else None
+            evaluation.year = int(match.group(1)) if match else None
         elif key == "project.name" and r.changed(key, row, 3):
-            ev.project.name = r.text(row, 3) or ""
+            evaluation.project.name = r.text(row, 3) or ""
         elif key == "project.department":
             if r.changed(key, row, 3):
-                _department(ev, r.text(row, 3))
+                _department(evaluation, r.text(row, 3))
             if r.changed(key, row, 7):
-                ev.project.unit = r.text(row, 7)
+                evaluation.project.unit = r.text(row, 7)
         elif key == "goals":
             if r.changed(key, row, 2):
-                ev.goals.annual = r.text(row, 2)
+                evaluation.goals.annual = r.text(row, 2)
             if r.changed(key, row, 6):
-                ev.goals.achieved = r.text(row, 6)
+                evaluation.goals.achieved = r.text(row, 6)
         elif key == "total":
             if r.changed(key, row, 6):
-                ev.claims.total_weight = r.number(row, 6, "总分 分值")
+                evaluation.claims.total_weight = r.number(row, 6, "总分 分值")
             if r.changed(key, row, 7):
-                ev.claims.total = r.number(row, 7, "总分")
+                evaluation.claims.total = r.number(row, 7, "总分")
             if r.changed(key, row, 8):
-                ev.claims.grade = (r.text(row, 8) or "").removeprefix("评价等级：").strip() or None
+                evaluation.claims.grade = (r.text(row, 8) or "").removeprefix("评价等级：").strip() or None
         elif section == "funds.head" and key == "fund:total":
-            _fund(r, key, row, ev.funds.total)
+            _fund(r, key, row, evaluation.funds.total)
             if r.changed(key, row, 6):
-                ev.funds.execution_weight = r.number(row, 6, "分值")
+                evaluation.funds.execution_weight = r.number(row, 6, "分值")
             if r.changed(key, row, 7):
-                ev.funds.execution_rate = _rate(r, row)
+                evaluation.funds.execution_rate = _rate(r, row)
             if r.changed(key, row, 8):
-                ev.funds.execution_claimed = r.number(row, 8, "得分")
+                evaluation.funds.execution_claimed = r.number(row, 8, "得分")
         elif section == "funds.head":
             line = _fund_line(r, key, row, base)
             if line is not None:
@@ -184,17 +184,20 @@ def _apply(r: _Reader, base: Evaluation) -> Evaluation:
             indicator = _indicator(r, key, row, base)
             if indicator is not None:
                 indicators.append(indicator)
-    ev.funds.lines = lines
-    ev.indicators = indicators
-    return Evaluation.model_validate(ev.model_dump())
+    evaluation.funds.lines = lines
+    evaluation.indicators = indicators
+    return Evaluation.model_validate(evaluation.model_dump())
 
 
-def _department(ev: Evaluation, text: str | None) -> None:
+def _department(evaluation: Evaluation, text: str | None) -> None:
     match = re.fullmatch(r"(.*)（(\w+)）", text or "")
     if match:
-        ev.project.department, ev.project.department_code = match.group(1) or None, match.group(2)
+        evaluation.project.department, evaluation.project.department_code = (
+            match.group(1) or None,
+            match.group(2),
+        )
     else:
-        ev.project.department, ev.project.department_code = text, None
+        evaluation.project.department, evaluation.project.department_code = text, None
 
 
 def _rate(r: _Reader, row: int) -> Figure | None:

@@ -82,8 +82,8 @@ def text_to_blocks(text: str, start_table: int = 1) -> tuple[list[Block], int | 
             raw = raw.replace("\f", "")
         mark = _PAGE_MARK.match(raw) if has_marks else None
         if mark:
-            num = next(g for g in mark.groups() if g)
-            page = int(num) + 1
+            digits = next(g for g in mark.groups() if g)
+            page = int(digits) + 1
             pages_seen = max(pages_seen, page)
             continue
         cells = split_row(raw)

@@ -56,4 +56,4 @@ def apply_formula(indicator: Indicator, rule: FormulaRule, ctx: RuleContext) -> 
     used = "，".join(
         f"{k}={v}" for k, v in names.items() if k in rule.expression and k not in ("w", "T", "A")
     )
-    return Outcome(score, f"{rule.expression}（{used}）= {ctx.pts(score)}")
+    return Outcome(score, f"{rule.expression}（{used}）= {ctx.score_text(score)}")

@@ -36,7 +36,7 @@ def apply_qualitative(indicator: Indicator, rule: QualitativeRule, ctx: RuleCont
     top = band.upper >= 1
     high = ctx.round(band.upper * weight) if top else ctx.round(band.upper * weight) - step
     high = max(high, low)
-    span = f"[{ctx.pts(low)}, {ctx.pts(band.upper * weight)}{']' if top else ')'}"
+    span = f"[{ctx.score_text(low)}, {ctx.score_text(band.upper * weight)}{']' if top else ')'}"
     claimed = indicator.claimed
     if claimed is None:
         mode = ctx.policy.qualitative_default
@@ -45,9 +45,10 @@ def apply_qualitative(indicator: Indicator, rule: QualitativeRule, ctx: RuleCont
         score = high if mode == "upper" else low if mode == "lower" else ctx.round((low + high) / 2)
         return Outcome(score, f"{ANSWERS[answer]}，分档 {span}，未填得分，按{score}分计")
     if low <= claimed <= high:
-        return Outcome(claimed, f"{ANSWERS[answer]}，分档 {span}，评分 {ctx.pts(claimed)} 在档内")
+        return Outcome(claimed, f"{ANSWERS[answer]}，分档 {span}，评分 {ctx.score_text(claimed)} 在档内")
     score = low if claimed < low else high
     where = "低于档次下限" if claimed < low else "超出档次上限"
     return Outcome(
-        score, f"{ANSWERS[answer]}，分档 {span}，填报 {ctx.pts(claimed)} {where}，按 {ctx.pts(score)} 计"
+        score,
+        f"{ANSWERS[answer]}，分档 {span}，填报 {ctx.score_text(claimed)} {where}，按 {ctx.score_text(score)} 计",
     )

@@ -220,5 +220,5 @@ def apply_ratio(indicator: Indicator, rule: RatioRule, ctx: RuleContext) -> Outc
     if len(shares) > 1:
         count = "两三四五六七八九十"[len(shares) - 2] if len(shares) <= 10 else str(len(shares))
         joined += f"；按{count}项指标完成率平均为{ctx.pct(share * HUNDRED)}"
-    explanation = f"{joined} × {ctx.w(weight)} = {ctx.pts(score)}"
+    explanation = f"{joined} × {ctx.w(weight)} = {ctx.score_text(score)}"
     return Outcome(score, explanation, completion)

@@ -54,7 +54,7 @@ def apply_satisfaction(indicator: Indicator, rule: SatisfactionRule, ctx: RuleCo
     share = min(Decimal(1), rate / full_at)
     score = ctx.round(clamp(share * weight, weight))
     if rate >= full_at:
-        text = f"{origin} {ctx.pct(rate)} ≥ {ctx.pct(full_at)}，得满分 {ctx.pts(score)}"
+        text = f"{origin} {ctx.pct(rate)} ≥ {ctx.pct(full_at)}，得满分 {ctx.score_text(score)}"
     else:
-        text = f"{origin} {ctx.pct(rate)} / {ctx.pct(full_at)} × {ctx.w(weight)} = {ctx.pts(score)}"
+        text = f"{origin} {ctx.pct(rate)} / {ctx.pct(full_at)} × {ctx.w(weight)} = {ctx.score_text(score)}"
     return Outcome(score, text, rate / full_at * 100)

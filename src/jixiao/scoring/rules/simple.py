@@ -25,12 +25,12 @@ def apply_elements(indicator: Indicator, rule: ElementsRule, ctx: RuleContext) -
             continue
         got = points if element.met else Decimal(0)
         total += got
-        parts.append(f"{element.text}{'✓' if element.met else '✗'}{ctx.pts(got)}")
+        parts.append(f"{element.text}{'✓' if element.met else '✗'}{ctx.score_text(got)}")
     if unknown == len(rule.elements):
         return Outcome(None, "要素法各评价要点均未判定是否达到")
     score = ctx.round(clamp(total, weight))
     suffix = f"（{unknown}项未判定，按未达到计）" if unknown else ""
-    return Outcome(score, f"{'；'.join(parts)}，合计 {ctx.pts(score)}{suffix}")
+    return Outcome(score, f"{'；'.join(parts)}，合计 {ctx.score_text(score)}{suffix}")
 
 
 def apply_tiers(indicator: Indicator, rule: TiersRule, ctx: RuleContext) -> Outcome:
@@ -59,7 +59,7 @@ def apply_tiers(indicator: Indicator, rule: TiersRule, ctx: RuleContext) -> Outc
             text = (
                 f"{what}{ctx.round(value)} 落在档次 {label}，得 {ctx.pct(band.share * 100)} × {ctx.w(weight)}"
             )
-            return Outcome(score, f"{text} = {ctx.pts(score)}", completion)
+            return Outcome(score, f"{text} = {ctx.score_text(score)}", completion)
     return Outcome(None, f"{what}{ctx.round(value)} 不在任何档次内")
 
 
@@ -74,7 +74,8 @@ def apply_grade(indicator: Indicator, rule: GradeRule, ctx: RuleContext) -> Outc
         return Outcome(None, f"评判等级“{rule.value}”不在等级表（{'、'.join(scale)}）中")
     score = ctx.round(clamp(share * weight, weight))
     return Outcome(
-        score, f"评判等级“{rule.value}”，得 {ctx.pct(share * 100)} × {ctx.w(weight)} = {ctx.pts(score)}"
+        score,
+        f"评判等级“{rule.value}”，得 {ctx.pct(share * 100)} × {ctx.w(weight)} = {ctx.score_text(score)}",
     )
 
 
@@ -85,7 +86,8 @@ def apply_deduction(indicator: Indicator, rule: DeductionRule, ctx: RuleContext)
     score = ctx.round(clamp(weight - rule.per_item * count, weight))
     listed = f"（{'；'.join(rule.items)}）" if rule.items else ""
     return Outcome(
-        score, f"{ctx.w(weight)} − {count}处问题{listed} × {ctx.pts(rule.per_item)} = {ctx.pts(score)}"
+        score,
+        f"{ctx.w(weight)} − {count}处问题{listed} × {ctx.score_text(rule.per_item)} = {ctx.score_text(score)}",
     )
 
 
@@ -95,10 +97,12 @@ def apply_judgement(indicator: Indicator, rule: JudgementRule, ctx: RuleContext)
     reason = f"（{rule.reason}）" if rule.reason else ""
     if rule.met is not None:
         score = weight if rule.met else Decimal(0)
-        return Outcome(ctx.round(score), f"{'符合' if rule.met else '不符合'}{reason}，得 {ctx.pts(score)}")
+        return Outcome(
+            ctx.round(score), f"{'符合' if rule.met else '不符合'}{reason}，得 {ctx.score_text(score)}"
+        )
     given = rule.score if rule.score is not None else indicator.claimed
     if given is None:
         return Outcome(None, "直接赋分未给出分数")
     score = ctx.round(clamp(given, weight))
-    note = "" if score == given else f"（填报 {ctx.pts(given)} 超出分值范围）"
-    return Outcome(score, f"直接赋分 {ctx.pts(score)}{reason}{note}")
+    note = "" if score == given else f"（填报 {ctx.score_text(given)} 超出分值范围）"
+    return Outcome(score, f"直接赋分 {ctx.score_text(score)}{reason}{note}")
