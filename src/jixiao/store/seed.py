@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jixiao import api
-from jixiao.examples import example_files
 from jixiao.store.accounts import create_user, new_password
 from jixiao.store.models import (
     EvaluationRecord,
@@ -83,7 +82,7 @@ def seed_demo(session: Session, passwords: dict[str, str] | None = None) -> list
         session.add(task)
         session.flush()
         session.add(TaskEvaluator(task_id=task.id, org_id=orgs[EVALUATOR_ORG].id))
-        for i, path in enumerate(example_files()):
+        for i, path in enumerate(api.example_files()):
             loaded = api.load(path)
             if loaded.evaluation is None:
                 continue

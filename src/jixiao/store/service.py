@@ -11,9 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from jixiao import api, vocabulary
-from jixiao.api import Audit, check
-from jixiao.model import Evaluation
-from jixiao.serialize import evaluation_data
+from jixiao.api import Audit, Evaluation, Severity, check
 from jixiao.store.models import (
     AuditEntry,
     EvaluationRecord,
@@ -70,7 +68,7 @@ def apply_audit(session: Session, record: EvaluationRecord, evaluation: Evaluati
     """Store the evaluation's JSON and its recomputed columns and findings on ``record``."""
     audit = check(evaluation)
     score = audit.score
-    record.data = evaluation_data(evaluation, keep_empty=True)
+    record.data = api.to_data(evaluation, keep_empty=True)
     record.project_name = evaluation.project.name
     record.year = evaluation.year
     record.kind = evaluation.kind.value
@@ -84,8 +82,6 @@ def apply_audit(session: Session, record: EvaluationRecord, evaluation: Evaluati
     record.grade = score.computed_grade
     record.execution_rate = _number(score.execution_rate)
     record.max_severity = audit.max_rank
-    from jixiao.findings import Severity
-
     record.n_errors = audit.count(Severity.error)
     record.n_warnings = audit.count(Severity.warning)
     record.updated_at = utcnow()
@@ -151,13 +147,11 @@ def create_task(
 
 def blank_evaluation(framework: str, year: int, project_name: str) -> Evaluation:
     """A ready-to-fill evaluation from the framework; an unknown framework is a clear error."""
-    from jixiao.frameworks import FrameworkError, load_framework, new_evaluation
-
     try:
-        template = load_framework(framework)
-    except FrameworkError as exc:
+        template = api.load_framework(framework)
+    except api.FrameworkError as exc:
         raise StoreError("无法按指标体系新建评价：" + "；".join(f.message for f in exc.findings)) from exc
-    evaluation = new_evaluation(template, year=year, project_name=project_name)
+    evaluation = api.new_evaluation(template, year=year, project_name=project_name)
     evaluation.framework = framework
     return evaluation
 
