@@ -198,3 +198,24 @@ def test_names_explain_themselves() -> None:
         if _defined_names(p) & BANNED_NAMES
     }
     assert not found, found
+
+
+def test_renderers_compute_nothing() -> None:
+    """render lays out (evaluation, score, findings): it may name the score's types, never score or audit."""
+    reached = sorted(
+        f"{module} → {target}"
+        for module, imported in GRAPH.items()
+        if _unit(module) == "render"
+        for target in imported
+        if _unit(target) in {"checks", "api", "policies"}
+        or (_unit(target) == "scoring" and target != "jixiao.scoring.result")
+    )
+    assert not reached, reached
+
+
+def test_every_rule_kind_is_scored() -> None:
+    from jixiao.model import RULE_KINDS, RULE_TYPES
+    from jixiao.scoring.rules import RULES
+
+    assert set(RULES) == set(RULE_TYPES)
+    assert all(kind and rule.title for kind, rule in RULE_KINDS.items())

@@ -72,7 +72,7 @@ class ParsedPart:
 def _precheck(path: Path) -> Finding | None:
     """The cheap refusals before ``load_all``: it may open a workbook outside the ingest readers.
 
-    (A jixiao 自评表 is read by ``render.xlsx_form`` with a full openpyxl load, so the zip and
+    (A jixiao 自评表 is read by ``ingest.readers.form`` with a full openpyxl load, so the zip and
     sheet-dimension caps are applied here too.)
     """
     suffix = path.suffix.lower()

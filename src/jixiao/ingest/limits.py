@@ -5,7 +5,7 @@ from __future__ import annotations
 MAX_FILE_BYTES = 60 * 1024 * 1024  # any document
 MAX_TEXT_BYTES = 20 * 1024 * 1024  # .txt / .md / .html
 MAX_ZIP_MEMBERS = 2000  # .docx / .xlsx
-MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024  # sum of member sizes (web uploads: lower, see ingest.sandbox)
+MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024  # sum of member sizes (web uploads: lower, see batch.sandbox)
 MAX_ZIP_RATIO = 200  # uncompressed / compressed for any large member
 MAX_PDF_PAGES = 300
 MAX_SHEET_ROWS = 5000  # rows read per sheet; the rest are not read (with a warning)

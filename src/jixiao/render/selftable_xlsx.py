@@ -2,7 +2,7 @@
 
 The form is also the offline input: a hidden sheet ``_jixiao`` holds the evaluation as JSON and
 the value written into each form cell, and a hidden column I keys each row (``ind:3``), so
-``xlsx_form.read_form`` reads back exactly what was written plus whatever the unit changed.
+``ingest.readers.form.read_form`` reads back exactly what was written plus whatever the unit changed.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What the 项目支出绩效自评表 shows, built once and drawn by the Word and Excel writers.
 
 Every row carries a ``key`` (``fund:total``, ``fund:2``, ``ind:5``) so the Excel form can be read
-back into the evaluation it came from (see ``xlsx_form``).  Figures are the evaluation's own
+back into the evaluation it came from (see ``ingest.readers.form``).  Figures are the evaluation's own
 (printed precision kept); scores and rates come from the ``ScoreResult`` — never computed here.
 """
 
