@@ -26,7 +26,6 @@ from jixiao.frameworks import (
 )
 from jixiao.ingest import ingest_parts, summarize
 from jixiao.ingest.readers import READERS
-from jixiao.ingest.readers.form import is_jixiao_form, read_form
 from jixiao.loader import Loaded, load_data, load_file
 from jixiao.model import Evaluation, Figure, Survey
 from jixiao.numbers import format_number
@@ -124,6 +123,8 @@ def get_policy(name_or_path: str | Path | None = None) -> Policy:
 
 def _is_document(p: Path) -> bool:
     """A published document to ingest (not an evaluation file, nor an Excel form jixiao wrote)."""
+    from jixiao.ingest.readers.form import is_jixiao_form  # openpyxl loads only when needed
+
     suffix = p.suffix.lower()
     return suffix in DOCUMENT_SUFFIXES and not (suffix in (".xlsx", ".xlsm") and is_jixiao_form(p))
 
@@ -139,6 +140,8 @@ def load(path: str | Path) -> Loaded:
 
         return ingest_file(p)
     if p.suffix.lower() in (".xlsx", ".xlsm"):
+        from jixiao.ingest.readers.form import read_form
+
         return read_form(p)
     return load_file(p)
 
