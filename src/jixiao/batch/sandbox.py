@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from jixiao.batch.upload_checks import (
     EVIDENCE_SUFFIXES,
+    EVIDENCE_TYPES,
     EvidenceCheck,
     ParsedPart,
     check_evidence,
@@ -59,6 +60,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "DEFAULT_WORKERS",
     "EVIDENCE_SUFFIXES",
+    "EVIDENCE_TYPES",
     "PRELOAD",
     "UPLOAD_LIMIT_OVERRIDES",
     "EvidenceCheck",

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EVIDENCE_SUFFIXES",
+    "EVIDENCE_TYPES",
     "EvidenceCheck",
     "ParsedPart",
     "check_evidence",
@@ -117,7 +118,16 @@ def parse_upload(path: Path) -> list[ParsedPart]:
 
 # ---------------------------------------------------------------- evidence (run in the child)
 
-EVIDENCE_SUFFIXES = (".pdf", ".docx", ".xlsx", ".jpg", ".jpeg", ".png", ".txt")
+EVIDENCE_TYPES = {  # the evidence files accepted, with the media type they are served as
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".txt": "text/plain",
+}
+EVIDENCE_SUFFIXES = tuple(EVIDENCE_TYPES)
 MAX_EVIDENCE_SHEETS = 100  # sheets of an evidence workbook whose first row is read
 
 

@@ -9,15 +9,6 @@ from pathlib import Path
 
 from jixiao.store.db import database_url, default_data_dir
 
-EVIDENCE_TYPES = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".txt": "text/plain",
-}
 IMPORT_TYPES = (".xlsx", ".docx", ".pdf", ".yaml", ".yml", ".json", ".txt", ".html")
 
 

@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import FormData, UploadFile
 
-from jixiao.batch.sandbox import ParsedPart, ParsePool, SandboxError, inspect_evidence, parse_upload
+from jixiao.batch.sandbox import (
+    EVIDENCE_TYPES,
+    ParsedPart,
+    ParsePool,
+    SandboxError,
+    inspect_evidence,
+    parse_upload,
+)
 from jixiao.store.queries import StoreError
 from jixiao.web.settings import Settings
 
@@ -23,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EVIDENCE_REFUSED",
+    "EVIDENCE_TYPES",
     "IMPORT_REFUSED",
     "ParsedPart",
     "check_evidence",

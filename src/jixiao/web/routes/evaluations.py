@@ -29,8 +29,8 @@ from jixiao.web.deps import current_actor, db_session, posted_form, render, stat
 from jixiao.web.forms import QUALITATIVE_ANSWERS, apply_form, figure_text
 from jixiao.web.pagination import paginate, search
 from jixiao.web.params import RecordId, form_id, optional_int
-from jixiao.web.settings import EVIDENCE_TYPES, IMPORT_TYPES
-from jixiao.web.uploads import ParsedPart
+from jixiao.web.settings import IMPORT_TYPES
+from jixiao.web.uploads import EVIDENCE_TYPES, ParsedPart
 
 router = APIRouter()
 
