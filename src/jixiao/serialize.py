@@ -1,4 +1,4 @@
-"""One serializer: evaluations, findings and score rows as plain data, and the formats that write them.
+"""One serializer: evaluations, findings and scores as plain data, and the formats that write them.
 
 Every shell writes through here — the CLI (``jixiao ingest``, ``check --format json|csv``,
 ``frameworks new``), the web app and the store (an evaluation's stored JSON), batch (its rows and
@@ -22,6 +22,7 @@ from typing import Any
 from jixiao.findings import Finding
 from jixiao.model import Evaluation
 from jixiao.places import place_of
+from jixiao.scoring.result import ScoreResult
 from jixiao.yamlio import dump_json
 
 # ---------------------------------------------------------------- values
@@ -252,6 +253,51 @@ def batch_finding(f: Finding, file: str, part: str | None) -> dict[str, Any]:
         "where": f.location.describe(),
         "page": source.page if source else None,
         "line": source.line if source else None,
+    }
+
+
+# ---------------------------------------------------------------- scores
+
+
+def score_record(file: str, evaluation: Evaluation, result: ScoreResult) -> dict[str, Any]:
+    """The JSON record of one scored file (``jixiao score --format json``; documented in docs/cli.md)."""
+    return {
+        "file": file,
+        "project": {
+            "name": evaluation.project.name,
+            "year": evaluation.year,
+            "unit": evaluation.project.unit,
+        },
+        "kind": evaluation.kind.value,
+        "granularity": result.granularity,
+        "total": {"claimed": result.claimed_total, "computed": result.computed_total},
+        "grade": {"claimed": result.claimed_grade, "computed": result.computed_grade},
+        "levels": [
+            {
+                "name": lv.name,
+                "weight": lv.weight,
+                "claimed": lv.claimed,
+                "computed": lv.computed,
+                "rate": lv.rate,
+            }
+            for lv in result.levels
+        ],
+        "indicators": [
+            {
+                "level1": s.level1,
+                "level2": s.level2,
+                "name": s.name,
+                "weight": s.weight,
+                "target": s.target,
+                "actual": s.actual,
+                "completion": s.completion,
+                "claimed": s.claimed,
+                "computed": s.computed,
+                "rule": s.rule,
+                "explanation": s.explanation,
+            }
+            for s in result.indicators
+        ],
     }
 
 

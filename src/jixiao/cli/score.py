@@ -15,48 +15,6 @@ from jixiao.api import KIND_NAMES, Evaluation, PolicyError, ScoreResult, format_
 from jixiao.cli.common import dump_json, echo_findings
 
 
-def score_json(file: str, evaluation: Evaluation, result: ScoreResult) -> dict[str, Any]:
-    """The JSON record of one scored file (documented in docs/cli.md)."""
-    return {
-        "file": file,
-        "project": {
-            "name": evaluation.project.name,
-            "year": evaluation.year,
-            "unit": evaluation.project.unit,
-        },
-        "kind": evaluation.kind.value,
-        "granularity": result.granularity,
-        "total": {"claimed": result.claimed_total, "computed": result.computed_total},
-        "grade": {"claimed": result.claimed_grade, "computed": result.computed_grade},
-        "levels": [
-            {
-                "name": lv.name,
-                "weight": lv.weight,
-                "claimed": lv.claimed,
-                "computed": lv.computed,
-                "rate": lv.rate,
-            }
-            for lv in result.levels
-        ],
-        "indicators": [
-            {
-                "level1": s.level1,
-                "level2": s.level2,
-                "name": s.name,
-                "weight": s.weight,
-                "target": s.target,
-                "actual": s.actual,
-                "completion": s.completion,
-                "claimed": s.claimed,
-                "computed": s.computed,
-                "rule": s.rule,
-                "explanation": s.explanation,
-            }
-            for s in result.indicators
-        ],
-    }
-
-
 def _fmt(value: Any) -> str:
     if value is None:
         return "—"
@@ -141,7 +99,7 @@ def register(group: click.Group) -> None:
                 continue
             result = api.score(loaded.evaluation, rules)
             if fmt == "json":
-                records.append(score_json(str(path), loaded.evaluation, result))
+                records.append(api.score_record(str(path), loaded.evaluation, result))
             else:
                 print_table(console, str(path), loaded.evaluation, result)
         if fmt == "json":
