@@ -17,7 +17,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarfloat import ScalarFloat
 
 from jixiao.findings import Finding, Severity, finding
-from jixiao.model import Source
+from jixiao.model import RULE_KINDS, Source
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -210,7 +210,7 @@ def validation_findings(
     """One finding per pydantic error, naming the file, the line and the field path in Chinese."""
     out: list[Finding] = []
     for err in exc.errors():
-        loc = [p for p in err["loc"] if not (isinstance(p, str) and p in _RULE_TAGS)]
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS)]
         path = _loc_text(loc)
         reason = _MESSAGES.get(err["type"], err["msg"])
         if err["type"] == "value_error" and err.get("ctx", {}).get("error") is not None:
@@ -236,18 +236,8 @@ def validation_findings(
     return out
 
 
-_RULE_TAGS = {
-    "ratio",
-    "qualitative",
-    "elements",
-    "tiers",
-    "grade",
-    "deduction",
-    "satisfaction",
-    "judgement",
-    "formula",
-    "function-after[_from_any(), Figure]",
-}
+# Union tags pydantic puts in an error's path; they are no field of the file.
+_UNION_TAGS = {*RULE_KINDS, "function-after[_from_any(), Figure]"}
 
 
 def validate(
