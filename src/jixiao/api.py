@@ -48,7 +48,7 @@ from jixiao.serialize import (
     to_json,
     to_yaml,
 )
-from jixiao.vocabulary import DOCUMENT_NAMES, KIND_NAMES, ORG_KIND_NAMES, ROLE_NAMES
+from jixiao.vocabulary import DOCUMENT_NAMES, KIND_NAMES, ORG_KIND_NAMES, QUALITATIVE_ANSWERS, ROLE_NAMES
 from jixiao.yamlio import dump_json
 
 __all__ = [
@@ -60,6 +60,7 @@ __all__ = [
     "KIND_NAMES",
     "MEDIA_TYPES",
     "ORG_KIND_NAMES",
+    "QUALITATIVE_ANSWERS",
     "ROLE_NAMES",
     "Audit",
     "AuditedFile",

@@ -58,6 +58,12 @@ LEVEL_NAMES = {  # who bears a share of a pension subsidy
 DOCUMENT_NAMES = {"self-table": "自评表", "report": "评价报告"}
 
 ANSWERS = ("很满意", "满意", "一般", "不满意", "很不满意")  # the five-point scale of a survey question
+# The three fixed answers of a qualitative indicator (定性三档), as the official form prints them.
+QUALITATIVE_ANSWERS = {
+    "达成": "达成年度指标",
+    "部分达成": "部分达成年度指标并具有一定效果",
+    "未达成": "未达成年度指标且效果较差",
+}
 SATISFIED = ANSWERS[:2]
 
 # Every table above whose keys are glossary identifiers (checked against docs/glossary.md).

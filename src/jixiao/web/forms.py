@@ -33,12 +33,8 @@ INDICATOR_FIELDS: dict[str, str] = {
     "claimed": "number",
     "deviation_reason": "text",
 }
-# the three fixed answers of a qualitative indicator (定性三档) → QualitativeRule.answer
-QUALITATIVE_ANSWERS = {
-    "达成年度指标": "达成",
-    "部分达成年度指标并具有一定效果": "部分达成",
-    "未达成年度指标且效果较差": "未达成",
-}
+# the three fixed answers of a qualitative indicator (定性三档) as printed → QualitativeRule.answer
+QUALITATIVE_ANSWERS = {printed: answer for answer, printed in api.QUALITATIVE_ANSWERS.items()}
 # data path (as validation findings print it) → form field, for errors shown beside the field
 PATH_TO_FIELD = {".".join(path): name for name, (path, _kind) in SCALAR_FIELDS.items()}
 

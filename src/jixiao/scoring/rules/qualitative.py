@@ -6,12 +6,7 @@ from decimal import Decimal
 
 from jixiao.model import Indicator, QualitativeRule
 from jixiao.scoring.context import Outcome, RuleContext
-
-ANSWERS = {
-    "达成": "达成年度指标",
-    "部分达成": "部分达成年度指标并具有一定效果",
-    "未达成": "未达成年度指标且效果较差",
-}
+from jixiao.vocabulary import QUALITATIVE_ANSWERS as ANSWERS
 
 
 def answer_of(text: str | None) -> str | None:
