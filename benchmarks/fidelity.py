@@ -23,11 +23,13 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from jixiao.api import DOCUMENT_SUFFIXES
+
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "tests" / "corpus" / "real"
 TRUTH_DIR = REAL / "truth"
 SPLIT_FILE = REAL / "split.yaml"
-SUFFIXES = {".xlsx", ".xlsm", ".xls", ".pdf", ".docx", ".doc", ".html", ".htm", ".txt", ".md"}
+SUFFIXES = DOCUMENT_SUFFIXES  # what the readers take (one list, in jixiao.ingest.readers)
 
 SCALARS = (
     "doc_kind",
