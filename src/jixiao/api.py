@@ -48,13 +48,23 @@ from jixiao.serialize import (
     to_json,
     to_yaml,
 )
-from jixiao.vocabulary import DOCUMENT_NAMES, KIND_NAMES, ORG_KIND_NAMES, QUALITATIVE_ANSWERS, ROLE_NAMES
+from jixiao.vocabulary import (
+    ACTION_NAMES,
+    DOCUMENT_NAMES,
+    ENTITY_NAMES,
+    KIND_NAMES,
+    ORG_KIND_NAMES,
+    QUALITATIVE_ANSWERS,
+    ROLE_NAMES,
+)
 from jixiao.yamlio import dump_json
 
 __all__ = [
+    "ACTION_NAMES",
     "AUDIT_WRITERS",
     "DOCUMENT_NAMES",
     "DOCUMENT_SUFFIXES",
+    "ENTITY_NAMES",
     "FORMATS",
     "KINDS",
     "KIND_NAMES",

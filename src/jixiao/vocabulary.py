@@ -57,6 +57,39 @@ LEVEL_NAMES = {  # who bears a share of a pension subsidy
 
 DOCUMENT_NAMES = {"self-table": "自评表", "report": "评价报告"}
 
+ACTION_NAMES = {  # what the audit log records (actions logged by jixiao.store)
+    "evaluation.create": "新建评价",
+    "evaluation.save": "保存评价",
+    "evaluation.import": "导入评价",
+    "evaluation.review-scores": "填写复核得分",
+    "evaluation.submitted": "提交评价",
+    "evaluation.returned": "退回修改",
+    "evaluation.approved": "复核通过",
+    "evaluation.draft": "重新打开",
+    "evaluation.download": "下载文书",
+    "evaluation.evidence": "上传佐证材料",
+    "task.create": "新建任务",
+    "task.assign": "分配项目",
+    "task.evaluators": "指定第三方机构",
+    "survey.create": "新建问卷",
+    "survey.apply": "应用问卷结果",
+    "survey.codes": "生成答卷码",
+    "org.create": "新建单位",
+    "user.create": "新建用户",
+    "user.active": "启用或停用用户",
+    "user.password-reset": "重置密码",
+    "user.password-change": "修改密码",
+    "user.login": "登录",
+}
+ENTITY_NAMES = {
+    "evaluation": "评价",
+    "task": "任务",
+    "survey": "问卷",
+    "organisation": "单位",
+    "user": "用户",
+    "upload": "附件",
+}
+
 ANSWERS = ("很满意", "满意", "一般", "不满意", "很不满意")  # the five-point scale of a survey question
 # The three fixed answers of a qualitative indicator (定性三档), as the official form prints them.
 QUALITATIVE_ANSWERS = {

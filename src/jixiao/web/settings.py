@@ -6,6 +6,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jixiao.store.db import database_url, default_data_dir
 
@@ -31,6 +32,7 @@ class Settings:
     survey_rate_per_minute: int = 30  # public survey submissions per address
     migrate: bool = True
     secret_key: str | None = None
+    timezone: str = "Asia/Shanghai"  # how times are shown (stored in UTC)
 
     @classmethod
     def load(cls, data_dir: Path | None = None) -> Settings:
@@ -44,6 +46,7 @@ class Settings:
             parse_workers=int(_env_number("JIXIAO_PARSE_WORKERS", 2)),
             parse_timeout_seconds=_env_number("JIXIAO_PARSE_TIMEOUT_SECONDS", 60.0),
             parse_memory_mb=int(_env_number("JIXIAO_PARSE_MEMORY_MB", 1024)),
+            timezone=_env_timezone("JIXIAO_TIMEZONE", "Asia/Shanghai"),
         )
 
     def url(self) -> str:
@@ -74,3 +77,13 @@ def _env_number(name: str, default: float) -> float:
     if not value > 0:
         raise SystemExit(f"环境变量 {name} 应为正数，现为“{raw}”")
     return value
+
+
+def _env_timezone(name: str, default: str) -> str:
+    """An IANA time zone from the environment (``Asia/Shanghai``); a clear error when unknown."""
+    raw = os.environ.get(name, "").strip() or default
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SystemExit(f"环境变量 {name} 应为时区名称（如 Asia/Shanghai），现为“{raw}”") from None
+    return raw

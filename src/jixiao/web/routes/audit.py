@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from jixiao.api import ACTION_NAMES, ENTITY_NAMES
 from jixiao.store.models import AuditEntry, Role
 from jixiao.store.queries import Actor
-from jixiao.web.deps import db_session, render, require
+from jixiao.web import auditlog
+from jixiao.web.deps import db_session, render, require, state
 from jixiao.web.params import optional_int
 
 router = APIRouter()
@@ -29,19 +29,21 @@ def audit_log(
     evaluation_id = optional_int(evaluation, "评价编号")
     if evaluation_id is not None:
         query = query.where(AuditEntry.entity == "evaluation", AuditEntry.entity_id == evaluation_id)
-    entries = [
-        {
-            "entry": e,
-            "before": _short(e.before),
-            "after": _short(e.after),
-        }
-        for e in session.scalars(query)
-    ]
-    return render(request, "audit.html", {"entries": entries, "evaluation": evaluation})
-
-
-def _short(data: object) -> str:
-    if data is None:
-        return ""
-    text = json.dumps(data, ensure_ascii=False)
-    return text if len(text) <= 300 else text[:300] + "…"
+    zone = state(request).settings.timezone
+    entries = []
+    for e in session.scalars(query):
+        listed, more = auditlog.changes(e.before, e.after)
+        entries.append(
+            {
+                "at": auditlog.local_time(e.at, zone),
+                "who": e.username or "系统",
+                "action": ACTION_NAMES.get(e.action, e.action),
+                "entity": f"{ENTITY_NAMES.get(e.entity, e.entity)} {e.entity_id or ''}".strip(),
+                "changes": listed,
+                "more": more,
+                "raw": ""
+                if listed or (e.before is None and e.after is None)
+                else auditlog.short_json(e.after),
+            }
+        )
+    return render(request, "audit.html", {"entries": entries, "evaluation": evaluation, "zone": zone})
