@@ -71,6 +71,7 @@ ACTION_NAMES = {  # what the audit log records (actions logged by jixiao.store)
     "task.create": "新建任务",
     "task.assign": "分配项目",
     "task.evaluators": "指定第三方机构",
+    "task.download": "打包下载文书",
     "survey.create": "新建问卷",
     "survey.apply": "应用问卷结果",
     "survey.codes": "生成答卷码",

@@ -271,7 +271,7 @@ def _routes(w: World) -> dict[str, Route]:
         # the same firm again: allowed, and the assignment stays as it was
         "task_evaluators": Route("POST", f"/tasks/{w.task}/evaluators", (200, 303), {"org_id": str(w.firm)}),
         "task_assign": Route(
-            "POST", f"/tasks/{w.task}/assign", (400,), {"unit_id": str(w.unit_a), "project_name": ""}
+            "POST", f"/tasks/{w.task}/assign", (422,), {"unit_id": str(w.unit_a), "project_name": ""}
         ),
         "admin_org": Route("POST", "/admin/orgs", (422,), {"name": "", "kind": "unit"}),
         "admin_user": Route("POST", "/admin/users", (422,), {"username": "x y", "role": "viewer"}),

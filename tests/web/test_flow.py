@@ -29,7 +29,7 @@ def _new_evaluation(app: object) -> int:
     assert r.status_code == 303, r.text
     task_url = r.headers["location"]
     page = finance.get(task_url)
-    unit_id = re.search(r'<option value="(\d+)">示范市社会保险事业管理中心</option>', page.text)
+    unit_id = re.search(r'name="unit_id" value="(\d+)"> 示范市社会保险事业管理中心</label>', page.text)
     assert unit_id
     r = finance.post(
         task_url + "/assign",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import FormData, UploadFile
 
+from jixiao.api import ListRow, read_project_list
 from jixiao.batch.sandbox import (
     EVIDENCE_TYPES,
     ParsedPart,
@@ -106,6 +107,16 @@ def parse_import(app: AppState, suffix: str, content: bytes) -> list[ParsedPart]
     if not parts:
         raise StoreError("无法从文件中读出评价：文件中没有找到评价内容")
     return parts
+
+
+PROJECT_LIST_TYPES = (".xlsx", ".xls")
+PROJECT_LIST_REFUSED = "项目清单只能是 Excel 文件（.xlsx 或 .xls）"
+
+
+def parse_project_list(app: AppState, suffix: str, content: bytes) -> tuple[list[ListRow], list[str]]:
+    """The rows of an uploaded project list (项目名称, 实施单位), read in a bounded child process."""
+    result: tuple[list[ListRow], list[str]] = _isolated(app, read_project_list, suffix, content)
+    return result
 
 
 def check_evidence(app: AppState, suffix: str, content: bytes) -> None:

@@ -2,32 +2,41 @@
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from datetime import date
+from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from jixiao import api
-from jixiao.store import service
+from jixiao.store import assignments, service
 from jixiao.store.models import EvaluationRecord, Organisation, OrgKind, Role, Task, TaskEvaluator
 from jixiao.store.queries import Actor, StoreError, require_role
-from jixiao.web.deps import current_actor, db_session, posted_form, render
-from jixiao.web.params import RecordId, form_id, record_id
+from jixiao.web import uploads
+from jixiao.web.deadlines import deadline_mark, local_today
+from jixiao.web.deps import current_actor, db_session, posted_form, render, state
+from jixiao.web.params import RecordId, record_id
 
 router = APIRouter()
 
 
-def framework_names() -> list[str]:
-    """Built-in frameworks, ``self-2020`` (the 自评表) first."""
-    return sorted(api.builtin_framework_names(), key=lambda n: (n != "self-2020", n))
+def framework_names() -> dict[str, str]:
+    """Built-in frameworks by name with their Chinese titles, ``self-2020`` (the 自评表) first."""
+    titles = api.framework_titles()
+    return {name: titles[name] for name in sorted(titles, key=lambda n: (n != "self-2020", n))}
 
 
-def _policy_names() -> list[str]:
-    """Built-in policies (``national-2020`` is the default)."""
-    return sorted(api.builtin_policy_names()) or ["national-2020"]
+def _policy_names() -> dict[str, str]:
+    """Built-in policies by name with their Chinese titles (``national-2020`` is the default)."""
+    titles = api.policy_titles()
+    return {name: titles[name] for name in sorted(titles, key=lambda n: (n != "national-2020", n))}
 
 
 @router.get("/tasks")
@@ -82,6 +91,8 @@ def create_task(
         errors["year"] = "年度应为 1990 到 2100 之间的四位数字"
     if values["framework"] not in framework_names():
         errors["framework"] = "请选择指标框架"
+    if values["policy"] and values["policy"] not in _policy_names():
+        errors["policy"] = "请选择评价政策"
     deadline = None
     if values["deadline"]:
         try:
@@ -117,22 +128,20 @@ def create_task(
     return RedirectResponse(f"/tasks/{task.id}", status_code=303)
 
 
-@router.get("/tasks/{task_id}")
-def task_page(
+def _task_page(
     request: Request,
-    task_id: RecordId,
-    actor: Actor = Depends(current_actor),
-    session: Session = db_session,
+    session: Session,
+    actor: Actor,
+    task: Task,
+    *,
+    form: dict[str, Any] | None = None,
+    errors: list[str] | None = None,
+    status_code: int = 200,
 ) -> Response:
-    """A task's evaluations and the assignment form."""
-    require_role(actor, Role.finance, Role.admin, Role.viewer)
-    task = session.get(Task, task_id)
-    if task is None:
-        raise StoreError("任务不存在")
     records = session.scalars(
         select(EvaluationRecord)
         .options(defer(EvaluationRecord.data))
-        .where(EvaluationRecord.task_id == task_id)
+        .where(EvaluationRecord.task_id == task.id)
         .order_by(EvaluationRecord.id)
         .limit(1000)
     ).all()
@@ -145,7 +154,8 @@ def task_page(
     firms = session.scalars(
         select(Organisation).where(Organisation.kind == OrgKind.evaluator).order_by(Organisation.name)
     ).all()
-    assigned = set(session.scalars(select(TaskEvaluator.org_id).where(TaskEvaluator.task_id == task_id)))
+    assigned = set(session.scalars(select(TaskEvaluator.org_id).where(TaskEvaluator.task_id == task.id)))
+    today = local_today(state(request).settings.timezone)
     return render(
         request,
         "task.html",
@@ -158,8 +168,32 @@ def task_page(
             "assigned": assigned,
             "status_names": service.STATUS_NAMES,
             "can_assign": actor.role in (Role.finance, Role.admin),
+            "framework_title": api.framework_titles().get(task.framework, task.framework),
+            "policy_title": api.policy_titles().get(task.policy, task.policy),
+            "due": {r.id: deadline_mark(task.deadline, r.status, today) for r in records},
+            "task_due": deadline_mark(task.deadline, "draft", today)
+            if counts.get("draft") or counts.get("returned")
+            else "",
+            "form": form or {"projects": "", "unit_ids": []},
+            "errors": errors or [],
         },
+        status_code=status_code,
     )
+
+
+@router.get("/tasks/{task_id}")
+def task_page(
+    request: Request,
+    task_id: RecordId,
+    actor: Actor = Depends(current_actor),
+    session: Session = db_session,
+) -> Response:
+    """A task's evaluations, deadline marks and the assignment forms."""
+    require_role(actor, Role.finance, Role.admin, Role.viewer)
+    task = session.get(Task, task_id)
+    if task is None:
+        raise StoreError("任务不存在")
+    return _task_page(request, session, actor, task)
 
 
 @router.post("/tasks/{task_id}/assign")
@@ -170,15 +204,101 @@ def assign(
     session: Session = db_session,
     form: FormData = posted_form,
 ) -> Response:
-    """Assign a project of the task to a unit."""
+    """Assign projects of the task: typed one per line (项目名称，实施单位), or for each unit picked,
+    or from an uploaded project list; a bad line comes back to the form with the input kept."""
+    require_role(actor, Role.finance, Role.admin)
     task = session.get(Task, task_id)
-    unit_id = form_id(form, "unit_id")
-    unit = session.get(Organisation, unit_id) if unit_id else None
-    if task is None or unit is None:
-        raise StoreError("任务或单位不存在")
-    record = service.assign_project(session, actor, task, unit, str(form.get("project_name", "")))
-    request.session["flash"] = f"已将项目“{record.project_name}”分配给{unit.name}"
+    if task is None:
+        raise StoreError("任务不存在")
+    text = str(form.get("projects") or form.get("project_name") or "")
+    unit_ids = [i for i in (record_id(raw) for raw in form.getlist("unit_id")) if i is not None]
+    kept = {"projects": text, "unit_ids": unit_ids}
+    units = [u for u in (session.get(Organisation, i) for i in unit_ids) if u is not None]
+    lines = assignments.parse_lines(text)
+    upload = form.get("project_list")
+    try:
+        if isinstance(upload, UploadFile) and upload.filename:
+            _name, suffix, content = uploads.received(
+                state(request).settings,
+                FormData([("file", upload)]),
+                uploads.PROJECT_LIST_TYPES,
+                verb="导入",
+                refused=uploads.PROJECT_LIST_REFUSED,
+            )
+            rows, problems = uploads.parse_project_list(state(request), suffix, content)
+            if problems:
+                raise assignments.ListError(problems)
+            lines += [assignments.ProjectLine(number, project, unit) for number, project, unit in rows]
+        with session.begin_nested():  # all or nothing, whatever fails
+            records = assignments.assign_projects(session, actor, task, lines, units)
+    except StoreError as exc:
+        problems = exc.problems if isinstance(exc, assignments.ListError) else [exc.message]
+        return _task_page(request, session, actor, task, form=kept, errors=problems, status_code=422)
+    names = "、".join(dict.fromkeys(r.project_name for r in records))
+    request.session["flash"] = (
+        f"已将项目“{records[0].project_name}”分配给{records[0].unit_name}"
+        if len(records) == 1
+        else f"已分配 {len(records)} 个项目：{names[:200]}"
+    )
     return RedirectResponse(f"/tasks/{task_id}", status_code=303)
+
+
+MAX_ZIPPED = 300  # documents in one download
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+@router.get("/tasks/{task_id}/documents.zip")
+def task_documents(
+    request: Request,
+    task_id: RecordId,
+    kind: str = "self-table",
+    fmt: str = "docx",
+    actor: Actor = Depends(current_actor),
+    session: Session = db_session,
+) -> Response:
+    """Every evaluation of the task as one document each (自评表 or 评价报告, Word or Excel), zipped."""
+    require_role(actor, Role.finance, Role.admin, Role.viewer)
+    task = session.get(Task, task_id)
+    if task is None:
+        raise StoreError("任务不存在")
+    if kind not in api.DOCUMENT_NAMES or fmt not in ("docx", "xlsx") or (kind == "report" and fmt == "xlsx"):
+        raise StoreError("未知的文书种类或格式：可下载自评表（Word 或 Excel）或评价报告（Word）")
+    records = session.scalars(
+        select(EvaluationRecord).where(EvaluationRecord.task_id == task.id).order_by(EvaluationRecord.id)
+    ).all()
+    if not records:
+        raise StoreError("该任务还没有分配项目")
+    if len(records) > MAX_ZIPPED:
+        raise StoreError(
+            f"一次最多打包 {MAX_ZIPPED} 份文书，本任务有 {len(records)} 个项目，请按单位分别下载"
+        )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for record in records:
+            try:
+                content = api.render(service.load_evaluation(record), kind, fmt)  # type: ignore[arg-type]
+            except api.RenderError as exc:
+                raise StoreError(f"“{record.project_name}”的文书无法生成：{exc.message}") from exc
+            name = (
+                f"{record.id}-{record.unit_name or ''}-{record.project_name}-{api.DOCUMENT_NAMES[kind]}.{fmt}"
+            )
+            archive.writestr(_UNSAFE.sub("_", name)[:200], content)
+    with state(request).db.session() as writer:
+        service.log(
+            writer,
+            actor,
+            "task.download",
+            "task",
+            task.id,
+            None,
+            {"kind": kind, "format": fmt, "count": len(records)},
+        )
+    filename = f"{task.name}-{api.DOCUMENT_NAMES[kind]}.zip"
+    return Response(
+        buffer.getvalue(),
+        media_type="application/zip",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(_UNSAFE.sub('_', filename))}"},
+    )
 
 
 @router.post("/tasks/{task_id}/evaluators")
