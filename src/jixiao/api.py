@@ -25,6 +25,7 @@ from jixiao.frameworks import (
     new_evaluation,
 )
 from jixiao.ingest import ingest_parts, summarize
+from jixiao.ingest.project_list import ListRow, read_project_list
 from jixiao.ingest.readers import READERS
 from jixiao.loader import Loaded, load_data, load_file
 from jixiao.model import Evaluation, Figure, Survey
@@ -82,6 +83,7 @@ __all__ = [
     "Format",
     "Framework",
     "FrameworkError",
+    "ListRow",
     "Loaded",
     "PensionParams",
     "Policy",
@@ -102,6 +104,7 @@ __all__ = [
     "examples_dir",
     "finding_line",
     "format_number",
+    "framework_titles",
     "get_policy",
     "has_errors",
     "ingest_parts",
@@ -115,6 +118,8 @@ __all__ = [
     "params_lines",
     "pension_estimate",
     "place_of",
+    "policy_titles",
+    "read_project_list",
     "render",
     "render_to_file",
     "score",
@@ -232,6 +237,16 @@ def pension_estimate(
     if result is None or has_errors(problems):
         return None, problems
     return result, problems + [f for f in run_pension_checks(evaluation) if f not in problems]
+
+
+def framework_titles() -> dict[str, str]:
+    """The built-in frameworks by name, each with its Chinese title (the name when it has none)."""
+    return {name: load_framework(name).title or name for name in builtin_framework_names()}
+
+
+def policy_titles() -> dict[str, str]:
+    """The built-in policies by name, each with its Chinese title (the name when it has none)."""
+    return {name: load_policy(name).title or name for name in builtin_policy_names()}
 
 
 def to_data(evaluation: Evaluation, *, keep_empty: bool = False) -> dict[str, Any]:
