@@ -40,6 +40,7 @@ from jixiao.render import FORMATS, KINDS, MEDIA_TYPES, DocumentKind, Format, Ren
 from jixiao.scoring import score_evaluation
 from jixiao.scoring.result import ScoreResult
 from jixiao.serialize import (
+    AUDIT_FILE_ENCODINGS,
     AUDIT_WRITERS,
     AuditedFile,
     evaluation_data,
@@ -62,6 +63,7 @@ from jixiao.yamlio import dump_json
 
 __all__ = [
     "ACTION_NAMES",
+    "AUDIT_FILE_ENCODINGS",
     "AUDIT_WRITERS",
     "DOCUMENT_NAMES",
     "DOCUMENT_SUFFIXES",

@@ -345,3 +345,12 @@ def _csv_audits(files: list[AuditedFile]) -> str:
 
 # Machine-readable audit outputs by format name; the terminal's text output is the CLI's own.
 AUDIT_WRITERS: dict[str, Callable[[list[AuditedFile]], str]] = {"json": _json_audits, "csv": _csv_audits}
+
+# CSV files are opened by people in Excel, which on Chinese Windows reads a CSV without a byte-order
+# mark as GBK (the Chinese turns to mojibake): a CSV *file* starts with the UTF-8 BOM. Text for a
+# program (stdout, a pipe) carries none; JSON never does (RFC 8259). Read CSV back with this
+# encoding too: it takes files with and without the mark.
+EXCEL_CSV_ENCODING = "utf-8-sig"
+
+# The encoding of each audit output format when written to a file (``jixiao check -o``).
+AUDIT_FILE_ENCODINGS: dict[str, str] = {"json": "utf-8", "csv": EXCEL_CSV_ENCODING}

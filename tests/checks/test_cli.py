@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -49,9 +50,10 @@ def test_text_lines_point_at_the_yaml_line(tmp_path: Path) -> None:
     out = CliRunner().invoke(main, ["check", str(path)])
     assert out.exit_code == 1
     grade_line = next(line for line in out.output.splitlines() if "grade.mismatch" in line)
-    assert grade_line.startswith(f"{path}:9: error grade.mismatch 评价等级印为“良”")
+    assert grade_line.startswith(f"{path}:9: 错误 grade.mismatch 评价等级印为“良”")
     full = next(line for line in out.output.splitlines() if "inflation.full-marks" in line)
-    assert full.startswith(f"{path}:6: warning ")
+    assert full.startswith(f"{path}:6: 警告 ")
+    assert not re.search(r": (error|warning|info) ", out.output)  # severities in Chinese, every line
 
 
 def test_json_shape(tmp_path: Path) -> None:
@@ -132,3 +134,68 @@ def test_several_files_in_one_json_document(tmp_path: Path) -> None:
     assert out.exit_code == 1
     files = json.loads(out.output)["files"]
     assert [len(f["findings"]) == 0 for f in files] == [True, False]
+
+
+def test_min_severity_takes_the_chinese_word(tmp_path: Path) -> None:
+    path = _write(tmp_path, "bad.yaml", WRONG_GRADE)
+    chinese = CliRunner().invoke(main, ["check", str(path), "--min-severity", "错误"])
+    english = CliRunner().invoke(main, ["check", str(path), "--min-severity", "error"])
+    assert chinese.exit_code == english.exit_code == 1
+    assert chinese.output == english.output
+    assert "grade.mismatch" in chinese.output and "inflation.full-marks" not in chinese.output
+
+
+def test_unusable_file_findings_are_in_chinese_and_name_file_and_line(tmp_path: Path) -> None:
+    broken = _write(tmp_path, "broken.yaml", "kind: self\nproject:\n\tname: x\n")
+    out = CliRunner().invoke(main, ["check", str(broken)])
+    assert out.exit_code == 2
+    (line,) = [text for text in out.output.splitlines() if "file.syntax" in text]
+    assert line.startswith(f"{broken}:3: 错误 file.syntax YAML 格式错误：")
+    assert "制表符" in line and "found character" not in line and "while scanning" not in line
+
+
+def test_csv_on_stdout_has_no_bom_and_keeps_identifiers(tmp_path: Path) -> None:
+    """stdout goes to programs and pipes: no byte-order mark; severities as identifiers."""
+    path = _write(tmp_path, "bad.yaml", WRONG_GRADE)
+    out = CliRunner().invoke(main, ["check", str(path), "--format", "csv"])
+    assert not out.stdout_bytes.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(out.output)))
+    assert {"error", "warning"} <= {r["severity"] for r in rows} <= {"error", "warning", "info"}
+
+
+def test_output_file_csv_has_the_bom_for_excel(tmp_path: Path) -> None:
+    path = _write(tmp_path, "bad.yaml", WRONG_GRADE)
+    target = tmp_path / "out" / "复核意见.csv"
+    out = CliRunner().invoke(main, ["check", str(path), "-o", str(target)])  # the suffix says csv
+    assert out.exit_code == 1, out.output
+    assert "结果已写入" in out.output and str(target) in out.output
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\xef\xbb\xbf") == 1
+    stdout = CliRunner().invoke(main, ["check", str(path), "--format", "csv"]).stdout_bytes
+    assert data == b"\xef\xbb\xbf" + stdout  # the same rows; only the mark added
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    grade = next(r for r in rows if r["code"] == "grade.mismatch")
+    assert grade["severity"] == "error" and grade["line"] == "9" and "评价等级" in grade["message"]
+
+
+def test_output_file_json_is_plain_utf8(tmp_path: Path) -> None:
+    path = _write(tmp_path, "bad.yaml", WRONG_GRADE)
+    target = tmp_path / "audit.txt"
+    out = CliRunner().invoke(main, ["check", str(path), "--format", "json", "-o", str(target)])
+    assert out.exit_code == 1
+    data = target.read_bytes()
+    assert not data.startswith(b"\xef\xbb\xbf")
+    stdout = CliRunner().invoke(main, ["check", str(path), "--format", "json"]).stdout_bytes
+    assert data == stdout
+    assert json.loads(data)["files"][0]["findings"][0]["severity"] == "error"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "words"),
+    [(None, "out.txt", "无法从文件名"), ("text", "out.csv", "只用于 JSON 或 CSV")],
+)
+def test_output_file_needs_a_machine_format(tmp_path: Path, fmt: str | None, name: str, words: str) -> None:
+    fmt_args = ["--format", fmt] if fmt else []
+    out = CliRunner().invoke(main, ["check", str(_clean(tmp_path)), *fmt_args, "-o", str(tmp_path / name)])
+    assert out.exit_code == 2 and words in out.output
+    assert not (tmp_path / name).exists()

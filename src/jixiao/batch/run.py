@@ -21,6 +21,7 @@ from jixiao.api import DOCUMENT_SUFFIXES
 from jixiao.batch.rows import ROW_FIELDS, failed_row, process_document
 from jixiao.ingest.limits import DEFAULT_TIMEOUT_SECONDS
 from jixiao.serialize import BATCH_FINDING_FIELDS as FINDING_FIELDS
+from jixiao.serialize import EXCEL_CSV_ENCODING
 
 MEMORY_LIMIT_BYTES = 3 * 1024 * 1024 * 1024
 
@@ -37,10 +38,10 @@ def iter_documents(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 
 def done_files(summary: Path) -> set[str]:
-    """Files already recorded in an existing summary CSV (for resuming)."""
+    """Files already recorded in an existing summary CSV (for resuming; with or without the BOM)."""
     if not summary.exists():
         return set()
-    with summary.open(encoding="utf-8", newline="") as fh:
+    with summary.open(encoding=EXCEL_CSV_ENCODING, newline="") as fh:
         return {row["file"] for row in csv.DictReader(fh) if row.get("file")}
 
 
@@ -104,20 +105,26 @@ def run_batch(
     on_row: Callable[[dict[str, Any]], None] | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """Process every document not yet in ``summary``; append rows (and findings) as they finish."""
+    """Process every document not yet in ``summary``; append rows (and findings) as they finish.
+
+    Both CSV files are for Excel as well as for programs: a new file starts with the UTF-8 BOM
+    (:data:`jixiao.serialize.EXCEL_CSV_ENCODING`; appending to a file writes none) and a header of
+    the column identifiers, which resuming, Parquet and scripts read.
+    """
     done = done_files(summary)
     todo = [str(p) for p in iter_documents(paths) if str(p) not in done]
     if on_total is not None:
         on_total(len(todo))
     summary.parent.mkdir(parents=True, exist_ok=True)
-    new_summary = not summary.exists()
-    new_findings = findings is not None and not findings.exists()
+    new_summary = _is_new(summary)
+    new_findings = findings is not None and _is_new(findings)
     rows: list[dict[str, Any]] = []
-    with summary.open("a", encoding="utf-8", newline="") as sfh:
+    # "utf-8-sig" in append mode writes the BOM only at the start of an empty file
+    with summary.open("a", encoding=EXCEL_CSV_ENCODING, newline="") as sfh:
         swriter = csv.DictWriter(sfh, fieldnames=ROW_FIELDS, extrasaction="ignore")
         if new_summary:
             swriter.writeheader()
-        ffh = findings.open("a", encoding="utf-8", newline="") if findings is not None else None
+        ffh = findings.open("a", encoding=EXCEL_CSV_ENCODING, newline="") if findings is not None else None
         fwriter = csv.DictWriter(ffh, fieldnames=FINDING_FIELDS, extrasaction="ignore") if ffh else None
         if fwriter is not None and new_findings:
             fwriter.writeheader()
@@ -136,6 +143,11 @@ def run_batch(
             if ffh is not None:
                 ffh.close()
     return rows
+
+
+def _is_new(path: Path) -> bool:
+    """True when a CSV file needs its header: it does not exist yet, or is empty."""
+    return not path.exists() or path.stat().st_size == 0
 
 
 def _results(

@@ -9,11 +9,22 @@ from typing import Any
 import click
 
 from jixiao import api
-from jixiao.api import AUDIT_WRITERS, AuditedFile, Finding, Policy, PolicyError, Severity, format_number
-from jixiao.cli.common import echo_findings
+from jixiao.api import (
+    AUDIT_FILE_ENCODINGS,
+    AUDIT_WRITERS,
+    AuditedFile,
+    Finding,
+    Policy,
+    PolicyError,
+    Severity,
+    format_number,
+)
+from jixiao.cli.common import echo_findings, finding_text
 
 SEVERITIES = ("info", "warning", "error")
 COLORS = {"error": "red", "warning": "yellow", "info": "cyan"}
+# --min-severity takes the identifier or the Chinese word: 错误 / 警告 / 提示
+SEVERITY_CHOICES = {**{s: s for s in SEVERITIES}, **{Severity(s).chinese: s for s in SEVERITIES}}
 
 
 def audited_note(audited: int, files: int) -> str:
@@ -45,16 +56,16 @@ class Printer:
             self.console = Console(highlight=False, soft_wrap=True)
 
     def finding(self, place: str, f: Finding, note: str) -> None:
-        """One ``file:line: severity code message`` line."""
+        """One ``file:line: 错误 code message`` line (the severity in Chinese)."""
         tail = f"（原文 {note}）" if note else ""
         if self.console is None:
-            click.echo(f"{place}: {f.severity.value} {f.code} {f.message}{tail}")
+            click.echo(finding_text(place, f) + tail)
         else:
             from rich.markup import escape
 
             color = COLORS[f.severity.value]
             self.console.print(
-                f"{escape(place)}: [{color}]{f.severity.value}[/{color}] [bold]{f.code}[/bold] "
+                f"{escape(place)}: [{color}]{f.severity.chinese}[/{color}] [bold]{f.code}[/bold] "
                 f"{escape(f.message + tail)}"
             )
 
@@ -84,20 +95,35 @@ def register(group: click.Group) -> None:
     @group.command("check")
     @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
     @click.option(
-        "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", help="输出格式"
+        "--format",
+        "fmt",
+        type=click.Choice(["text", *AUDIT_WRITERS]),
+        default=None,
+        help="输出格式：text（默认）、json、csv",
+    )
+    @click.option(
+        "-o",
+        "--output",
+        "out",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="把 JSON 或 CSV 结果写入文件（CSV 带 BOM，可直接用 Excel 打开）；未指定 --format 时按扩展名 .json / .csv",
     )
     @click.option("--policy", default=None, help="评价政策：内置名称（national-2020）或 YAML 文件")
     @click.option(
         "--min-severity",
-        type=click.Choice(SEVERITIES),
+        type=click.Choice(list(SEVERITY_CHOICES)),
         default="info",
-        help="只列出不低于此严重程度的复核意见（退出码仍按全部错误计）",
+        help="只列出不低于此严重程度的复核意见：error 错误、warning 警告、info 提示（退出码仍按全部错误计）",
     )
-    def check_command(files: tuple[Path, ...], fmt: str, policy: str | None, min_severity: str) -> None:
+    def check_command(
+        files: tuple[Path, ...], fmt: str | None, out: Path | None, policy: str | None, min_severity: str
+    ) -> None:
         """复核评价文件：逐项重算得分、核对资金与目标，列出问题（错误 / 警告 / 提示）。
 
         退出码：0 无错误；1 有错误；2 文件或政策无法使用。
         """
+        fmt = _output_format(fmt, out)
         chosen: Policy | None = None
         if policy:
             try:
@@ -105,7 +131,7 @@ def register(group: click.Group) -> None:
             except PolicyError as exc:
                 echo_findings(exc.findings, str(policy))
                 sys.exit(2)
-        threshold = Severity(min_severity).rank
+        threshold = Severity(SEVERITY_CHOICES[min_severity]).rank
         printer = Printer() if fmt == "text" else None
         audited_files: list[AuditedFile] = []
         counts = {s: 0 for s in SEVERITIES}
@@ -158,11 +184,40 @@ def register(group: click.Group) -> None:
                             f"{file}: 总分 填报{_fmt(score.claimed_total)} / 重算{_fmt(score.computed_total)}；"
                             f"等级 填报{score.claimed_grade or '未标明'} / 重算{score.computed_grade or '—'}"
                         )
-        if fmt != "text":
+        tally = (
+            f"共复核{len(files)}个文件{audited_note(audited, len(files))}："
+            f"{counts['error']}个错误，{counts['warning']}个警告，{counts['info']}个提示"
+        )
+        if fmt == "text":
+            assert printer is not None
+            printer.line(tally)
+        elif out is None:
             click.echo(AUDIT_WRITERS[fmt](audited_files), nl=fmt == "json")
         else:
-            assert printer is not None
-            printer.line(
-                f"共复核{len(files)}个文件{audited_note(audited, len(files))}：{counts['error']}个错误，{counts['warning']}个警告，{counts['info']}个提示"
-            )
+            _write(out, fmt, AUDIT_WRITERS[fmt](audited_files) + ("\n" if fmt == "json" else ""))
+            click.echo(f"{tally}；结果已写入 {out}", err=True)
         sys.exit(2 if unusable else (1 if errors else 0))
+
+
+def _output_format(fmt: str | None, out: Path | None) -> str:
+    """The format asked for; with ``-o`` and no ``--format``, the one the file's suffix names."""
+    if fmt is None and out is not None:
+        fmt = out.suffix.lower().lstrip(".")
+        if fmt not in AUDIT_WRITERS:
+            raise click.UsageError(
+                f"无法从文件名 {out.name} 判断输出格式：请加 --format json 或 --format csv"
+            )
+    fmt = fmt or "text"
+    if out is not None and fmt == "text":
+        raise click.UsageError("-o/--output 只用于 JSON 或 CSV 结果：请加 --format json 或 --format csv")
+    return fmt
+
+
+def _write(out: Path, fmt: str, text: str) -> None:
+    """The audit written to a file in its format's encoding (CSV with the BOM Excel needs)."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding=AUDIT_FILE_ENCODINGS.get(fmt, "utf-8"), newline="")
+    except OSError as exc:
+        click.echo(f"无法写入 {out}：{exc.strerror or exc}", err=True)
+        sys.exit(2)

@@ -6,13 +6,18 @@ import click
 
 from jixiao.api import Finding, dump_json
 
-__all__ = ["dump_json", "echo_findings"]
+__all__ = ["dump_json", "echo_findings", "finding_text"]
+
+
+def finding_text(place: str, f: Finding) -> str:
+    """``file:line: 错误 code message``: the one shape of a finding in the terminal (severity in Chinese)."""
+    return f"{place}: {f.severity.chinese} {f.code} {f.message}"
 
 
 def echo_findings(findings: list[Finding], file: str) -> None:
-    """Print load findings as ``file:line: severity code message`` on stderr."""
+    """Print load findings as ``file:line: 错误 code message`` on stderr."""
     for f in findings:
         where = f.location.describe() or file
         line = f.location.source.line if f.location.source and f.location.source.line else None
         place = f"{file}:{line}" if line else where
-        click.echo(f"{place}: {f.severity.value} {f.code} {f.message}", err=True)
+        click.echo(finding_text(place, f), err=True)
