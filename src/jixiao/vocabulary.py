@@ -80,6 +80,7 @@ ACTION_NAMES = {  # what the audit log records (actions logged by jixiao.store)
     "user.active": "启用或停用用户",
     "user.password-reset": "重置密码",
     "user.password-change": "修改密码",
+    "user.email": "设置通知邮箱",
     "user.login": "登录",
 }
 ENTITY_NAMES = {

@@ -153,3 +153,136 @@ def test_overdue_and_due_soon_marks(app: object) -> None:
         assert f'<span class="badge {"overdue" if mark == "已逾期" else "soon"}">{mark}</span>' in page
     far = _task(finance, (today + timedelta(days=60)).isoformat())
     assert "已逾期" not in finance.get(far).text and "即将截止" not in finance.get(far).text
+
+
+def _submit(app: object, evaluation_id: int) -> None:
+    url = f"/evaluations/{evaluation_id}"
+    unit = login(app, "danwei")
+    form = {**filled_form(csrf_of(unit, url), int(_version(unit.get(url).text))), "action": "submit"}
+    r = unit.post(url, data=form, follow_redirects=False)
+    assert r.status_code == 303, r.text[:2000]
+
+
+def test_notifications_at_each_step(app: object) -> None:
+    evaluation_id = _new_evaluation(app)  # finance assigns a project to 示范市社会保险事业管理中心
+    unit = login(app, "danwei")
+    page = unit.get("/notifications").text
+    assert "新任务“2024年度项目支出绩效自评”：项目“城乡居民养老保险缴费补贴”待填报，截止 2025-03-31" in page
+    assert f'href="/evaluations/{evaluation_id}"' in page
+    assert re.search(
+        r'id="notices"[^>]*>通知<span class="badge count">1</span>', unit.get("/evaluations").text
+    )
+    # the task's deadline (2025-03-31) is past: the reminder says so
+    assert "已逾期" in page.split('id="reminders"', 1)[1].split("</div>", 1)[0]
+    unit.post("/notifications/read", data={"csrf_token": csrf_of(unit, "/notifications")})
+    assert 'class="badge count"' not in unit.get("/evaluations").text.split("</header>", 1)[0]
+
+    _submit(app, evaluation_id)
+    finance = login(app, "caizheng")
+    assert "已提交" in finance.get("/notifications").text
+    assert login(app, "danwei2").get("/notifications").text.count("待复核") == 0  # another unit hears nothing
+    review = f"/review/{evaluation_id}"
+    version = _version(finance.get(review).text)
+    r = finance.post(
+        review + "/decision",
+        data={
+            "csrf_token": csrf_of(finance, review),
+            "version": version,
+            "action": "return",
+            "comment": "请补充偏差原因",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text[:1000]
+    assert (
+        "已退回：“城乡居民养老保险缴费补贴”需要修改，退回意见：请补充偏差原因"
+        in unit.get("/notifications").text
+    )
+
+
+def test_password_change_under_the_policy(app: object) -> None:
+    from tests.web.conftest import PASSWORD, try_login
+
+    unit = login(app, "danwei")
+    other = login(app, "danwei")  # the same account on another device
+    token = csrf_of(unit, "/account")
+    weak = {"csrf_token": token, "current": PASSWORD, "new": "danwei123", "confirm": "danwei123"}
+    r = unit.post("/account/password", data=weak)
+    assert r.status_code == 422 and "不能包含登录名" in r.text
+    r = unit.post("/account/password", data={**weak, "new": "abcdefgh", "confirm": "abcdefgh"})
+    assert r.status_code == 422 and "至少含字母、数字、符号中的两种" in r.text
+    r = unit.post(
+        "/account/password",
+        data={**weak, "current": "wrong", "new": "Xin-mima-2025", "confirm": "Xin-mima-2026"},
+    )
+    assert r.status_code == 422 and "当前密码不正确" in r.text and "两次输入的新密码不一致" in r.text
+    good = {**weak, "new": "Xin-mima-2025", "confirm": "Xin-mima-2025"}
+    assert unit.post("/account/password", data=good, follow_redirects=False).status_code == 303
+    assert unit.get("/account").status_code == 200  # still logged in here
+    assert other.get("/account", follow_redirects=False).status_code in (303, 307)  # the other device is out
+    assert try_login(app, "danwei")[1] != 303
+    assert try_login(app, "danwei", "Xin-mima-2025")[1] == 303
+    page = login(app, "caizheng").get("/audit").text
+    assert "修改密码" in page
+
+
+def test_notifications_are_mailed_through_the_configured_server(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from aiosmtpd.controller import Controller
+
+    from jixiao.store.db import Database
+    from jixiao.store.mail import SmtpSettings
+    from jixiao.store.seed import DEMO_ACCOUNTS, seed_demo
+    from jixiao.web import Settings, create_app
+    from tests.web.conftest import PASSWORD
+
+    received: list[tuple[str, str]] = []
+
+    class Handler:
+        async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+            import email
+
+            message = email.message_from_bytes(envelope.content)  # type: ignore[attr-defined]
+            body = message.get_payload(decode=True).decode()  # type: ignore[union-attr]
+            received.append((",".join(envelope.rcpt_tos), body))  # type: ignore[attr-defined]
+            return "250 OK"
+
+    import socket
+
+    with socket.socket() as probe:  # a free port for the local mail server
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        folder = Path(str(tmp_path))
+        settings = Settings(
+            data_dir=folder, secret_key="k", smtp=SmtpSettings(host="127.0.0.1", port=port, timeout=5)
+        )
+        db = Database(f"sqlite:///{folder / 'mail.db'}")
+        app = create_app(settings, db)
+        with db.session() as session:
+            seed_demo(session, {username: PASSWORD for username, *_ in DEMO_ACCOUNTS})
+        unit = login(app, "danwei")
+        r = unit.post(
+            "/account/email", data={"csrf_token": csrf_of(unit, "/account"), "email": "not-an-address"}
+        )
+        assert r.status_code == 422 and "邮箱地址格式不正确" in r.text
+        r = unit.post(
+            "/account/email",
+            data={"csrf_token": csrf_of(unit, "/account"), "email": "danwei@example.gov.cn"},
+            follow_redirects=False,
+        )
+        assert r.status_code == 303
+        _new_evaluation(app)
+        import time
+
+        deadline = time.monotonic() + 10
+        while not received and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert received and received[0][0] == "danwei@example.gov.cn"
+        assert "项目“城乡居民养老保险缴费补贴”待填报" in received[0][1]
+        db.dispose()
+    finally:
+        controller.stop()

@@ -105,6 +105,80 @@ def set_password(session: Session, user: User, password: str) -> None:
     end_sessions(session, user.id)
 
 
+COMMON_PASSWORDS = frozenset(
+    {
+        "12345678",
+        "123456789",
+        "password",
+        "password1",
+        "qwertyui",
+        "11111111",
+        "88888888",
+        "abc12345",
+        "admin123",
+        "a1234567",
+    }
+)
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+
+
+def password_problems(password: str, username: str) -> list[str]:
+    """What a chosen password lacks under the policy (Chinese); empty when it is acceptable.
+
+    At least ``MIN_PASSWORD`` characters, two kinds of character (letters, digits, symbols), not the
+    login name, not a well-known password.
+    """
+    problems = []
+    if len(password) < MIN_PASSWORD:
+        problems.append(f"至少 {MIN_PASSWORD} 位")
+    kinds = sum(
+        (
+            any(c.isalpha() for c in password),
+            any(c.isdigit() for c in password),
+            any(not c.isalnum() for c in password),
+        )
+    )
+    if kinds < 2:
+        problems.append("至少含字母、数字、符号中的两种")
+    if username and username.lower() in password.lower():
+        problems.append("不能包含登录名")
+    if password.lower() in COMMON_PASSWORDS:
+        problems.append("不能使用常见密码")
+    return problems
+
+
+def change_password(
+    session: Session, user: User, current: str, new: str, confirm: str, keep_token: object = None
+) -> dict[str, str]:
+    """The user changes their own password; field errors (Chinese) when refused, else {}.
+
+    Every other session of the account ends; the one changing it (``keep_token``) stays logged in.
+    """
+    errors: dict[str, str] = {}
+    if not verify_password(user.password_hash, current):
+        errors["current"] = "当前密码不正确"
+    problems = password_problems(new, user.username)
+    if problems:
+        errors["new"] = "新密码" + "，".join(problems)
+    elif new == current:
+        errors["new"] = "新密码不能与当前密码相同"
+    if new != confirm:
+        errors["confirm"] = "两次输入的新密码不一致"
+    if errors:
+        return errors
+    user.password_hash = hash_password(new)
+    keep = _token_id(keep_token) if isinstance(keep_token, str) and keep_token else ""
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.id != keep))
+    return {}
+
+
+def email_error(email: str) -> str | None:
+    """Why an e-mail address is refused (Chinese), or None; an empty address clears it."""
+    if email and (len(email) > 200 or not EMAIL.match(email)):
+        return "邮箱地址格式不正确（如 name@example.gov.cn）"
+    return None
+
+
 def _token_id(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

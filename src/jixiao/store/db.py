@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from jixiao.store.mail import Mailer, take_outbox
 from jixiao.store.models import AuditEntry
 
 ENV_URL = "JIXIAO_DATABASE_URL"
@@ -113,8 +114,9 @@ event.listen(AuditEntry, "before_delete", _refuse_change)
 class Database:
     """An engine and its session factory."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, mailer: Mailer | None = None) -> None:
         self.url = url
+        self.mailer = mailer  # sends the mail a committed transaction queued (see ``jixiao.store.mail``)
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.write_sessions = sessionmaker(
@@ -133,8 +135,12 @@ class Database:
         ``write=False`` marks a read-only request: on SQLite it does not take the write lock.
         """
         factory = self.write_sessions if write else self.sessions
-        with factory() as session, session.begin():
-            yield session
+        with factory() as session:
+            with session.begin():
+                yield session
+            outbox = take_outbox(session)  # reached only when the transaction committed
+        if outbox and self.mailer is not None:
+            self.mailer.send(outbox)
 
     def migrate(self) -> None:
         """Bring the schema up to date (Alembic ``upgrade head``)."""

@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from jixiao import api, vocabulary
 from jixiao.api import Audit, Evaluation, Severity, check
+from jixiao.store import notifications
 from jixiao.store.models import (
     AuditEntry,
     EvaluationRecord,
@@ -200,7 +201,9 @@ def assign_project(
     evaluation = blank_evaluation(task.framework, task.year, project_name.strip())
     evaluation.policy = task.policy
     department = session.get(Organisation, unit.parent_id) if unit.parent_id else None
-    return add_evaluation(session, actor, evaluation, unit=unit, department=department, task=task)
+    record = add_evaluation(session, actor, evaluation, unit=unit, department=department, task=task)
+    notifications.on_assigned(session, record, task)
+    return record
 
 
 def _check_version(record: EvaluationRecord, expected_version: int) -> None:
@@ -277,6 +280,7 @@ def _transition(
         {"status": new.value, "review_comment": record.review_comment},
     )
     flush(session)
+    notifications.on_transition(session, record, new)
     return record
 
 

@@ -15,6 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from jixiao.store.db import Database
+from jixiao.store.mail import Mailer
 from jixiao.store.queries import StoreError
 from jixiao.web.deps import AppState, LoginRequired, render
 from jixiao.web.security import csrf_protect, security_headers
@@ -28,6 +29,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     """Build the web app: database (migrated on start), sessions, CSRF, routers, static assets."""
     settings = settings or Settings.load()
     db = db or Database(settings.url())
+    if settings.smtp is not None and db.mailer is None:
+        db.mailer = Mailer(settings.smtp)
     if settings.migrate:
         db.migrate()
     app = FastAPI(title="jixiao 预算绩效评价", docs_url=None, redoc_url=None, openapi_url=None)

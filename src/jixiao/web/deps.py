@@ -14,6 +14,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from jixiao.api import ROLE_NAMES
+from jixiao.store import notifications
 from jixiao.store.accounts import LoginThrottle, resolve_session, touch_session
 from jixiao.store.db import Database
 from jixiao.store.models import Role, User
@@ -88,6 +89,7 @@ class UserView:
     username: str
     display_name: str
     role: str
+    unread: int = 0  # notifications not yet read
 
 
 class LoginRequired(Exception):
@@ -110,6 +112,7 @@ def current_user(request: Request) -> User:
             idle_seconds=settings.session_idle_minutes * 60,
             max_seconds=settings.session_max_hours * 3600,
         )
+        unread = notifications.unread_count(reader, check.user.id) if check is not None else 0
     if check is None:
         request.session.pop("sid", None)
         raise LoginRequired()
@@ -117,7 +120,7 @@ def current_user(request: Request) -> User:
     if check.stale and isinstance(token, str):
         with app.db.session() as writer:
             touch_session(writer, token)
-    request.state.user = UserView(user.id, user.username, user.display_name, user.role)
+    request.state.user = UserView(user.id, user.username, user.display_name, user.role, unread)
     return user
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jixiao.store.db import database_url, default_data_dir
+from jixiao.store.mail import SmtpSettings
 
 IMPORT_TYPES = (".xlsx", ".docx", ".pdf", ".yaml", ".yml", ".json", ".txt", ".html")
 
@@ -33,6 +34,7 @@ class Settings:
     migrate: bool = True
     secret_key: str | None = None
     timezone: str = "Asia/Shanghai"  # how times are shown (stored in UTC)
+    smtp: SmtpSettings | None = None  # mail notifications too, when a server is configured
 
     @classmethod
     def load(cls, data_dir: Path | None = None) -> Settings:
@@ -47,6 +49,7 @@ class Settings:
             parse_timeout_seconds=_env_number("JIXIAO_PARSE_TIMEOUT_SECONDS", 60.0),
             parse_memory_mb=int(_env_number("JIXIAO_PARSE_MEMORY_MB", 1024)),
             timezone=_env_timezone("JIXIAO_TIMEZONE", "Asia/Shanghai"),
+            smtp=_env_smtp(),
         )
 
     def url(self) -> str:
@@ -87,3 +90,19 @@ def _env_timezone(name: str, default: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise SystemExit(f"环境变量 {name} 应为时区名称（如 Asia/Shanghai），现为“{raw}”") from None
     return raw
+
+
+def _env_smtp() -> SmtpSettings | None:
+    """The mail server from ``JIXIAO_SMTP_HOST`` (and ``_PORT``, ``_USER``, ``_PASSWORD``, ``_FROM``,
+    ``_STARTTLS``); None when no host is set."""
+    host = os.environ.get("JIXIAO_SMTP_HOST", "").strip()
+    if not host:
+        return None
+    return SmtpSettings(
+        host=host,
+        port=int(_env_number("JIXIAO_SMTP_PORT", 25)),
+        sender=os.environ.get("JIXIAO_SMTP_FROM", "").strip() or f"jixiao@{host}",
+        user=os.environ.get("JIXIAO_SMTP_USER") or None,
+        password=os.environ.get("JIXIAO_SMTP_PASSWORD") or None,
+        starttls=os.environ.get("JIXIAO_SMTP_STARTTLS", "") in ("1", "true", "yes"),
+    )

@@ -1,6 +1,17 @@
 """Routers, one per area of the app."""
 
-from jixiao.web.routes import admin, audit, auth, dashboard, documents, evaluations, review, surveys, tasks
+from jixiao.web.routes import (
+    account,
+    admin,
+    audit,
+    auth,
+    dashboard,
+    documents,
+    evaluations,
+    review,
+    surveys,
+    tasks,
+)
 
 ROUTERS = (
     auth.router,
@@ -12,4 +23,5 @@ ROUTERS = (
     dashboard.router,
     audit.router,
     admin.router,
+    account.router,
 )
