@@ -286,3 +286,23 @@ def test_notifications_are_mailed_through_the_configured_server(tmp_path: object
         db.dispose()
     finally:
         controller.stop()
+
+
+def test_dashboard_charts_are_legible_and_names_whole(app: object) -> None:
+    """Text at 13 px drawn at the chart's own size (not scaled into a narrow card); long names wrap."""
+    from jixiao.web.charts import bar_chart, wrap
+
+    page = login(app, "caizheng").get("/dashboard").text
+    svgs = re.findall(r"<svg class=\"chart\"[^>]*>", page)
+    assert svgs and all('width="100%"' not in s and re.search(r'width="\d+"', s) for s in svgs)
+    sizes = [int(s) for s in re.findall(r'font-size="(\d+)"', page)]
+    assert sizes and min(sizes) >= 12
+    # two charts side by side fit a 1366-pixel screen (content 1326 px, cards of 560 px or more)
+    widths = [int(w) for w in re.findall(r'<svg class="chart"[^>]*width="(\d+)"', page)]
+    assert max(widths) <= (1326 - 14) / 2 - 30
+    name = "示范市人力资源和社会保障局城乡居民养老保险经办服务中心"
+    chart = str(bar_chart([(name, 80.0), ("短名", 60.0)], unit="分"))
+    shown = "".join(re.findall(r">([^<>]+)</text>", chart))
+    assert name in shown and "…" not in shown
+    assert len(wrap(name)) >= 2
+    assert "@media print" in login(app, "caizheng").get("/static/app.css").text
