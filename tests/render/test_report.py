@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -12,10 +13,11 @@ import pytest
 from docx.oxml.ns import qn
 
 from jixiao import api
-from jixiao.model import Evaluation, Project
+from jixiao.model import Evaluation, Indicator, Project
 from jixiao.render import RenderError, charts
 from jixiao.render.text import NO_DATA
-from tests.render.conftest import computed_figures, docx_text, load_seed, missing, printed_figures
+from jixiao.render.view import INDICATOR_COLUMNS as FORM_INDICATOR_COLUMNS
+from tests.render.conftest import SEEDS, computed_figures, docx_text, load_seed, missing, printed_figures
 
 OUTLINE = (
     "一、基本情况",
@@ -41,11 +43,42 @@ def test_report_follows_the_outline_and_holds_every_figure(seed: Evaluation) -> 
     assert document.inline_shapes, "charts are embedded"
 
 
-def test_sections_without_data_say_so() -> None:
+def paragraphs(data: bytes) -> list[str]:
+    """The text of every paragraph of a Word file's body, table cells included, in order."""
+    body = docx.Document(io.BytesIO(data)).element.body
+    return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
+
+
+def sections(data: bytes) -> dict[str, list[str]]:
+    """The paragraphs under each first-level heading of a report (the outline's 一 to 七)."""
+    out: dict[str, list[str]] = {}
+    current: list[str] = []
+    for text in paragraphs(data):
+        if text in OUTLINE:
+            current = out.setdefault(text, [])
+        else:
+            current.append(text)
+    return out
+
+
+def test_sections_without_data_say_so_once() -> None:
     ev = Evaluation(kind="finance", project=Project(name="空项目"))
-    text = docx_text(api.render(ev, "report", "docx"))
-    assert text.count(NO_DATA) >= 6
-    assert "<" not in text
+    by_section = sections(api.render(ev, "report", "docx"))
+    assert list(by_section) == list(OUTLINE)  # the outline stays whole
+    for heading, texts in by_section.items():
+        assert sum(t.count(NO_DATA) for t in texts) <= 1, heading
+    work = by_section["二、绩效评价工作开展情况"]
+    gap = next(t for t in work if t.endswith(NO_DATA))
+    for name in ("评价目的", "评价指标体系", "评价方法", "评价依据", "评价工作过程"):
+        assert name in gap  # what is missing is named, in one sentence
+    assert not any(t.startswith("（") for t in work[1:]), "an empty subsection has no heading"
+    assert all(texts for texts in by_section.values()), "no heading stands alone"
+    assert "<" not in docx_text(api.render(ev, "report", "docx"))
+
+
+def test_gaps_are_said_once_per_section(seed: Evaluation) -> None:
+    for heading, texts in sections(api.render(seed, "report", "docx")).items():
+        assert sum(t.count(NO_DATA) for t in texts) <= 1, heading
 
 
 def test_findings_annex() -> None:
@@ -170,4 +203,96 @@ def test_report_states_the_purpose_when_known() -> None:
     text = "".join(docx_text(api.render(ev, "report", "docx")).split())
     assert "评价目的：" + "".join(ev.purpose.split()) in text
     bare = ev.model_copy(update={"purpose": None})
-    assert "评价目的：" + NO_DATA in docx_text(api.render(bare, "report", "docx"))
+    work = sections(api.render(bare, "report", "docx"))["二、绩效评价工作开展情况"]
+    assert any("评价目的" in t and t.endswith(NO_DATA) for t in work)
+
+
+DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
+
+
+def _levels_named_like_the_2020_form() -> Evaluation:
+    """A self-evaluation whose 一级指标 carry the word 指标 (产出指标, 效益指标), as the 自评表 names them."""
+    return Evaluation(
+        kind="self",
+        year=2023,
+        project=Project(name="职业技能培训补贴", unit="某县就业服务中心"),
+        indicators=[
+            Indicator(level1="产出指标", level2="数量指标", name="培训人数", weight=50, claimed=45),
+            Indicator(level1="效益指标", level2="社会效益指标", name="就业率", weight=40, claimed=40),
+            Indicator(
+                level1="满意度指标", level2="服务对象满意度指标", name="学员满意度", weight=10, claimed=9
+            ),
+        ],
+    )
+
+
+@pytest.mark.parametrize("name", [*SEEDS, "levels-named-指标"])
+def test_no_doubled_words_from_templates(name: str) -> None:
+    ev = _levels_named_like_the_2020_form() if name == "levels-named-指标" else load_seed(name)
+    own = "".join(api.to_yaml(ev).split())  # a doubling the evaluation itself prints is not ours
+    for kind in ("report", "self-table"):
+        for text in paragraphs(api.render(ev, kind, "docx", with_findings=True)):  # type: ignore[arg-type]
+            doubled = [m.group(0) for m in DOUBLED.finditer(text) if m.group(0) not in own]
+            assert doubled == [], f"{kind}: {text}"
+
+
+def test_self_evaluation_speaks_as_the_unit() -> None:
+    ev = load_seed("004-xinfeng-2022")
+    assert ev.kind == "self" and ev.project.unit and ev.dates.report
+    texts = [t for t in paragraphs(api.render(ev, "report", "docx")) if t]
+    assert texts[0].endswith("绩效自评报告")
+    text = "".join(texts)
+    assert "自评总分 100 分" in text and "自评得分 40 分" in text
+    for reviewer in ("报告得分", "评价得分", "复核得分", "自评（报告）", "报告列示"):
+        assert reviewer not in text, reviewer
+    assert texts[-2:] == [
+        ev.project.unit,
+        f"{ev.dates.report.year}年{ev.dates.report.month}月{ev.dates.report.day}日",
+    ]
+    assert "评价单位：" not in text
+
+
+def test_an_evaluators_report_speaks_as_the_evaluator() -> None:
+    ev = load_seed("000-jiayuguan-2022")
+    assert ev.kind == "finance" and ev.evaluator
+    texts = [t for t in paragraphs(api.render(ev, "report", "docx")) if t]
+    assert texts[0].endswith("绩效评价报告") and texts[1] == f"评价单位：{ev.evaluator}"
+    text = "".join(texts)
+    assert "评价总分" in text and "评价得分" in text
+    assert "自评得分" not in text and "自评总分" not in text
+
+
+def _repeats(row: object) -> bool:
+    tr_pr = row._tr.trPr  # type: ignore[attr-defined]
+    return tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None
+
+
+@pytest.mark.parametrize("kind", ["report", "self-table"])
+def test_table_heading_rows_repeat_on_each_page(seed: Evaluation, kind: str) -> None:
+    document = docx.Document(io.BytesIO(api.render(seed, kind, "docx", with_findings=True)))  # type: ignore[arg-type]
+    headed = 0
+    for table in document.tables:
+        rows = ["".join(c.text for c in row.cells) for row in table.rows]
+        # a heading row further down a table could not repeat: the 自评表's indicators start their own
+        assert "".join(FORM_INDICATOR_COLUMNS) not in rows[1:]
+        marked = [i for i, row in enumerate(table.rows) if _repeats(row)]
+        if rows[0].startswith("项目名称"):  # the 自评表's project and funds part: one page, no heading row
+            assert marked == []
+            continue
+        assert marked == [0], rows[0]  # the heading row, and only it, repeats
+        headed += 1
+    assert headed >= 2
+
+
+@pytest.mark.parametrize("kind", ["report", "self-table"])
+def test_findings_annex_has_no_codes_or_paths(kind: str) -> None:
+    ev = load_seed("002-jinzhong-2020")
+    findings = api.check(ev).findings
+    assert findings
+    texts = paragraphs(api.render(ev, kind, "docx", with_findings=True))  # type: ignore[arg-type]
+    annex = "".join(texts[texts.index("附件：复核意见") :])
+    assert "复核意见" in annex and "位置" in annex
+    for finding in findings:
+        assert finding.code not in annex
+        assert finding.location.path is None or finding.location.path not in annex
+    assert ".yaml" not in annex and "examples/" not in annex

@@ -1,5 +1,10 @@
 """Word tables like the official forms: full borders, fixed widths, merged cells, rows that never split.
 
+Header rows (``header_rows``) carry ``w:tblHeader``, so Word and LibreOffice repeat them at the
+top of every page a table continues on.  Only a table's first rows can repeat: a form whose
+column headings sit in the middle (the 自评表's 绩效指标) is written as two tables held together
+by ``joint`` — a hairline paragraph that Word needs between tables and print does not show.
+
 Tables are written as WordprocessingML directly (one parse per table): going cell by cell
 through python-docx's object API costs ~1 ms per cell, far too slow for batches of forms.
 Text is escaped here, so ``<script>`` in a project name stays literal text.
@@ -20,10 +25,16 @@ from jixiao.office import clean
 from jixiao.render.typography import TABLE, TABLE_HEAD, Face, run_properties_xml
 
 TWIPS_PER_CM = 567
-_BORDERS = "".join(
-    f'<w:{edge} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV")
-)
+_EDGES = ("top", "left", "bottom", "right", "insideH", "insideV")
+
+
+def _borders(open_bottom: bool) -> str:
+    return "".join(
+        f'<w:{edge} w:val="nil"/>'
+        if edge == "bottom" and open_bottom
+        else f'<w:{edge} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        for edge in _EDGES
+    )
 
 
 @dataclass
@@ -49,13 +60,23 @@ def _paragraphs(cell: Cell) -> str:
     return "".join(out)
 
 
-def table_xml(widths_cm: Sequence[float], rows: Sequence[Sequence[Cell]], header_rows: int = 0) -> str:
-    """The ``w:tbl`` element as XML text; every row must cover all columns (spans included)."""
+def table_xml(
+    widths_cm: Sequence[float],
+    rows: Sequence[Sequence[Cell]],
+    header_rows: int = 0,
+    *,
+    open_bottom: bool = False,
+) -> str:
+    """The ``w:tbl`` element as XML text; every row must cover all columns (spans included).
+
+    The first ``header_rows`` rows repeat on each page; ``open_bottom`` leaves the bottom edge to
+    the table that follows (joined by ``joint``).
+    """
     widths = [round(w * TWIPS_PER_CM) for w in widths_cm]
     parts = [
         f"<w:tbl {nsdecls('w')}><w:tblPr>"
         f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
-        f'<w:tblBorders>{_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+        f'<w:tblBorders>{_borders(open_bottom)}</w:tblBorders><w:tblLayout w:type="fixed"/>'
         '<w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>'
         "</w:tblPr><w:tblGrid>",
         "".join(f'<w:gridCol w:w="{w}"/>' for w in widths),
@@ -84,17 +105,37 @@ def table_xml(widths_cm: Sequence[float], rows: Sequence[Sequence[Cell]], header
     return "".join(parts)
 
 
-def append_table(
-    document: DocumentObject, widths_cm: Sequence[float], rows: Sequence[Sequence[Cell]], header_rows: int = 0
-) -> None:
-    """Add a table at the end of the document body (before the final section properties)."""
-    element = parse_xml(table_xml(widths_cm, rows, header_rows))
+def _append(document: DocumentObject, xml: str) -> None:
+    """Add an element at the end of the document body (before the final section properties)."""
+    element = parse_xml(xml)
     body = document.element.body
     sect = body.find(qn("w:sectPr"))
     if sect is not None:
         sect.addprevious(element)
     else:
         body.append(element)
+
+
+def append_table(
+    document: DocumentObject,
+    widths_cm: Sequence[float],
+    rows: Sequence[Sequence[Cell]],
+    header_rows: int = 0,
+    *,
+    open_bottom: bool = False,
+) -> None:
+    """Add a table at the end of the document body; its first ``header_rows`` rows repeat on each page."""
+    _append(document, table_xml(widths_cm, rows, header_rows, open_bottom=open_bottom))
+
+
+def joint(document: DocumentObject) -> None:
+    """A hairline paragraph between two tables that print as one (Word would merge adjacent tables)."""
+    _append(
+        document,
+        f'<w:p {nsdecls("w")}><w:pPr><w:keepNext/><w:spacing w:before="0" w:after="0" w:line="20" '
+        'w:lineRule="exact"/><w:ind w:firstLine="0"/><w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>'
+        "</w:pPr></w:p>",
+    )
 
 
 def simple_table(

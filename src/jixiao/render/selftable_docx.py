@@ -1,6 +1,12 @@
-"""项目支出绩效自评表 as Word: one bordered table like 财预〔2020〕10号 附件1, A4 landscape."""
+"""项目支出绩效自评表 as Word: one bordered table like 财预〔2020〕10号 附件1, A4 landscape.
+
+The form prints as one table; it is written as two (the project and funds part, then the
+indicators) so that the indicators' heading row repeats on every page the form runs onto.
+"""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_BREAK
@@ -9,7 +15,7 @@ from docx.shared import Pt
 from jixiao.findings import Finding
 from jixiao.model import Evaluation
 from jixiao.render.annex import add_findings_annex
-from jixiao.render.docx_tables import Cell, append_table, vertical_runs
+from jixiao.render.docx_tables import Cell, append_table, joint, vertical_runs
 from jixiao.render.score_tables import add_indicator_table, add_level_table, grade_line
 from jixiao.render.template import new_document
 from jixiao.render.text import plain
@@ -26,7 +32,7 @@ from jixiao.render.view import FUND_COLUMNS, INDICATOR_COLUMNS, SelfTableView, b
 from jixiao.scoring.result import ScoreResult
 
 WIDTHS_CM = (2.2, 3.0, 3.8, 3.0, 3.0, 1.4, 2.4, 6.9)  # 25.7 cm: A4 landscape less 2 cm margins
-FORM_TITLE = Face(TITLE.east_asia, TITLE.fallback, 18)
+FORM_TITLE = replace(TITLE, size=18)
 
 
 def build(
@@ -88,7 +94,10 @@ def _form_table(document: DocumentObject, view: SelfTableView) -> None:
             Cell(view.goal_achieved, align="left", span=3),
         ]
     )
-    rows.append([Cell(title, head=True) for title in INDICATOR_COLUMNS])
+    # The indicator part is a table of its own whose heading row repeats on each page it runs onto.
+    append_table(document, WIDTHS_CM, rows, open_bottom=True)
+    joint(document)
+    rows = [[Cell(title, head=True) for title in INDICATOR_COLUMNS]]
     level1 = vertical_runs([ind.level1 for ind in view.indicators])
     level2 = vertical_runs([f"{ind.level1}\x00{ind.level2}" if ind.level2 else "" for ind in view.indicators])
     for ind, mark1, mark2 in zip(view.indicators, level1, level2, strict=True):
@@ -114,13 +123,13 @@ def _form_table(document: DocumentObject, view: SelfTableView) -> None:
             Cell(f"评价等级：{view.grade}" if view.grade else ""),
         ]
     )
-    append_table(document, WIDTHS_CM, rows)
+    append_table(document, WIDTHS_CM, rows, header_rows=1)
 
 
 def _annex(document: DocumentObject, evaluation: Evaluation, score: ScoreResult) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     heading = add_paragraph(document, style="Title")
-    styled_run(heading, "评分说明（按评分规则计算）", Face(TITLE.east_asia, TITLE.fallback, 16))
+    styled_run(heading, "评分说明（按评分规则计算）", replace(TITLE, size=16))
     document.add_paragraph(grade_line(score, evaluation.claims.grade))
     if score.levels:
         document.add_paragraph("一级指标得分及得分率：")

@@ -30,16 +30,19 @@ LATIN_FONT = "Times New Roman"
 
 @dataclass(frozen=True)
 class Face:
-    """An East-Asian font with its fallback, a size in points and weight."""
+    """An East-Asian font with its fallback, a size in points and weight, and the font for Latin text."""
 
     east_asia: str
     fallback: str
     size: float
     bold: bool = False
+    latin: str = LATIN_FONT
 
 
 # 字号: 二号 22 pt, 三号 16 pt, 四号 14 pt, 小四 12 pt, 五号 10.5 pt.
-TITLE = Face("方正小标宋简体", "宋体", 22)
+# The title's figures (“2022年度”) are set in 小标宋 too, as 公文 titles are: Times New Roman
+# beside a heavy 宋 looks thin.
+TITLE = Face("方正小标宋简体", "宋体", 22, latin="方正小标宋简体")
 BODY = Face("仿宋_GB2312", "仿宋", 16)
 HEADING_1 = Face("黑体", "黑体", 16)
 HEADING_2 = Face("楷体_GB2312", "楷体", 16)
@@ -87,7 +90,7 @@ def _default_paragraph_style_id(document: DocumentObject) -> str | None:
 def set_east_asian_font(rpr_parent: object, face: Face) -> None:
     """Set fonts (Latin + ``w:eastAsia``), size and bold on a run or a style."""
     font = rpr_parent.font  # type: ignore[attr-defined]
-    font.name = LATIN_FONT
+    font.name = face.latin
     font.size = Pt(face.size)
     font.bold = face.bold
     element = rpr_parent.element if isinstance(rpr_parent, BaseStyle) else rpr_parent._r  # type: ignore[attr-defined]
@@ -98,10 +101,10 @@ def set_east_asian_font(rpr_parent: object, face: Face) -> None:
         rpr.insert(0, rfonts)
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         rfonts.attrib.pop(qn(attr), None)
-    rfonts.set(qn("w:ascii"), LATIN_FONT)
-    rfonts.set(qn("w:hAnsi"), LATIN_FONT)
+    rfonts.set(qn("w:ascii"), face.latin)
+    rfonts.set(qn("w:hAnsi"), face.latin)
     rfonts.set(qn("w:eastAsia"), face.east_asia)
-    rfonts.set(qn("w:cs"), LATIN_FONT)
+    rfonts.set(qn("w:cs"), face.latin)
 
 
 @cache
@@ -110,7 +113,7 @@ def _run_properties(face: Face, bold: bool | None) -> bytes:
     rpr = OxmlElement("w:rPr")
     rfonts = OxmlElement("w:rFonts")
     for attr in ("w:ascii", "w:hAnsi", "w:cs"):
-        rfonts.set(qn(attr), LATIN_FONT)
+        rfonts.set(qn(attr), face.latin)
     rfonts.set(qn("w:eastAsia"), face.east_asia)
     rpr.append(rfonts)
     if bold if bold is not None else face.bold:
@@ -128,7 +131,7 @@ def run_properties_xml(face: Face) -> str:
     bold = "<w:b/>" if face.bold else ""
     size = round(face.size * 2)
     return (
-        f'<w:rPr><w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" w:cs="{LATIN_FONT}" '
+        f'<w:rPr><w:rFonts w:ascii="{face.latin}" w:hAnsi="{face.latin}" w:cs="{face.latin}" '
         f'w:eastAsia="{face.east_asia}"/>{bold}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
     )
 
