@@ -2,7 +2,8 @@
 
 XML-safe text (python-docx and openpyxl refuse control characters) and the layout of the Excel
 自评表 jixiao writes (``render.selftable_xlsx``) and reads back with the unit's edits
-(``ingest.readers.form``): its sheets, the hidden marker and row keys, a cell's canonical text.
+(``ingest.readers.form``): its sheets, the hidden marker and row keys, a cell's canonical text, and
+which cells hold formulas (outputs jixiao recomputes on import, never read as the unit's input).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ FORM_SHEET = "自评表"
 SCORE_SHEET = "评分说明"
 META_SHEET = "_jixiao"
 MARKER = "jixiao-form"
-FORM_VERSION = "1"
+FORM_VERSION = "2"  # 2: live formulas, listed in the hidden sheet's FORMULA_CELLS row
+FORMULA_CELLS = "formulas"  # hidden sheet row: {row key: [columns jixiao wrote a formula into]}
 KEY_COLUMN = 9  # I: hidden row keys
 CHUNK = 30000  # characters per cell (Excel's limit is 32767)
 

@@ -44,8 +44,16 @@ def test_xlsx_form_layout_is_the_official_one(seed: Evaluation) -> None:
     ws = workbook["自评表"]
     assert workbook["_jixiao"].sheet_state == "hidden"
     assert ws.column_dimensions["I"].hidden
-    assert ws.page_setup.orientation == "landscape"
-    assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+    heading = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 9).value == "ind.head")
+    for sheet in workbook.worksheets:  # every sheet prints on A4, fitted to the width, headings repeated
+        if sheet.sheet_state != "visible":
+            continue
+        assert sheet.page_setup.orientation == "landscape"
+        assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+        assert sheet.print_title_rows
+    assert ws.print_title_rows == f"${heading}:${heading}"  # the indicator table's heading
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert "A1:H1" in merged and "C3:H3" in merged
     goals = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 9).value == "goals.head")

@@ -1,9 +1,12 @@
 """Read a 自评表 workbook written by jixiao back into its Evaluation (the offline form round trip).
 
-The hidden ``_jixiao`` sheet holds the evaluation as written and the text of each keyed cell;
-a cell the unit left alone keeps the original value exactly, a changed cell is parsed.  Rows the
-unit inserted in the indicator or funds table become new indicators or fund lines; deleted rows
-are dropped.  Bad cells become findings that name the cell — never a traceback.
+The hidden ``_jixiao`` sheet holds the evaluation as written, the text of each keyed cell and the
+cells jixiao wrote formulas into; a cell the unit left alone keeps the original value exactly, a
+changed cell is parsed.  A formula jixiao wrote (执行率, a computed score, 总分, 评价等级) is an
+output: whether a spreadsheet program has calculated it or not, it is never read as the unit's
+input — jixiao recomputes it; a number the unit typed over it is a claim.  Rows the unit inserted
+in the indicator or funds table become new indicators or fund lines; deleted rows are dropped.
+Bad cells become findings that name the cell — never a traceback.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
@@ -24,7 +27,15 @@ from jixiao.findings import Finding, Severity, finding
 from jixiao.loader import Loaded
 from jixiao.model import Evaluation, Figure, FundLine, FundSource, Indicator, Source
 from jixiao.numbers import parse_decimal
-from jixiao.office import FORM_SHEET, KEY_COLUMN, MARKER, META_SHEET, standard_source, written_text
+from jixiao.office import (
+    FORM_SHEET,
+    FORMULA_CELLS,
+    KEY_COLUMN,
+    MARKER,
+    META_SHEET,
+    standard_source,
+    written_text,
+)
 from jixiao.serialize import from_exact_json
 from jixiao.vocabulary import LABEL_TO_SOURCE
 
@@ -47,29 +58,74 @@ def is_jixiao_form(path: str | Path) -> bool:
 
 
 class _Reader:
-    def __init__(self, file: str, ws: Worksheet, written: dict[str, dict[str, str]]) -> None:
+    def __init__(
+        self,
+        file: str,
+        ws: Worksheet,
+        written: dict[str, dict[str, str]],
+        formulas: dict[str, list[str]],
+    ) -> None:
         self.file = file
         self.ws = ws
         self.written = written
+        self.formulas = formulas
         self.findings: list[Finding] = []
         self.merged: dict[tuple[int, int], tuple[int, int]] = {}
+        self._calculated: Worksheet | None = None
         for rng in ws.merged_cells.ranges:
             for row in range(rng.min_row, rng.max_row + 1):
                 for col in range(rng.min_col, rng.max_col + 1):
                     self.merged[(row, col)] = (rng.min_row, rng.min_col)
 
+    def _top(self, row: int, col: int) -> tuple[int, int]:
+        return self.merged.get((row, col), (row, col))
+
+    def _is_formula(self, row: int, col: int) -> bool:
+        return bool(self.ws.cell(*self._top(row, col)).data_type == "f")
+
     def value(self, row: int, col: int) -> Any:
-        top = self.merged.get((row, col), (row, col))
-        return self.ws.cell(*top).value
+        """What the cell shows: its value, or for a formula the result the spreadsheet saved."""
+        top = self._top(row, col)
+        cell = self.ws.cell(*top)
+        if cell.data_type != "f":
+            return cell.value
+        if self._calculated is None:  # only a formula the unit typed needs the saved results
+            values: Workbook = load_workbook(self.file, data_only=True)
+            self._calculated = values[FORM_SHEET]
+        return self._calculated.cell(*top).value
 
     def changed(self, key: str, row: int, col: int) -> bool:
-        before = self.written.get(key, {}).get(get_column_letter(col))
+        """True when the unit put something new in the cell (a formula jixiao wrote is no input)."""
+        letter = get_column_letter(col)
+        if self._is_formula(row, col):
+            if letter in self.formulas.get(key, []):
+                return False  # an output: jixiao recomputes it
+            if self.value(row, col) is None:
+                self.findings.append(
+                    finding(
+                        "form.formula-not-calculated",
+                        Severity.warning,
+                        f"{FORM_SHEET}!{letter}{row} 的公式没有计算结果（请在 Excel 或 WPS 中打开、保存后再导入），"
+                        "已保留原值",
+                        source=Source(file=self.file, table=1, row=row, column=col),
+                    )
+                )
+                return False
+        before = self.written.get(key, {}).get(letter)
         return before is None or written_text(self.value(row, col)) != before
 
     def text(self, row: int, col: int) -> str | None:
         value = self.value(row, col)
         text = written_text(value)
         return text or None
+
+    def figure_text(self, row: int, col: int) -> str | None:
+        """A 年度指标值 / 实际完成值 as text; a number Excel shows in percent (95% is 0.95) keeps its %."""
+        value = self.value(row, col)
+        top = self.ws.cell(*self._top(row, col))
+        if isinstance(value, int | float) and not isinstance(value, bool) and "%" in top.number_format:
+            return f"{(Decimal(str(value)) * 100).normalize():f}%"
+        return self.text(row, col)
 
     def number(self, row: int, col: int, what: str) -> Decimal | None:
         value = self.value(row, col)
@@ -96,7 +152,7 @@ def read_form(path: str | Path) -> Loaded:
     """The evaluation held by a jixiao 自评表 (.xlsx), with the unit's edits; problems as findings."""
     name = str(path)
     try:
-        workbook = load_workbook(path, data_only=True)
+        workbook = load_workbook(path)  # formulas as written; their results only when needed
     except Exception as exc:
         del exc  # the library's own text is not for the user
         message = f"无法读取 Excel 文件“{Path(name).name}”：文件已损坏，或不是 Excel 工作簿（.xlsx）"
@@ -111,17 +167,18 @@ def read_form(path: str | Path) -> Loaded:
     try:
         data = {
             str(row[0].value): "".join(str(c.value or "") for c in row[1:])
-            for row in meta.iter_rows(min_row=2, max_row=3)
+            for row in meta.iter_rows(min_row=2, max_row=4)
         }
         base = from_exact_json(data["evaluation"])
         written = json.loads(data["written"])
+        formulas = json.loads(data.get(FORMULA_CELLS) or "{}")  # none in a version 1 form
     except (KeyError, ValueError, ValidationError) as exc:
         return Loaded(
             name,
             None,
             [_error("form.invalid", f"{name} 的隐藏数据（{META_SHEET}）已损坏：{str(exc)[:200]}", name)],
         )
-    reader = _Reader(name, workbook[FORM_SHEET], written)
+    reader = _Reader(name, workbook[FORM_SHEET], written, formulas)
     try:
         evaluation = _apply(reader, base)
     except ValidationError as exc:
@@ -251,7 +308,7 @@ def _indicator(r: _Reader, key: str, row: int, base: Evaluation) -> Indicator | 
             setattr(ind, field, text or "" if field == "level1" else text)
     for col, field in ((4, "target"), (5, "actual")):
         if r.changed(key, row, col):
-            text = r.text(row, col)
+            text = r.figure_text(row, col)
             setattr(ind, field, Figure(text=text) if text else None)
     if r.changed(key, row, 6):
         ind.weight = r.number(row, 6, "分值")
