@@ -239,6 +239,7 @@ class Upload(Base):
     size: Mapped[int] = mapped_column(Integer)
     content: Mapped[bytes] = mapped_column(LargeBinary)
     purpose: Mapped[str] = mapped_column(String(20), default="evidence")  # evidence | import
+    indicator: Mapped[int | None] = mapped_column(Integer)  # the indicator row an evidence file supports
     parsed: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # an imported form, as evaluation data
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -21,7 +22,24 @@ SCALAR_FIELDS: dict[str, tuple[tuple[str, ...], str]] = {
     "funds_budget": (("funds", "total", "budget"), "number"),
     "funds_budget_adjusted": (("funds", "total", "budget_adjusted"), "number"),
     "funds_spent": (("funds", "total", "spent"), "number"),
+    "funds_available": (("funds", "total", "available"), "number"),
     "funds_execution_claimed": (("funds", "execution_claimed"), "number"),
+    "claims_total": (("claims", "total"), "number"),
+    "claims_grade": (("claims", "grade"), "text"),
+    "survey_method": (("survey", "method"), "text"),
+    "survey_population": (("survey", "population"), "number"),
+    "survey_distributed": (("survey", "distributed"), "number"),
+    "survey_sample_size": (("survey", "sample_size"), "number"),
+    "survey_satisfaction_rate": (("survey", "satisfaction_rate"), "number"),
+}
+# the fund rows the official form prints under 年度资金总额, and the stages of each (form field
+# ``fund-<source>-<stage>``)
+FUND_ROWS = {"appropriation": "本年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
+FUND_STAGES = {
+    "budget": "年初预算数",
+    "budget_adjusted": "全年预算数",
+    "available": "实际到位",
+    "spent": "全年执行数",
 }
 INDICATOR_FIELDS: dict[str, str] = {
     "level1": "text",
@@ -103,6 +121,11 @@ def apply_form(base: dict[str, Any], form: Mapping[str, Any]) -> FormResult:
                 _set(data, path, raw)  # shown back in the field as typed
         else:
             _set(data, path, raw.strip() or None)
+    _apply_fund_rows(data, form, errors)
+    if isinstance(data.get("survey"), dict) and not any(
+        v not in (None, "", [], {}) for v in data["survey"].values()
+    ):
+        data.pop("survey")
     if not str(form.get("project_name", data.get("project", {}).get("name", ""))).strip():
         errors["project_name"] = "项目名称不能为空"
         data.setdefault("project", {})["name"] = ""
@@ -152,6 +175,73 @@ def apply_form(base: dict[str, Any], form: Mapping[str, Any]) -> FormResult:
     return FormResult(data, loaded.evaluation, errors)
 
 
+def _apply_fund_rows(data: dict[str, Any], form: Mapping[str, Any], errors: dict[str, str]) -> None:
+    """The 本年财政拨款 / 上年结转 / 其他资金 rows as posted; a row left empty is removed."""
+    funds = data.setdefault("funds", {})
+    lines: list[dict[str, Any]] = list(funds.get("lines", []))
+    for source in FUND_ROWS:
+        names = {stage: f"fund-{source}-{stage}" for stage in FUND_STAGES}
+        if not any(name in form for name in names.values()):
+            continue
+        line = next((ln for ln in lines if ln.get("source") == source), None)
+        if line is None:
+            line = {"source": source}
+            lines.append(line)
+        for stage, name in names.items():
+            raw = str(form.get(name, ""))
+            try:
+                value = parse_number(raw)
+            except ValueError as exc:
+                errors[name] = str(exc)
+                line[stage] = raw
+                continue
+            if value is None:
+                line.pop(stage, None)
+            else:
+                line[stage] = _json_number(value)
+        if not any(line.get(stage) not in (None, "") for stage in (*FUND_STAGES, "surplus")) and not line.get(
+            "label"
+        ):
+            lines.remove(line)
+    funds["lines"] = lines
+
+
+ROW_ACTION = re.compile(r"^(add|add-group|remove)-(\d{1,3})$")
+
+
+def row_action(data: dict[str, Any], action: str) -> str | None:
+    """Add or remove an indicator row as the official form allows; the message, None for another action.
+
+    ``add-<i>``: a 三级 row under the same 二级 as row i, just below it; ``add-group-<i>``: a new 二级
+    under row i's 一级, after that 一级's last row; ``remove-<i>``: row i taken out. Nothing is saved.
+    """
+    m = ROW_ACTION.match(action)
+    if m is None:
+        return None
+    what, index = m.group(1), int(m.group(2))
+    rows: list[dict[str, Any]] = list(data.get("indicators", []))
+    if index >= len(rows):
+        return "该行已不存在，请刷新页面"
+    row = rows[index]
+    if what == "remove":
+        rows.pop(index)
+        data["indicators"] = rows
+        name = row.get("name") or row.get("level2") or row.get("level1") or f"第{index + 1}行"
+        return f"已删除“{name}”一行（尚未保存，点“保存草稿”后生效）"
+    if len(rows) >= 200:
+        return "指标最多 200 行"
+    if what == "add":
+        new = {k: row[k] for k in ("level1", "level2", "type") if row.get(k)}
+        rows.insert(index + 1, new)
+        where = f"“{row.get('level2') or row.get('level1')}”下"
+    else:
+        last = max(i for i, r in enumerate(rows) if r.get("level1") == row.get("level1"))
+        rows.insert(last + 1, {"level1": row.get("level1")})
+        where = f"“{row.get('level1')}”下新的二级指标"
+    data["indicators"] = rows
+    return f"已在{where}添加一行，请填写后保存（尚未保存）"
+
+
 def _qualitative_answer(row: dict[str, Any]) -> None:
     """A qualitative row's chosen answer also selects the band of its rule."""
     if row.get("type") != "qualitative":
@@ -164,12 +254,18 @@ def _qualitative_answer(row: dict[str, Any]) -> None:
 
 
 def _field_of(path: str) -> str:
+    m = re.match(r"^funds\.lines\[(\d+)\]\.(\w+)", path)
+    if m:
+        return f"fund-line-{m.group(1)}-{m.group(2)}"
     if path.startswith("indicators["):
         index, _, rest = path[len("indicators[") :].partition("]")
         key = rest.lstrip(".").split(".")[0] or "level1"
         return f"ind-{index}-{key}"
     for prefix, name in PATH_TO_FIELD.items():
         if path.startswith(prefix):
+            return name
+    for prefix, name in PATH_TO_FIELD.items():  # a whole block (``survey``): its first field
+        if prefix.startswith(path + "."):
             return name
     return "_form"
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
@@ -26,7 +26,7 @@ from jixiao.store.queries import (
 )
 from jixiao.web import uploads
 from jixiao.web.deps import current_actor, db_session, posted_form, render, state
-from jixiao.web.forms import QUALITATIVE_ANSWERS, apply_form, figure_text
+from jixiao.web.forms import FUND_ROWS, FUND_STAGES, QUALITATIVE_ANSWERS, apply_form, figure_text, row_action
 from jixiao.web.pagination import paginate, search
 from jixiao.web.params import RecordId, form_id, optional_int
 from jixiao.web.settings import IMPORT_TYPES
@@ -65,10 +65,17 @@ def form_context(
                 "score": scores.get(i),
             }
         )
+    lines = {ln.get("source"): ln for ln in data.get("funds", {}).get("lines", []) if isinstance(ln, dict)}
+    fund_rows = [
+        {"source": source, "label": label, "values": {s: lines.get(source, {}).get(s) for s in FUND_STAGES}}
+        for source, label in FUND_ROWS.items()
+    ]
     return {
         "record": record,
         "data": data,
         "rows": rows,
+        "fund_rows": fund_rows,
+        "fund_stages": FUND_STAGES,
         "audit": audit,
         "errors": errors or {},
         "message": message,
@@ -123,13 +130,25 @@ def evaluation_page(
     evaluation = service.load_evaluation(record)
     audit = check(evaluation)
     context = form_context(record, dict(record.data), audit)
-    context["task"] = session.get(Task, record.task_id) if record.task_id else None
-    context["uploads"] = session.scalars(
-        select(Upload).where(Upload.evaluation_id == record.id, Upload.purpose == "evidence")
-    ).all()
+    context["task"] = _task_of(session, record)
+    context["uploads"] = _evidence(session, record.id)
     context["editable"] = can_edit(actor, record)
     context["reviewable"] = can_review(actor, record)
     return render(request, "evaluation.html", context)
+
+
+def _task_of(session: Session, record: EvaluationRecord) -> Task | None:
+    return session.get(Task, record.task_id) if record.task_id else None
+
+
+def _evidence(session: Session, evaluation_id: int) -> list[Upload]:
+    """The evidence files of an evaluation (not the imported forms)."""
+    query = (
+        select(Upload)
+        .options(defer(Upload.content))
+        .where(Upload.evaluation_id == evaluation_id, Upload.purpose == "evidence")
+    )
+    return list(session.scalars(query.order_by(Upload.id)))
 
 
 @router.post("/evaluations/{evaluation_id}/preview")
@@ -170,6 +189,21 @@ def save(
     version = _version(form)
     result = apply_form(_base_data(session, record, form), form)
     import_id = form_id(form, "import_id")
+    changed = row_action(result.data, str(form.get("action", "")))
+    if changed is not None:  # a row added or removed: the form again, with every input kept, unsaved
+        again = apply_form(result.data, {})
+        audit = check(again.evaluation) if again.evaluation is not None else None
+        context = form_context(
+            record,
+            result.data,
+            audit,
+            errors=result.errors,
+            message=changed,
+            version=version,
+            import_id=import_id,
+        )
+        context.update(editable=True, uploads=_evidence(session, record.id), task=_task_of(session, record))
+        return render(request, "evaluation.html", context)
     if result.evaluation is None:
         context = form_context(
             record, result.data, None, errors=result.errors, version=version, import_id=import_id
@@ -282,6 +316,9 @@ def add_evidence(
     uploads.check_evidence(state(request), suffix, content)
     with db.session() as session:
         record = get_editable(session, actor, evaluation_id)
+        rows = len(record.data.get("indicators", []))
+        raw = str(form.get("indicator") or "").strip()
+        indicator = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 4 else None
         row = Upload(
             evaluation_id=record.id,
             filename=name,
@@ -289,6 +326,7 @@ def add_evidence(
             size=len(content),
             content=content,
             uploaded_by=actor.user_id,
+            indicator=indicator if indicator is not None and indicator < rows else None,
         )
         session.add(row)
         session.flush()

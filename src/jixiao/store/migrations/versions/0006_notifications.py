@@ -1,4 +1,4 @@
-"""In-app notifications, and an e-mail address per user for optional mail.
+"""In-app notifications, an e-mail address per user for optional mail, evidence per indicator.
 
 Revision ID: 0006
 Revises: 0005
@@ -30,10 +30,14 @@ def upgrade() -> None:
     op.create_index("ix_notifications_user_unread", "notifications", ["user_id", "read_at"])
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("email", sa.String(200), nullable=True))
+    with op.batch_alter_table("uploads", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("indicator", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
     """Revert."""
+    with op.batch_alter_table("uploads", schema=None) as batch_op:
+        batch_op.drop_column("indicator")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("email")
     op.drop_index("ix_notifications_user_unread", table_name="notifications")
