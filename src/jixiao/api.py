@@ -198,10 +198,15 @@ def render(
     Scores come from :func:`score` (or :func:`check` with ``with_findings``, whose findings are
     appended as a 复核意见 annex). Raises ``RenderError`` for problems the user can fix.
     """
+    rules = policy or get_policy(evaluation.policy)
     if with_findings:
-        audit = check(evaluation, policy)
-        return render_bytes(evaluation, audit.score, list(audit.findings), kind, fmt, template=template)
-    return render_bytes(evaluation, score(evaluation, policy), None, kind, fmt, template=template)
+        audit = check(evaluation, rules)
+        return render_bytes(
+            evaluation, audit.score, list(audit.findings), kind, fmt, template=template, policy=rules
+        )
+    return render_bytes(
+        evaluation, score(evaluation, rules), None, kind, fmt, template=template, policy=rules
+    )
 
 
 def render_to_file(

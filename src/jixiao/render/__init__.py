@@ -11,12 +11,15 @@ from __future__ import annotations
 import io
 import tempfile
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from jixiao.findings import Finding
 from jixiao.model import Evaluation
 from jixiao.render.errors import RenderError
 from jixiao.scoring.result import ScoreResult
+
+if TYPE_CHECKING:
+    from jixiao.render.selftable_xlsx import FormPolicy
 
 __all__ = ["FORMATS", "KINDS", "MEDIA_TYPES", "DocumentKind", "Format", "RenderError", "render_bytes"]
 
@@ -48,17 +51,19 @@ def render_bytes(
     fmt: Format,
     *,
     template: Path | None = None,
+    policy: FormPolicy | None = None,
 ) -> bytes:
     """The 自评表 (``self-table``: docx, xlsx, pdf) or 评价报告 (``report``: docx, pdf) as bytes.
 
-    ``findings``, when given, are appended as a 复核意见 annex.
+    ``findings``, when given, are appended as a 复核意见 annex; ``policy`` (the one the score was
+    computed by) gives the Excel form its live formulas.
     """
     _check_combination(kind, fmt)
     if fmt == "xlsx":
         from jixiao.render import selftable_xlsx
 
         buffer = io.BytesIO()
-        selftable_xlsx.build(evaluation, score, findings).save(buffer)
+        selftable_xlsx.build(evaluation, score, findings, policy=policy).save(buffer)
         return buffer.getvalue()
     if kind == "self-table":
         if template is not None:
