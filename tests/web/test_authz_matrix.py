@@ -48,8 +48,8 @@ doc_b            L    ok    ok       404    ok      404     ok     404
 upload_a         L    ok    ok       ok     404     ok      ok     404
 upload_b         L    ok    ok       404    ok      404     ok     404
 review_list      L    ok    ok       no     no      no      no     no
-review_a         L    ok    ok       no     no      no      no     no
-review_b         L    ok    ok       no     no      no      no     no
+review_a         L    ok    ok       no     no      ok      no     404
+review_b         L    ok    ok       no     no      404     no     404
 surveys          L    ok    ok       no     no      ok      no     ok
 survey_a         L    ok    ok       no     no      ok      no     404
 survey_b         L    ok    ok       no     no      404     no     404
@@ -72,7 +72,7 @@ evidence_a2      L    ok    no       ok     404     no      no     404
 evidence_b2      L    ok    no       404    ok      404     no     404
 import_a2        L    ok    no       ok     404     no      no     404
 import_b2        L    ok    no       404    ok      404     no     404
-scores_a         L    ok    ok       no     no      no      no     no
+scores_a         L    ok    ok       no     no      ok      no     404
 decision_a       L    ok    ok       no     no      no      no     no
 decision_b       L    ok    ok       no     no      no      no     no
 survey_new_a2    L    ok    ok       no     no      ok      no     404

@@ -103,8 +103,9 @@ def can_edit(actor: Actor, record: EvaluationRecord) -> bool:
 
 
 def can_review(actor: Actor, record: EvaluationRecord) -> bool:
-    """Finance reviewers (and admins) review submitted evaluations."""
-    return actor.role in (Role.finance, Role.admin) and record.status == Status.submitted
+    """Finance reviewers (and admins) review submitted evaluations; a task's third party (which sees
+    only its tasks' evaluations) adjusts their scores."""
+    return actor.role in (Role.finance, Role.admin, Role.evaluator) and record.status == Status.submitted
 
 
 def ensure_open(record: EvaluationRecord) -> None:

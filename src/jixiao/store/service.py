@@ -313,9 +313,10 @@ def set_review_scores(
     expected_version: int,
     scores: dict[int, tuple[Decimal | None, str]],
 ) -> EvaluationRecord:
-    """The reviewer sets reviewed scores (复核得分) with reasons, indicator index → (score, reason)."""
-    record = get_visible(session, actor, evaluation_id)
-    require_role(actor, Role.finance, Role.admin)
+    """The reviewer — finance, or a third party the task is assigned to — sets reviewed scores (复核得分)
+    with reasons, indicator index → (score, reason)."""
+    record = get_visible(session, actor, evaluation_id)  # an evaluator sees only its tasks' evaluations
+    require_role(actor, Role.finance, Role.admin, Role.evaluator)
     if record.status != Status.submitted:
         raise Forbidden("只有待复核的评价可以调整复核得分")
     _check_version(record, expected_version)

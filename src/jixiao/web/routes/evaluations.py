@@ -126,6 +126,18 @@ def evaluation_page(
     session: Session = db_session,
 ) -> Response:
     """Edit form when the user may edit it, else the read-only view with findings and downloads."""
+    return _evaluation_page(request, session, actor, evaluation_id)
+
+
+def _evaluation_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    evaluation_id: int,
+    *,
+    upload_errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
     record = get_visible(session, actor, evaluation_id)
     evaluation = service.load_evaluation(record)
     audit = check(evaluation)
@@ -134,7 +146,18 @@ def evaluation_page(
     context["uploads"] = _evidence(session, record.id)
     context["editable"] = can_edit(actor, record)
     context["reviewable"] = can_review(actor, record)
-    return render(request, "evaluation.html", context)
+    context["upload_errors"] = upload_errors or {}
+    return render(request, "evaluation.html", context, status_code=status_code)
+
+
+def _upload_refused(
+    request: Request, actor: Actor, evaluation_id: int, which: str, exc: StoreError
+) -> Response:
+    """A refused upload comes back to the evaluation's page, the reason beside the file field."""
+    with state(request).db.session(write=False) as reader:
+        return _evaluation_page(
+            request, reader, actor, evaluation_id, upload_errors={which: exc.message}, status_code=exc.status
+        )
 
 
 def _task_of(session: Session, record: EvaluationRecord) -> Task | None:
@@ -260,41 +283,44 @@ def import_document(
     db = state(request).db
     with db.session(write=False) as reader:
         record = get_editable(reader, actor, evaluation_id)
-    name, suffix, content = uploads.received(
-        state(request).settings, form, IMPORT_TYPES, verb="导入", refused=uploads.IMPORT_REFUSED
-    )
-    parts = uploads.parse_import(state(request), suffix, content)
-    chosen = _matching_part(parts, record.project_name)
-    loaded = api.load_data(chosen.evaluation, file=name) if chosen.evaluation is not None else None
-    if loaded is None or loaded.evaluation is None:
-        problems = "；".join(chosen.messages[:5]) or "文件中没有找到评价内容"
-        raise StoreError(f"无法从文件中读出评价：{problems}")
-    evaluation = loaded.evaluation
-    service.place(record, evaluation)
-    data = api.to_data(evaluation, keep_empty=True)
-    data.pop("source", None)
-    with db.session() as session:
-        record = get_editable(session, actor, evaluation_id)
-        row = Upload(
-            evaluation_id=record.id,
-            filename=name,
-            content_type=EVIDENCE_TYPES.get(suffix, "application/octet-stream"),
-            size=len(content),
-            content=content,
-            purpose="import",
-            parsed=data,
-            uploaded_by=actor.user_id,
+    try:
+        name, suffix, content = uploads.received(
+            state(request).settings, form, IMPORT_TYPES, verb="导入", refused=uploads.IMPORT_REFUSED
         )
-        session.add(row)
-        session.flush()
-        service.log(session, actor, "evaluation.import", "evaluation", record.id, None, {"file": name})
-        context = form_context(
-            record,
-            data,
-            check(evaluation),
-            message=f"已从“{name}”读出以下内容，请核对后点击“保存草稿”确认（尚未保存）",
-            import_id=row.id,
-        )
+        parts = uploads.parse_import(state(request), suffix, content)
+        chosen = _matching_part(parts, record.project_name)
+        loaded = api.load_data(chosen.evaluation, file=name) if chosen.evaluation is not None else None
+        if loaded is None or loaded.evaluation is None:
+            problems = "；".join(chosen.messages[:5]) or "文件中没有找到评价内容"
+            raise StoreError(f"无法从文件中读出评价：{problems}")
+        evaluation = loaded.evaluation
+        service.place(record, evaluation)
+        data = api.to_data(evaluation, keep_empty=True)
+        data.pop("source", None)
+        with db.session() as session:
+            record = get_editable(session, actor, evaluation_id)
+            row = Upload(
+                evaluation_id=record.id,
+                filename=name,
+                content_type=EVIDENCE_TYPES.get(suffix, "application/octet-stream"),
+                size=len(content),
+                content=content,
+                purpose="import",
+                parsed=data,
+                uploaded_by=actor.user_id,
+            )
+            session.add(row)
+            session.flush()
+            service.log(session, actor, "evaluation.import", "evaluation", record.id, None, {"file": name})
+            context = form_context(
+                record,
+                data,
+                check(evaluation),
+                message=f"已从“{name}”读出以下内容，请核对后点击“保存草稿”确认（尚未保存）",
+                import_id=row.id,
+            )
+    except StoreError as exc:
+        return _upload_refused(request, actor, evaluation_id, "import", exc)
     context.update(editable=True, uploads=[])
     return render(request, "evaluation.html", context)
 
@@ -310,10 +336,13 @@ def add_evidence(
     db = state(request).db
     with db.session(write=False) as reader:
         get_editable(reader, actor, evaluation_id)
-    name, suffix, content = uploads.received(
-        state(request).settings, form, EVIDENCE_TYPES, verb="上传", refused=uploads.EVIDENCE_REFUSED
-    )
-    uploads.check_evidence(state(request), suffix, content)
+    try:
+        name, suffix, content = uploads.received(
+            state(request).settings, form, EVIDENCE_TYPES, verb="上传", refused=uploads.EVIDENCE_REFUSED
+        )
+        uploads.check_evidence(state(request), suffix, content)
+    except StoreError as exc:
+        return _upload_refused(request, actor, evaluation_id, "evidence", exc)
     with db.session() as session:
         record = get_editable(session, actor, evaluation_id)
         rows = len(record.data.get("indicators", []))
