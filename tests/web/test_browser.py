@@ -106,7 +106,31 @@ def _shot(page: object, name: str) -> None:
     page.screenshot(path=str(folder / f"web-{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
+def _answer_on_a_phone(browser: object, link: str, option: str, shot: str | None = None) -> None:
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()  # type: ignore[attr-defined]
+    phone.goto(link)
+    for q in range(phone.locator("fieldset").count()):
+        phone.check(f"input[name='q-{q}'][value='{option}']")
+    if shot:
+        _shot(phone, shot)
+    phone.click("#send")
+    phone.wait_for_selector("#thanks")
+    phone.context.close()
+
+
+def _notified(page: object, server: str, text: str) -> None:
+    """The header shows unread notifications, and the list holds ``text``."""
+    page.goto(server + "/evaluations")  # type: ignore[attr-defined]
+    assert page.locator("#notices .badge.count").count() == 1, "no unread notification"  # type: ignore[attr-defined]
+    page.click("#notices")  # type: ignore[attr-defined]
+    page.wait_for_selector(f"#notifications >> text={text}")  # type: ignore[attr-defined]
+
+
 def test_yearly_flow_in_the_browser(server: str, browser: object) -> None:
+    """The whole year with every role: task to several units → the unit fills the whole form (rows,
+    fund sub-rows, evidence) → a survey on the public link, applied → submitted → the third party
+    adjusts a score (refused without a reason first) → finance returns, the unit fixes and
+    resubmits → approved → the task's documents as one zip; notifications at each step."""
     anonymous = browser.new_context().new_page()  # type: ignore[attr-defined]
     anonymous.goto(server + "/login")
     _shot(anonymous, "login")
@@ -123,45 +147,71 @@ def test_yearly_flow_in_the_browser(server: str, browser: object) -> None:
     assert "已新建账号“xinzhanghao”" in admin.inner_text("#notice")
     _shot(admin, "admin")
 
-    # finance creates the task and assigns a project to a unit
+    # finance issues the task to two units at once, with a deadline, and names the third party
     finance = _login(browser, server, "caizheng")
     finance.goto(server + "/tasks")
     finance.fill("#name", "2024年度项目支出绩效自评")
     finance.fill("#year", "2024")
-    finance.fill("#deadline", "2025-03-31")
+    finance.fill("#deadline", "2099-03-31")
     finance.click("#create-task")
     finance.fill("#projects", "城乡居民养老保险缴费补贴（浏览器）")
     finance.check("label.inline:has-text('示范市社会保险事业管理中心') input")
+    finance.check("label.inline:has-text('示范市养老保险经办中心') input")
     finance.click("#assign")
-    finance.wait_for_selector("text=已将项目")
+    finance.wait_for_selector("text=已分配 2 个项目")
+    finance.check("input[name='org_id']")
+    finance.click("#assign-evaluators")
+    finance.wait_for_selector("text=已指定第三方机构")
     _shot(finance, "task")
-    evaluation_href = finance.get_attribute("a:has-text('城乡居民养老保险缴费补贴（浏览器）')", "href")
+    task_url = finance.url
+    evaluation_href = finance.get_attribute("tr:has-text('示范市社会保险事业管理中心') a", "href")
     assert evaluation_href
     evaluation_id = int(evaluation_href.rsplit("/", 1)[1])
 
-    # the unit fills the form, sees a live warning, saves and submits
+    # the unit is told, opens the form, adds a 三级 row and fills the whole form
     unit = _login(browser, server, "danwei", viewport={"width": 1400, "height": 900})
-    unit.goto(server + evaluation_href)
+    _notified(unit, server, "待填报")
+    _shot(unit, "notifications")
+    unit.click(f"#notifications a[href='{evaluation_href}']")
+    unit.click("#add-0")
+    unit.wait_for_selector("text=已在“数量指标”下添加一行")
     fields = {
         "#funds_budget": "100",
         "#funds_budget_adjusted": "100",
+        "#funds_available": "100",
         "#funds_spent": "95",
+        "#fund-appropriation-budget": "80",
+        "#fund-appropriation-spent": "76",
+        "#fund-carryover-budget": "20",
+        "#fund-carryover-spent": "19",
         "#funds_execution_claimed": "9.5",
         "#goals_annual": "按时足额发放缴费补贴",
         "#goals_achieved": "基本完成年度目标",
+        "#survey_method": "问卷",
+        "#survey_population": "5000",
+        "#claims_total": "95.5",
+        "#claims_grade": "优",
     }
     rows = [
-        ("≥100万人", "80万人", "20", "部分人员尚未参保"),
-        ("≥95%", "98%", "10", ""),
-        ("达成", "达成年度指标", "10", ""),
-        ("≤100万元", "95万元", "10", ""),
-        ("达成", "达成年度指标", "20", ""),
-        ("达成", "达成年度指标", "10", ""),
-        ("≥90%", "92%", "10", ""),
+        ("参保人数", "≥100万人", "80万人", "16", "部分人员尚未参保"),
+        ("新增参保人数", "≥5万人", "5万人", "0", ""),
+        (None, "≥95%", "98%", "10", ""),
+        (None, "达成", "达成年度指标", "10", ""),
+        (None, "≤100万元", "95万元", "10", ""),
+        (None, "达成", "达成年度指标", "20", ""),
+        (None, "达成", "达成年度指标", "10", ""),
+        (None, "≥90%", "92%", "10", ""),
     ]
     for selector, value in fields.items():
-        unit.fill(selector, value)
-    for i, (target, actual, claimed, reason) in enumerate(rows):
+        if selector == "#claims_grade":
+            unit.select_option(selector, value)
+        else:
+            unit.fill(selector, value)
+    for i, (name, target, actual, claimed, reason) in enumerate(rows):
+        if name:
+            unit.fill(f"#ind-{i}-name", name)
+        if i == 1:
+            unit.fill("#ind-1-weight", "0")
         unit.fill(f"#ind-{i}-target", target)
         if actual.startswith("达成"):
             unit.select_option(f"#ind-{i}-actual", actual)
@@ -170,41 +220,91 @@ def test_yearly_flow_in_the_browser(server: str, browser: object) -> None:
         unit.fill(f"#ind-{i}-claimed", claimed)
         if reason:
             unit.fill(f"#ind-{i}-deviation_reason", reason)
-    unit.locator("#findings .finding.warning").first.wait_for(timeout=10_000)  # the live warning (HTMX)
+    from playwright.sync_api import expect
+
+    expect(unit.locator("#computed-0")).to_have_text("16.00", timeout=10_000)  # live scoring (HTMX)
     assert unit.locator("#computed-total").inner_text() != "—"
-    unit.wait_for_function("document.querySelector('#computed-0').textContent.trim() === '16.00'")
     _shot(unit, "evaluation-form")
     unit.click("#save")
     unit.wait_for_selector("text=草稿已保存")
+    # evidence for the 参保人数 row
+    pdf = Path(tempfile.gettempdir()) / "参保名册.pdf"
+    from tests.web.server import tiny_pdf
+
+    pdf.write_bytes(tiny_pdf("roster"))
+    unit.set_input_files("#evidence-file", str(pdf))
+    unit.select_option("#evidence-indicator", "0")
+    unit.click("#evidence-file ~ button")
+    unit.wait_for_selector("text=已上传佐证材料")
+    assert "参保名册.pdf" in unit.inner_text("#explain-0 ~ .evidence")
+
+    # the third party collects the survey on the public link (phones) and applies it
+    evaluator = _login(browser, server, "pingjia")
+    evaluator.goto(server + "/surveys")
+    evaluator.select_option("#evaluation_id", str(evaluation_id))
+    evaluator.fill("#population", "5000")
+    evaluator.click("#create-survey")
+    link = evaluator.get_attribute("#public-link", "href")
+    assert link
+    for n, option in enumerate(("很满意", "满意", "一般")):  # three phones (the limit per address)
+        _answer_on_a_phone(browser, link, option, "public-survey" if n == 0 else None)
+    evaluator.reload()
+    assert evaluator.inner_text("#sample-size") == "3"
+    evaluator.click("#apply-survey")
+    evaluator.wait_for_selector("text=已将满意率")
+    _shot(evaluator, "survey")
+
+    # the unit submits (nothing left it cannot fix from the form)
+    unit.goto(server + evaluation_href)
     unit.click("#submit")
     unit.wait_for_selector("text=已提交，等待财政复核")
 
-    # the reviewer sees the finding, adjusts a score and approves
+    # the third party is told, adjusts a score: refused without a reason, then saved with one
+    _notified(evaluator, server, "待复核")
+    evaluator.goto(server + f"/review/{evaluation_id}")
+    evaluator.fill("#reviewed-0", "15.5")
+    evaluator.click("#save-review")
+    evaluator.wait_for_selector("#form-message >> text=调整复核得分的理由")
+    assert evaluator.input_value("#reviewed-0") == "15.5"
+    evaluator.fill("#reason-0", "参保人数完成 80%，按比例调减")
+    evaluator.click("#save-review")
+    evaluator.wait_for_selector("text=复核得分已保存")
+    _shot(evaluator, "review")
+
+    # finance returns it; the unit is told, fixes and resubmits; finance approves
     finance.goto(server + "/review")
     _shot(finance, "review-queue")
     finance.click(f"a[href='/review/{evaluation_id}']")
-    assert finance.locator("#findings .finding").count() >= 1
-    finance.fill("#reviewed-0", "15.5")
-    finance.fill("#reason-0", "参保人数完成 80%，按比例调减")
-    finance.click("#save-review")
-    finance.wait_for_selector("text=复核得分已保存")
-    _shot(finance, "review")
-    finance.fill("#comment", "同意，数量指标已按比例调减")
+    finance.fill("#comment", "请补充参保人数未完成的原因")
+    finance.click("#return")
+    finance.wait_for_selector("text=已退回单位修改")
+    _notified(unit, server, "已退回")
+    unit.goto(server + evaluation_href)
+    unit.fill("#ind-0-deviation_reason", "部分灵活就业人员尚未参保，已开展入户宣传")
+    unit.click("#submit")
+    unit.wait_for_selector("text=已提交，等待财政复核")
+    finance.goto(server + f"/review/{evaluation_id}")
+    finance.fill("#comment", "同意")
     finance.click("#approve")
     finance.wait_for_selector("text=已复核通过")
+    _notified(unit, server, "已通过")
 
     finance.goto(server + "/dashboard")
     _shot(finance, "dashboard")
 
-    # the Word report downloads and carries the reviewed score
-    finance.goto(server + f"/evaluations/{evaluation_id}")
+    # the task's documents in one download, and the report carries the reviewed score
+    zipped = finance.request.get(
+        server + task_url.removeprefix(server) + "/documents.zip?kind=self-table&fmt=docx"
+    )
+    assert zipped.status == 200
+    import zipfile
+
+    assert len(zipfile.ZipFile(io.BytesIO(zipped.body())).namelist()) == 2
     response = finance.request.get(server + f"/evaluations/{evaluation_id}/download/report.docx?findings=1")
     assert response.status == 200, response.text()
-    assert "attachment" in response.headers["content-disposition"]
-    content = response.body()
     from docx import Document
 
-    document = Document(io.BytesIO(content))
+    document = Document(io.BytesIO(response.body()))
     text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
         c.text for t in document.tables for r in t.rows for c in r.cells
     )
