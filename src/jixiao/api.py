@@ -118,6 +118,7 @@ __all__ = [
     "load_params_with_findings",
     "new_evaluation",
     "params_lines",
+    "pdf_font_warnings",
     "pension_estimate",
     "place_of",
     "policy_titles",
@@ -244,6 +245,13 @@ def pension_estimate(
     if result is None or has_errors(problems):
         return None, problems
     return result, problems + [f for f in run_pension_checks(evaluation) if f not in problems]
+
+
+def pdf_font_warnings() -> list[str]:
+    """Chinese warnings for each official face a PDF prints in a substitute (empty when all are installed)."""
+    from jixiao.render.pdf import font_warnings
+
+    return font_warnings()
 
 
 def framework_titles() -> dict[str, str]:

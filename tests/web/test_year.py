@@ -306,3 +306,15 @@ def test_dashboard_charts_are_legible_and_names_whole(app: object) -> None:
     assert name in shown and "…" not in shown
     assert len(wrap(name)) >= 2
     assert "@media print" in login(app, "caizheng").get("/static/app.css").text
+
+
+def test_pdf_font_substitutes_are_said_beside_the_downloads(app: object) -> None:
+    from jixiao import api
+
+    evaluation_id = _new_evaluation(app)
+    page = login(app, "danwei").get(f"/evaluations/{evaluation_id}").text
+    warnings = api.pdf_font_warnings()
+    if warnings:  # this machine lacks an official face: the page says which substitute prints
+        assert 'id="font-warnings"' in page and warnings[0] in page
+    else:
+        assert 'id="font-warnings"' not in page

@@ -147,6 +147,7 @@ def _evaluation_page(
     context["editable"] = can_edit(actor, record)
     context["reviewable"] = can_review(actor, record)
     context["upload_errors"] = upload_errors or {}
+    context["font_warnings"] = api.pdf_font_warnings()
     return render(request, "evaluation.html", context, status_code=status_code)
 
 
