@@ -77,6 +77,12 @@ def test_survey_answers_change_the_satisfaction_indicator(app: object, db: objec
     assert "66.67%" in page  # (很满意 + 满意) / 答案数 = 4 / 6
     r = evaluator.post(survey_url + "/apply", data={"csrf_token": token}, follow_redirects=False)
     assert r.status_code == 303
+    # the rate, its margin of error and the score it now earns, said at once
+    told = evaluator.get(survey_url).text
+    assert re.search(
+        r"已将满意率 66\.67%（样本 3 份，误差范围 ±[\d.]+ 个百分点）应用到满意度指标：“[^”]+”按规则得 [\d.]+ 分",
+        told,
+    )
     with db.session() as session:  # type: ignore[attr-defined]
         data = session.get(EvaluationRecord, evaluation_id).data
     satisfaction = next(i for i in data["indicators"] if i["level1"] == "满意度指标")

@@ -307,7 +307,15 @@ def survey_stats(session: Session, survey: SurveyRecord) -> SurveyStats:
     return statistics([list(r) for r in rows], survey.weights, survey.population)
 
 
-def apply_to_indicator(session: Session, actor: Actor, survey_id: int) -> SurveyStats:
+@dataclass(frozen=True)
+class Applied:
+    """A survey applied: its statistics and the score each 满意度 indicator now gets by the rules."""
+
+    stats: SurveyStats
+    scores: list[tuple[str, Decimal | None, Decimal | None]]  # indicator, computed score, weight
+
+
+def apply_to_indicator(session: Session, actor: Actor, survey_id: int) -> Applied:
     """Write the survey result into the evaluation: its survey block and the 满意度 indicator's actual."""
     survey = visible_survey(session, actor, survey_id)
     record = get_visible(session, actor, survey.evaluation_id)
@@ -332,7 +340,13 @@ def apply_to_indicator(session: Session, actor: Actor, survey_id: int) -> Survey
         raise StoreError("该评价没有满意度指标")
     for indicator in targets:
         indicator.actual = Figure(text=f"{stats.satisfaction_rate}%")
-    apply_audit(session, record, evaluation)
+    audit = apply_audit(session, record, evaluation)
     log(session, actor, "survey.apply", "evaluation", record.id, before, record.data)
     flush(session)
-    return stats
+    by_index = {s.index: s for s in audit.score.indicators}
+    scores = [
+        (i.label, by_index[n].computed if n in by_index else None, i.weight)
+        for n, i in enumerate(evaluation.indicators)
+        if i in targets
+    ]
+    return Applied(stats, scores)

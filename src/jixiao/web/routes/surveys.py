@@ -152,9 +152,15 @@ def apply(
     request: Request, survey_id: RecordId, actor: Actor = SURVEYORS, session: Session = db_session
 ) -> Response:
     """Write the survey result into the evaluation's 满意度 indicator."""
-    stats = surveys.apply_to_indicator(session, actor, survey_id)
+    applied = surveys.apply_to_indicator(session, actor, survey_id)
+    stats = applied.stats
+    margin = f"，误差范围 ±{stats.margin_of_error} 个百分点" if stats.margin_of_error is not None else ""
+    scored = "；".join(
+        f"“{label}”按规则得 {score} 分（满分 {weight}）" if score is not None else f"“{label}”未能计分"
+        for label, score, weight in applied.scores
+    )
     request.session["flash"] = (
-        f"已将满意率 {stats.satisfaction_rate}%（样本 {stats.sample_size} 份）应用到满意度指标"
+        f"已将满意率 {stats.satisfaction_rate}%（样本 {stats.sample_size} 份{margin}）应用到满意度指标：{scored}"
     )
     return RedirectResponse(f"/surveys/{survey_id}", status_code=303)
 
