@@ -110,3 +110,25 @@ def test_review_without_a_reason_or_comment_comes_back_with_the_scores_typed(app
         data={"csrf_token": csrf_of(finance, review), "version": "1", "reviewed-0": "13", "reason-0": "核减"},
     )
     assert r.status_code == 409 and "保存冲突" in r.text and 'value="13"' in r.text
+
+
+def test_a_refused_questionnaire_comes_back_with_what_was_typed(app: object) -> None:
+    evaluator = login(app, "pingjia")
+    token = csrf_of(evaluator, "/surveys")
+    evaluation = re.search(r'<option value="(\d+)"', evaluator.get("/surveys").text)
+    assert evaluation
+    r = evaluator.post(
+        "/surveys",
+        data={
+            "csrf_token": token,
+            "evaluation_id": evaluation.group(1),
+            "title": "本年度服务对象满意度",
+            "questions": "对补贴发放及时性是否满意\n对经办服务是否满意",
+            "population": "一千人",
+        },
+    )
+    assert r.status_code == 400 and 'id="form-message"' in r.text and "受益对象总数" in r.text
+    assert (
+        "对补贴发放及时性是否满意\n对经办服务是否满意" in r.text and 'value="本年度服务对象满意度"' in r.text
+    )
+    assert 'value="一千人"' in r.text and f'value="{evaluation.group(1)}" selected' in r.text

@@ -29,6 +29,18 @@ DEFAULT_QUESTIONS = (
 @router.get("/surveys")
 def survey_list(request: Request, actor: Actor = SURVEYORS, session: Session = db_session) -> Response:
     """The surveys of the evaluations the actor may see, and the form to build a new one."""
+    return _survey_page(request, actor, session)
+
+
+def _survey_page(
+    request: Request,
+    actor: Actor,
+    session: Session,
+    posted: FormData | None = None,
+    message: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The list and the creation form; after a refusal, the form as posted with the reason."""
     visible = for_user(actor).subquery()
     rows = session.execute(
         select(SurveyRecord, visible.c.project_name)
@@ -52,7 +64,10 @@ def survey_list(request: Request, actor: Actor = SURVEYORS, session: Session = d
             "window_range": survey_guard.WINDOW_RANGE,
             "code_count": survey_guard.CODE_COUNT,
             "codes_max": survey_guard.CODES_PER_BATCH[1],
+            "posted": {k: str(v) for k, v in (posted or {}).items() if isinstance(v, str)},
+            "message": message,
         },
+        status_code=status_code,
     )
 
 
@@ -60,7 +75,17 @@ def survey_list(request: Request, actor: Actor = SURVEYORS, session: Session = d
 def create(
     request: Request, actor: Actor = SURVEYORS, session: Session = db_session, form: FormData = posted_form
 ) -> Response:
-    """Create a questionnaire for an evaluation (with its address limit and, optionally, codes)."""
+    """Create a questionnaire for an evaluation (with its address limit and, optionally, codes);
+    a refusal comes back to the form with what was typed."""
+    try:
+        with session.begin_nested():
+            survey = _create(session, actor, form)
+    except StoreError as exc:
+        return _survey_page(request, actor, session, form, exc.message, exc.status)
+    return RedirectResponse(f"/surveys/{survey.id}", status_code=303)
+
+
+def _create(session: Session, actor: Actor, form: FormData) -> SurveyRecord:
     evaluation = form_id(form, "evaluation_id")
     if evaluation is None:
         raise StoreError("请选择要调查的评价项目")
@@ -103,7 +128,7 @@ def create(
         codes_required=codes_required,
         code_count=code_count,
     )
-    return RedirectResponse(f"/surveys/{survey.id}", status_code=303)
+    return survey
 
 
 def _link(request: Request, survey: SurveyRecord) -> str:
