@@ -41,6 +41,7 @@ from jixiao.scoring import score_evaluation
 from jixiao.scoring.result import ScoreResult
 from jixiao.serialize import (
     AUDIT_FILE_ENCODINGS,
+    AUDIT_FILE_WRITERS,
     AUDIT_WRITERS,
     AuditedFile,
     evaluation_data,
@@ -64,6 +65,7 @@ from jixiao.yamlio import dump_json
 __all__ = [
     "ACTION_NAMES",
     "AUDIT_FILE_ENCODINGS",
+    "AUDIT_FILE_WRITERS",
     "AUDIT_WRITERS",
     "DOCUMENT_NAMES",
     "DOCUMENT_SUFFIXES",

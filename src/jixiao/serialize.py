@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -334,10 +334,68 @@ def _json_audits(files: list[AuditedFile]) -> str:
     )
 
 
-def _csv_audits(files: list[AuditedFile]) -> str:
+# Column headers of the CSV files people open in Excel; programs read the files back through
+# ``read_csv_rows``, which maps these (or the identifiers, in older files) to the identifiers.
+CSV_LABELS = {
+    "file": "文件",
+    "part": "工作表",
+    "status": "状态",
+    "error": "问题说明",
+    "kind": "评价类型",
+    "doc_kind": "文档类型",
+    "project": "项目名称",
+    "year": "年度",
+    "unit": "单位",
+    "budget": "预算数（万元）",
+    "available": "到位数（万元）",
+    "spent": "执行数（万元）",
+    "execution_rate": "执行率（%）",
+    "total": "总分",
+    "grade": "等级",
+    "recomputed_total": "重算总分",
+    "computed_grade": "重算等级",
+    "levels": "一级指标数",
+    "indicators": "指标数",
+    "errors": "错误数",
+    "warnings": "警告数",
+    "infos": "提示数",
+    "seconds": "用时（秒）",
+    "line": "行",
+    "severity": "严重程度",
+    "code": "代码",
+    "message": "复核意见",
+    "path": "字段",
+    "place": "位置",
+    "where": "所在位置",
+    "page": "页",
+    "expected": "应为",
+    "actual": "实际",
+    "rule": "规则",
+    "source": "原文出处",
+}
+LABEL_IDS = {label: key for key, label in CSV_LABELS.items()}
+
+
+def csv_header(columns: Sequence[str]) -> list[str]:
+    """The Chinese headers of ``columns`` (an identifier without a label stays as it is)."""
+    return [CSV_LABELS.get(c, c) for c in columns]
+
+
+def read_csv_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a CSV file jixiao wrote, keyed by column identifier (Chinese or English headers)."""
+    with path.open(encoding=EXCEL_CSV_ENCODING, newline="") as handle:
+        rows = csv.reader(handle)
+        header = [LABEL_IDS.get(h, h) for h in next(rows, [])]
+        return [dict(zip(header, row, strict=False)) for row in rows]
+
+
+def _csv_audits(files: list[AuditedFile], *, labels: bool = False) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    if labels:
+        csv.writer(buffer, lineterminator="\n").writerow(csv_header(CSV_COLUMNS))
+    else:
+        writer.writeheader()
     for a in files:
         writer.writerows(finding_csv_row(f, a.label, a.file, a.line_of) for f in a.findings)
     return buffer.getvalue()
@@ -354,3 +412,9 @@ EXCEL_CSV_ENCODING = "utf-8-sig"
 
 # The encoding of each audit output format when written to a file (``jixiao check -o``).
 AUDIT_FILE_ENCODINGS: dict[str, str] = {"json": "utf-8", "csv": EXCEL_CSV_ENCODING}
+
+# Audit outputs written to a file for people (``jixiao check -o``): CSV with Chinese headers.
+AUDIT_FILE_WRITERS: dict[str, Callable[[list[AuditedFile]], str]] = {
+    "json": _json_audits,
+    "csv": lambda files: _csv_audits(files, labels=True),
+}

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from jixiao.batch import read_csv_rows
 from jixiao.cli import main
 from tests.checks.helpers import EVALUATIONS
 
@@ -172,8 +173,10 @@ def test_output_file_csv_has_the_bom_for_excel(tmp_path: Path) -> None:
     data = target.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\xef\xbb\xbf") == 1
     stdout = CliRunner().invoke(main, ["check", str(path), "--format", "csv"]).stdout_bytes
-    assert data == b"\xef\xbb\xbf" + stdout  # the same rows; only the mark added
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    # the same rows; the file has the mark and Chinese headers (people open it), stdout the identifiers
+    assert data.decode("utf-8-sig").split("\n", 1)[1] == stdout.decode().split("\n", 1)[1]
+    assert data.decode("utf-8-sig").startswith("文件,行,严重程度,代码,复核意见")
+    rows = read_csv_rows(target)
     grade = next(r for r in rows if r["code"] == "grade.mismatch")
     assert grade["severity"] == "error" and grade["line"] == "9" and "评价等级" in grade["message"]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -11,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from jixiao import api
-from jixiao.batch import process_document
+from jixiao.batch import process_document, read_csv_rows
 from jixiao.batch.run import run_batch
 from jixiao.cli import main
 from tests.ingest.conftest import seed
@@ -92,24 +91,24 @@ def test_batch_rows_failed_rows_and_resume(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(summary.open(encoding="utf-8-sig")))
+    rows = list(read_csv_rows(summary))
     assert len(rows) == 4
     by = {Path(r["file"]).name: r for r in rows}
     assert by["broken.docx"]["status"] == "failed" and by["junk.pdf"]["status"] == "failed"
     seed0 = by[seed("000").name]
     assert seed0["status"] == "ok" and seed0["total"] == "88.58" and seed0["recomputed_total"] == "88.58"
     assert int(seed0["errors"]) >= 2
-    assert any(r["code"] == "funds.surplus" for r in csv.DictReader(findings.open(encoding="utf-8-sig")))
+    assert any(r["code"] == "funds.surplus" for r in read_csv_rows(findings))
     assert summary.with_suffix(".parquet").exists()
     import pyarrow.parquet as pq
 
     assert pq.read_table(summary.with_suffix(".parquet")).column_names[0] == "file"  # the BOM is no name
     for csv_file in (summary, findings):  # for Excel on Chinese Windows: UTF-8 with its BOM
-        assert csv_file.read_bytes().startswith(BOM + b"file,part,")
+        assert csv_file.read_bytes().startswith(BOM + "文件,工作表,".encode())  # Chinese headers for Excel
     # resume: nothing new to do, nothing duplicated; a new file is picked up
     (d / "extra.txt").write_text("项目名称：补充项目\n自评得分 95 分\n", encoding="utf-8")
     result = runner.invoke(main, ["batch", str(d), "-o", str(summary), "--jobs", "1", "--no-progress"])
-    rows = list(csv.DictReader(summary.open(encoding="utf-8-sig")))
+    rows = list(read_csv_rows(summary))
     assert len(rows) == 5 and Path(rows[-1]["file"]).name == "extra.txt" and rows[-1]["total"] == "95"
     assert summary.read_bytes().count(BOM) == 1  # appending writes no second mark
 
@@ -126,7 +125,7 @@ def test_resume_reads_a_summary_written_without_the_bom(tmp_path: Path) -> None:
     rows = run_batch([d], summary)
     assert [Path(r["file"]).name for r in rows] == ["b.txt"]  # a.txt was done
     assert not summary.read_bytes().startswith(BOM)
-    assert [Path(r["file"]).name for r in csv.DictReader(summary.open(encoding="utf-8"))] == [
+    assert [Path(r["file"]).name for r in read_csv_rows(summary)] == [
         "a.txt",
         "b.txt",
     ]
@@ -136,8 +135,8 @@ def test_an_empty_summary_file_gets_its_header(tmp_path: Path) -> None:
     summary = tmp_path / "summary.csv"
     summary.touch()
     run_batch([seed("004")], summary)
-    assert summary.read_bytes().startswith(BOM + b"file,")
-    (row,) = csv.DictReader(summary.open(encoding="utf-8-sig"))
+    assert summary.read_bytes().startswith(BOM + "文件,".encode())
+    (row,) = read_csv_rows(summary)
     assert row["total"] == "100"
 
 
@@ -167,7 +166,7 @@ def test_batch_skips_files_that_hold_no_evaluation(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["batch", str(d), "-o", str(summary), "--no-progress"])
     assert result.exit_code == 0, result.output
     assert "跳过 2" in result.output
-    by = {Path(r["file"]).name: r for r in csv.DictReader(summary.open(encoding="utf-8-sig"))}
+    by = {Path(r["file"]).name: r for r in read_csv_rows(summary)}
     assert by["report.txt"]["status"] == "ok"
     for name in ("README.md", "SOURCES.md"):
         assert by[name]["status"] == "skipped" and "未读出任何评价内容" in by[name]["error"]

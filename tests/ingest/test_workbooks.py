@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import openpyxl
 from click.testing import CliRunner
 
 from jixiao import api
-from jixiao.batch import process_document
+from jixiao.batch import process_document, read_csv_rows
 from jixiao.cli import main
 from jixiao.ingest import ingest_file, ingest_parts
 
@@ -120,12 +119,12 @@ def test_check_ingest_and_batch_read_every_project(tmp_path: Path) -> None:
     runner.invoke(
         main, ["batch", str(book), "-o", str(summary), "--findings", str(findings), "--no-progress"]
     )
-    table = list(csv.DictReader(summary.open(encoding="utf-8")))
+    table = list(read_csv_rows(summary))
     assert [(r["part"], r["project"]) for r in table] == [
         ("1.高龄老人津贴", "高龄老人津贴"),
         ("2.居家养老服务", "居家养老服务经费"),
     ]
-    assert {r["part"] for r in csv.DictReader(findings.open(encoding="utf-8"))} <= {r["part"] for r in table}
+    assert {r["part"] for r in read_csv_rows(findings)} <= {r["part"] for r in table}
     # resuming skips the workbook as a whole
     runner.invoke(main, ["batch", str(book), "-o", str(summary), "--no-progress"])
-    assert len(list(csv.DictReader(summary.open(encoding="utf-8")))) == 2
+    assert len(list(read_csv_rows(summary))) == 2

@@ -7,6 +7,7 @@ from __future__ import annotations
 from jixiao.batch.rows import ROW_FIELDS, failed_row, is_evaluation_document, process_document
 from jixiao.batch.run import default_jobs, iter_documents, process_chunk, run_batch, write_parquet
 from jixiao.ingest.limits import DEFAULT_TIMEOUT_SECONDS
+from jixiao.serialize import read_csv_rows
 
 __all__ = [
     "DEFAULT_TIMEOUT_SECONDS",
@@ -17,6 +18,7 @@ __all__ = [
     "iter_documents",
     "process_chunk",
     "process_document",
+    "read_csv_rows",
     "run_batch",
     "write_parquet",
 ]

@@ -21,7 +21,7 @@ from jixiao.api import DOCUMENT_SUFFIXES
 from jixiao.batch.rows import ROW_FIELDS, failed_row, process_document
 from jixiao.ingest.limits import DEFAULT_TIMEOUT_SECONDS
 from jixiao.serialize import BATCH_FINDING_FIELDS as FINDING_FIELDS
-from jixiao.serialize import EXCEL_CSV_ENCODING
+from jixiao.serialize import EXCEL_CSV_ENCODING, LABEL_IDS, csv_header, read_csv_rows
 
 MEMORY_LIMIT_BYTES = 3 * 1024 * 1024 * 1024
 
@@ -41,8 +41,7 @@ def done_files(summary: Path) -> set[str]:
     """Files already recorded in an existing summary CSV (for resuming; with or without the BOM)."""
     if not summary.exists():
         return set()
-    with summary.open(encoding=EXCEL_CSV_ENCODING, newline="") as fh:
-        return {row["file"] for row in csv.DictReader(fh) if row.get("file")}
+    return {row["file"] for row in read_csv_rows(summary) if row.get("file")}
 
 
 class _Timeout(Exception):
@@ -122,12 +121,12 @@ def run_batch(
     # "utf-8-sig" in append mode writes the BOM only at the start of an empty file
     with summary.open("a", encoding=EXCEL_CSV_ENCODING, newline="") as sfh:
         swriter = csv.DictWriter(sfh, fieldnames=ROW_FIELDS, extrasaction="ignore")
-        if new_summary:
-            swriter.writeheader()
+        if new_summary:  # Chinese headers: people open the summary in Excel (programs: read_csv_rows)
+            csv.writer(sfh).writerow(csv_header(ROW_FIELDS))
         ffh = findings.open("a", encoding=EXCEL_CSV_ENCODING, newline="") if findings is not None else None
         fwriter = csv.DictWriter(ffh, fieldnames=FINDING_FIELDS, extrasaction="ignore") if ffh else None
-        if fwriter is not None and new_findings:
-            fwriter.writeheader()
+        if ffh is not None and new_findings:
+            csv.writer(ffh).writerow(csv_header(FINDING_FIELDS))
         try:
             for row in _results(todo, jobs, timeout, executor):
                 swriter.writerow({k: _csv_value(row.get(k)) for k in ROW_FIELDS})
@@ -190,6 +189,7 @@ def write_parquet(summary: Path) -> Path:
     import pyarrow.parquet as pq
 
     table = pacsv.read_csv(str(summary))
+    table = table.rename_columns([LABEL_IDS.get(n, n) for n in table.column_names])  # identifiers, not labels
     target = summary.with_suffix(".parquet")
     pq.write_table(table, str(target))
     return target

@@ -11,6 +11,7 @@ import click
 from jixiao import api
 from jixiao.api import (
     AUDIT_FILE_ENCODINGS,
+    AUDIT_FILE_WRITERS,
     AUDIT_WRITERS,
     AuditedFile,
     Finding,
@@ -194,7 +195,7 @@ def register(group: click.Group) -> None:
         elif out is None:
             click.echo(AUDIT_WRITERS[fmt](audited_files), nl=fmt == "json")
         else:
-            _write(out, fmt, AUDIT_WRITERS[fmt](audited_files) + ("\n" if fmt == "json" else ""))
+            _write(out, fmt, AUDIT_FILE_WRITERS[fmt](audited_files) + ("\n" if fmt == "json" else ""))
             click.echo(f"{tally}；结果已写入 {out}", err=True)
         sys.exit(2 if unusable else (1 if errors else 0))
 
