@@ -112,7 +112,8 @@ def current_user(request: Request) -> User:
             idle_seconds=settings.session_idle_minutes * 60,
             max_seconds=settings.session_max_hours * 3600,
         )
-        unread = notifications.unread_count(reader, check.user.id) if check is not None else 0
+        page_view = request.method == "GET" and "hx-request" not in request.headers  # the header shows it
+        unread = notifications.unread_count(reader, check.user.id) if check is not None and page_view else 0
     if check is None:
         request.session.pop("sid", None)
         raise LoginRequired()
