@@ -79,6 +79,8 @@ def test_sections_without_data_say_so_once() -> None:
 def test_gaps_are_said_once_per_section(seed: Evaluation) -> None:
     for heading, texts in sections(api.render(seed, "report", "docx")).items():
         assert sum(t.count(NO_DATA) for t in texts) <= 1, heading
+        # never the bare sentence: it names what is missing, and a wholly empty section says 无
+        assert NO_DATA not in texts, heading
 
 
 def test_findings_annex() -> None:

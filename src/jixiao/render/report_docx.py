@@ -78,6 +78,9 @@ def _paragraph(document: DocumentObject, text: str, style: str | None = None) ->
     return paragraph
 
 
+EMPTY_SECTION = "无。"
+
+
 class _Section:
     """A first-level section (一、…): subsections numbered as they are written, gaps said once at the end."""
 
@@ -107,9 +110,10 @@ class _Section:
         self.gaps.append(name)
 
     def close(self) -> None:
-        """Say what the section lacks, once; a section with nothing at all just says so."""
+        """Say what the section lacks, once; a section with nothing at all says 无 (the one sentence
+        about missing content is kept for what a section partly lacks, so it is never repeated bare)."""
         if not self.written:
-            _paragraph(self.document, missing_text([]))
+            _paragraph(self.document, EMPTY_SECTION)
         elif self.gaps:
             _paragraph(self.document, missing_text(self.gaps))
 
