@@ -27,17 +27,15 @@ def read_docx(path: Path) -> tuple[Document | None, list[Finding]]:
     blocks: list[Block] = []
     number = 0
     table_no = 0
+    headings = _heading_styles(doc)
     for child in doc.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             para = DocxParagraph(child, doc)
             number += 1
             text = para.text.strip()
-            if text:
-                style = (para.style.name if para.style is not None else "") or ""
-                blocks.append(
-                    Paragraph(text=text, line=number, heading=style.lower().startswith(("heading", "title")))
-                )
+            if text:  # the style id read from the XML: python-docx's ``para.style`` scans every style
+                blocks.append(Paragraph(text=text, line=number, heading=child.style in headings))
         elif tag == "tbl":
             table_no += 1
             number += 1
@@ -45,6 +43,16 @@ def read_docx(path: Path) -> tuple[Document | None, list[Finding]]:
         if len(blocks) > limits.MAX_BLOCKS:
             break
     return Document(file=str(path), blocks=blocks, format="docx"), []
+
+
+def _heading_styles(doc: Any) -> frozenset[str]:
+    """The ids of the document's paragraph styles named Heading … or Title (looked up once)."""
+    ids = []
+    for style in doc.styles:
+        name = (getattr(style, "name", "") or "").lower()
+        if name.startswith(("heading", "title")) and getattr(style, "style_id", None):
+            ids.append(style.style_id)
+    return frozenset(ids)
 
 
 def _table(table: Any, index: int, line: int) -> Table:
