@@ -27,6 +27,14 @@ from jixiao.web.params import RecordId, record_id
 router = APIRouter()
 
 
+def _task(session: Session, task_id: int) -> Task:
+    """The task, or a Chinese 任务不存在."""
+    task = session.get(Task, task_id)
+    if task is None:
+        raise StoreError("任务不存在")
+    return task
+
+
 def framework_names() -> dict[str, str]:
     """Built-in frameworks by name with their Chinese titles, ``self-2020`` (the 自评表) first."""
     titles = api.framework_titles()
@@ -190,9 +198,7 @@ def task_page(
 ) -> Response:
     """A task's evaluations, deadline marks and the assignment forms."""
     require_role(actor, Role.finance, Role.admin, Role.viewer)
-    task = session.get(Task, task_id)
-    if task is None:
-        raise StoreError("任务不存在")
+    task = _task(session, task_id)
     return _task_page(request, session, actor, task)
 
 
@@ -207,9 +213,7 @@ def assign(
     """Assign projects of the task: typed one per line (项目名称，实施单位), or for each unit picked,
     or from an uploaded project list; a bad line comes back to the form with the input kept."""
     require_role(actor, Role.finance, Role.admin)
-    task = session.get(Task, task_id)
-    if task is None:
-        raise StoreError("任务不存在")
+    task = _task(session, task_id)
     text = str(form.get("projects") or form.get("project_name") or "")
     unit_ids = [i for i in (record_id(raw) for raw in form.getlist("unit_id")) if i is not None]
     kept = {"projects": text, "unit_ids": unit_ids}
@@ -258,9 +262,7 @@ def task_documents(
 ) -> Response:
     """Every evaluation of the task as one document each (自评表 or 评价报告, Word or Excel), zipped."""
     require_role(actor, Role.finance, Role.admin, Role.viewer)
-    task = session.get(Task, task_id)
-    if task is None:
-        raise StoreError("任务不存在")
+    task = _task(session, task_id)
     if kind not in api.DOCUMENT_NAMES or fmt not in ("docx", "xlsx") or (kind == "report" and fmt == "xlsx"):
         raise StoreError("未知的文书种类或格式：可下载自评表（Word 或 Excel）或评价报告（Word）")
     records = session.scalars(
@@ -310,9 +312,7 @@ def assign_evaluators(
     form: FormData = posted_form,
 ) -> Response:
     """Set the third-party firms (第三方机构) of a task: their evaluators see its evaluations only."""
-    task = session.get(Task, task_id)
-    if task is None:
-        raise StoreError("任务不存在")
+    task = _task(session, task_id)
     org_ids = []
     for raw in form.getlist("org_id"):
         org_id = record_id(raw)
