@@ -12,7 +12,7 @@ import json
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -106,9 +106,11 @@ def run_batch(
 ) -> list[dict[str, Any]]:
     """Process every document not yet in ``summary``; append rows (and findings) as they finish.
 
+    Rows stream to the files (and to ``on_row``) and are not kept: the list returned holds only
+    each row's ``file``, ``part``, ``status`` and ``error``, so memory stays flat over a large run.
     Both CSV files are for Excel as well as for programs: a new file starts with the UTF-8 BOM
-    (:data:`jixiao.serialize.EXCEL_CSV_ENCODING`; appending to a file writes none) and a header of
-    the column identifiers, which resuming, Parquet and scripts read.
+    (:data:`jixiao.serialize.EXCEL_CSV_ENCODING`; appending to a file writes none) and Chinese
+    headers, which ``read_csv_rows`` maps back to the identifiers.
     """
     done = done_files(summary)
     todo = [str(p) for p in iter_documents(paths) if str(p) not in done]
@@ -135,7 +137,7 @@ def run_batch(
                     for f in row.get("findings") or []:
                         fwriter.writerow({k: _csv_value(f.get(k)) for k in FINDING_FIELDS})
                     ffh.flush()
-                rows.append(row)
+                rows.append({k: row.get(k) for k in ("file", "part", "status", "error")})
                 if on_row is not None:
                     on_row(row)
         finally:
@@ -158,21 +160,31 @@ def _results(
         return
     own = executor is None
     pool = executor or ProcessPoolExecutor(max_workers=jobs, initializer=_limit_memory)
-    # small documents take milliseconds: send them in chunks so inter-process traffic stays small
+    # small documents take milliseconds: send them in chunks so inter-process traffic stays small;
+    # a bounded window of chunks in flight, each result dropped once written: memory stays flat
     size = max(1, min(8, len(todo) // (max(jobs, 1) * 4)))
-    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-    try:
-        futures: dict[Future[list[dict[str, Any]]], list[str]] = {
-            pool.submit(process_chunk, chunk, timeout): chunk for chunk in chunks
-        }
-        from concurrent.futures import as_completed
+    chunks = (todo[i : i + size] for i in range(0, len(todo), size))
+    window = max(2, max(jobs, 1) * 4)
+    pending: dict[Future[list[dict[str, Any]]], list[str]] = {}
 
-        for future in as_completed(futures):
-            try:
-                rows = future.result()
-            except Exception as exc:  # a worker died (e.g. killed for memory): failed rows
-                rows = [failed_row(p, f"进程异常：{type(exc).__name__}: {exc}") for p in futures[future]]
-            yield from rows
+    def fill() -> None:
+        for chunk in chunks:
+            pending[pool.submit(process_chunk, chunk, timeout)] = chunk
+            if len(pending) >= window:
+                return
+
+    try:
+        fill()
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                chunk = pending.pop(future)
+                try:
+                    rows = future.result()
+                except Exception as exc:  # a worker died (e.g. killed for memory): failed rows
+                    rows = [failed_row(p, f"进程异常：{type(exc).__name__}: {exc}") for p in chunk]
+                yield from rows
+            fill()
     finally:
         if own:
             pool.shutdown(wait=True, cancel_futures=True)
