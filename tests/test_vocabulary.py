@@ -47,3 +47,9 @@ def test_glossary_names_inflation_and_audit_once() -> None:
 
 def test_the_test_sees_a_missing_label() -> None:
     assert not any("不存在的词" in chinese for chinese, _ in ROWS)
+
+
+def test_the_audit_formats_named_are_the_ones_written() -> None:
+    from jixiao.serialize import AUDIT_FILE_WRITERS, AUDIT_WRITERS
+
+    assert set(vocabulary.AUDIT_FORMAT_NAMES) == {"text", *AUDIT_WRITERS} == {"text", *AUDIT_FILE_WRITERS}

@@ -9,74 +9,185 @@ the pension estimate. The model types a shell needs are re-exported here too.
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jixiao import __version__
-from jixiao.checks import Audit, run_checks
-from jixiao.examples import example_files, examples_dir
-from jixiao.findings import Finding, Severity, has_errors
-from jixiao.frameworks import (
-    Framework,
-    FrameworkError,
-    builtin_framework_names,
-    load_framework,
-    load_framework_with_findings,
-    new_evaluation,
-)
-from jixiao.ingest import ingest_parts, summarize
-from jixiao.ingest.project_list import ListRow, read_project_list
-from jixiao.ingest.readers import READERS
-from jixiao.loader import Loaded, load_data, load_file
-from jixiao.model import Evaluation, Figure, Survey
-from jixiao.numbers import format_number
-from jixiao.pension.checks import run_pension_checks
-from jixiao.pension.estimate import Estimate, estimate, estimate_data, params_lines
-from jixiao.pension.estimate import describe as describe_estimate
-from jixiao.pension.params import PensionParams, builtin_region_names, load_params_with_findings
-from jixiao.places import place_of
-from jixiao.policies import Policy, PolicyError, builtin_policy_names, load_policy
-from jixiao.render import FORMATS, KINDS, MEDIA_TYPES, DocumentKind, Format, RenderError, render_bytes
-from jixiao.scoring import score_evaluation
-from jixiao.scoring.result import ScoreResult
-from jixiao.serialize import (
-    AUDIT_FILE_ENCODINGS,
-    AUDIT_FILE_WRITERS,
-    AUDIT_WRITERS,
-    AuditedFile,
-    evaluation_data,
-    finding_line,
-    score_record,
-    source_note,
-    to_json,
-    to_yaml,
-)
-from jixiao.vocabulary import (
-    ACTION_NAMES,
-    DOCUMENT_NAMES,
-    ENTITY_NAMES,
-    KIND_NAMES,
-    ORG_KIND_NAMES,
-    QUALITATIVE_ANSWERS,
-    ROLE_NAMES,
-)
-from jixiao.yamlio import dump_json
+
+if TYPE_CHECKING:  # for the type checker; at run time each name is imported on first use (below)
+    DOCUMENT_SUFFIXES: frozenset[str]  # the suffixes the document readers take
+    from jixiao.checks import Audit, run_checks
+    from jixiao.examples import example_files, examples_dir
+    from jixiao.findings import Finding, Severity, has_errors
+    from jixiao.frameworks import (
+        Framework,
+        FrameworkError,
+        builtin_framework_names,
+        load_framework,
+        load_framework_with_findings,
+        new_evaluation,
+    )
+    from jixiao.ingest import ingest_parts, summarize
+    from jixiao.ingest.project_list import ListRow, read_project_list
+    from jixiao.loader import Loaded, load_data, load_file
+    from jixiao.model import Evaluation, Figure, Survey
+    from jixiao.numbers import format_number
+    from jixiao.pension.checks import run_pension_checks
+    from jixiao.pension.estimate import Estimate, estimate, estimate_data, params_lines
+    from jixiao.pension.estimate import describe as describe_estimate
+    from jixiao.pension.params import PensionParams, builtin_region_names, load_params_with_findings
+    from jixiao.places import place_of
+    from jixiao.policies import Policy, PolicyError, builtin_policy_names, load_policy
+    from jixiao.render import FORMATS, KINDS, MEDIA_TYPES, DocumentKind, Format, RenderError, render_bytes
+    from jixiao.scoring import score_evaluation
+    from jixiao.scoring.result import ScoreResult
+    from jixiao.serialize import (
+        AUDIT_FILE_ENCODINGS,
+        AUDIT_FILE_WRITERS,
+        AUDIT_WRITERS,
+        AuditedFile,
+        evaluation_data,
+        finding_line,
+        score_record,
+        source_note,
+        to_json,
+        to_yaml,
+    )
+    from jixiao.vocabulary import (
+        ACTION_NAMES,
+        AUDIT_FORMAT_NAMES,
+        DOCUMENT_NAMES,
+        ENTITY_NAMES,
+        FORMAT_NAMES,
+        KIND_NAMES,
+        ORG_KIND_NAMES,
+        QUALITATIVE_ANSWERS,
+        ROLE_NAMES,
+        SEVERITY_NAMES,
+    )
+    from jixiao.yamlio import dump_json
+
+# Every name the front door offers, and where it lives: imported when first used, so a shell that
+# only parses its arguments (``jixiao --help``) loads none of the pipeline.
+_LAZY: dict[str, tuple[str, str]] = {
+    "ACTION_NAMES": ("jixiao.vocabulary", "ACTION_NAMES"),
+    "AUDIT_FILE_ENCODINGS": ("jixiao.serialize", "AUDIT_FILE_ENCODINGS"),
+    "AUDIT_FILE_WRITERS": ("jixiao.serialize", "AUDIT_FILE_WRITERS"),
+    "AUDIT_WRITERS": ("jixiao.serialize", "AUDIT_WRITERS"),
+    "Audit": ("jixiao.checks", "Audit"),
+    "AuditedFile": ("jixiao.serialize", "AuditedFile"),
+    "AUDIT_FORMAT_NAMES": ("jixiao.vocabulary", "AUDIT_FORMAT_NAMES"),
+    "DOCUMENT_NAMES": ("jixiao.vocabulary", "DOCUMENT_NAMES"),
+    "FORMAT_NAMES": ("jixiao.vocabulary", "FORMAT_NAMES"),
+    "DocumentKind": ("jixiao.render", "DocumentKind"),
+    "ENTITY_NAMES": ("jixiao.vocabulary", "ENTITY_NAMES"),
+    "Estimate": ("jixiao.pension.estimate", "Estimate"),
+    "Evaluation": ("jixiao.model", "Evaluation"),
+    "FORMATS": ("jixiao.render", "FORMATS"),
+    "Figure": ("jixiao.model", "Figure"),
+    "Finding": ("jixiao.findings", "Finding"),
+    "Format": ("jixiao.render", "Format"),
+    "Framework": ("jixiao.frameworks", "Framework"),
+    "FrameworkError": ("jixiao.frameworks", "FrameworkError"),
+    "KINDS": ("jixiao.render", "KINDS"),
+    "KIND_NAMES": ("jixiao.vocabulary", "KIND_NAMES"),
+    "ListRow": ("jixiao.ingest.project_list", "ListRow"),
+    "Loaded": ("jixiao.loader", "Loaded"),
+    "MEDIA_TYPES": ("jixiao.render", "MEDIA_TYPES"),
+    "ORG_KIND_NAMES": ("jixiao.vocabulary", "ORG_KIND_NAMES"),
+    "PensionParams": ("jixiao.pension.params", "PensionParams"),
+    "Policy": ("jixiao.policies", "Policy"),
+    "PolicyError": ("jixiao.policies", "PolicyError"),
+    "QUALITATIVE_ANSWERS": ("jixiao.vocabulary", "QUALITATIVE_ANSWERS"),
+    "READERS": ("jixiao.ingest.readers", "READERS"),
+    "ROLE_NAMES": ("jixiao.vocabulary", "ROLE_NAMES"),
+    "SEVERITY_NAMES": ("jixiao.vocabulary", "SEVERITY_NAMES"),
+    "RenderError": ("jixiao.render", "RenderError"),
+    "ScoreResult": ("jixiao.scoring.result", "ScoreResult"),
+    "Severity": ("jixiao.findings", "Severity"),
+    "Survey": ("jixiao.model", "Survey"),
+    "builtin_framework_names": ("jixiao.frameworks", "builtin_framework_names"),
+    "builtin_policy_names": ("jixiao.policies", "builtin_policy_names"),
+    "builtin_region_names": ("jixiao.pension.params", "builtin_region_names"),
+    "describe_estimate": ("jixiao.pension.estimate", "describe"),
+    "dump_json": ("jixiao.yamlio", "dump_json"),
+    "estimate": ("jixiao.pension.estimate", "estimate"),
+    "estimate_data": ("jixiao.pension.estimate", "estimate_data"),
+    "evaluation_data": ("jixiao.serialize", "evaluation_data"),
+    "example_files": ("jixiao.examples", "example_files"),
+    "examples_dir": ("jixiao.examples", "examples_dir"),
+    "finding_line": ("jixiao.serialize", "finding_line"),
+    "format_number": ("jixiao.numbers", "format_number"),
+    "has_errors": ("jixiao.findings", "has_errors"),
+    "ingest_parts": ("jixiao.ingest", "ingest_parts"),
+    "load_data": ("jixiao.loader", "load_data"),
+    "load_file": ("jixiao.loader", "load_file"),
+    "load_framework": ("jixiao.frameworks", "load_framework"),
+    "load_framework_with_findings": ("jixiao.frameworks", "load_framework_with_findings"),
+    "load_params_with_findings": ("jixiao.pension.params", "load_params_with_findings"),
+    "load_policy": ("jixiao.policies", "load_policy"),
+    "new_evaluation": ("jixiao.frameworks", "new_evaluation"),
+    "params_lines": ("jixiao.pension.estimate", "params_lines"),
+    "place_of": ("jixiao.places", "place_of"),
+    "read_project_list": ("jixiao.ingest.project_list", "read_project_list"),
+    "render_bytes": ("jixiao.render", "render_bytes"),
+    "run_checks": ("jixiao.checks", "run_checks"),
+    "run_pension_checks": ("jixiao.pension.checks", "run_pension_checks"),
+    "score_evaluation": ("jixiao.scoring", "score_evaluation"),
+    "score_record": ("jixiao.serialize", "score_record"),
+    "source_note": ("jixiao.serialize", "source_note"),
+    "summarize": ("jixiao.ingest", "summarize"),
+    "to_json": ("jixiao.serialize", "to_json"),
+    "to_yaml": ("jixiao.serialize", "to_yaml"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A name of the front door, imported on first use (PEP 562)."""
+    if name == "DOCUMENT_SUFFIXES":
+        value: Any = _document_suffixes()
+    elif name in _LAZY:
+        module, attr = _LAZY[name]
+        value = getattr(import_module(module), attr)
+    else:
+        raise AttributeError(f"module 'jixiao.api' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def _document_suffixes() -> frozenset[str]:
+    """One list: the suffixes the document readers take."""
+    return frozenset(import_module("jixiao.ingest.readers").READERS)
+
+
+def _ready() -> None:
+    """Bring in every name the functions below use (once; cheap afterwards)."""
+    if "_READY" not in globals():
+        for name in (*_LAZY, "DOCUMENT_SUFFIXES"):
+            if name not in globals():
+                __getattr__(name)
+        globals()["_READY"] = True
+
 
 __all__ = [
     "ACTION_NAMES",
     "AUDIT_FILE_ENCODINGS",
     "AUDIT_FILE_WRITERS",
+    "AUDIT_FORMAT_NAMES",
     "AUDIT_WRITERS",
     "DOCUMENT_NAMES",
     "DOCUMENT_SUFFIXES",
     "ENTITY_NAMES",
     "FORMATS",
+    "FORMAT_NAMES",
     "KINDS",
     "KIND_NAMES",
     "MEDIA_TYPES",
     "ORG_KIND_NAMES",
     "QUALITATIVE_ANSWERS",
     "ROLE_NAMES",
+    "SEVERITY_NAMES",
     "Audit",
     "AuditedFile",
     "DocumentKind",
@@ -136,20 +247,20 @@ __all__ = [
     "to_yaml",
 ]
 
-DOCUMENT_SUFFIXES = frozenset(READERS)  # one list: the suffixes the document readers take
-
 
 def get_policy(name_or_path: str | Path | None = None) -> Policy:
     """A built-in policy by name (default ``national-2020``) or a user policy file."""
+    _ready()
     return load_policy(name_or_path)
 
 
 def _is_document(p: Path) -> bool:
     """A published document to ingest (not an evaluation file, nor an Excel form jixiao wrote)."""
+    _ready()
     from jixiao.ingest.readers.form import is_jixiao_form  # openpyxl loads only when needed
 
     suffix = p.suffix.lower()
-    return suffix in DOCUMENT_SUFFIXES and not (suffix in (".xlsx", ".xlsm") and is_jixiao_form(p))
+    return suffix in _document_suffixes() and not (suffix in (".xlsx", ".xlsm") and is_jixiao_form(p))
 
 
 def load(path: str | Path) -> Loaded:
@@ -157,6 +268,7 @@ def load(path: str | Path) -> Loaded:
 
     A workbook holding several projects gives its first (see :func:`load_all`).
     """
+    _ready()
     p = Path(path)
     if _is_document(p):
         from jixiao.ingest import ingest_file
@@ -171,6 +283,7 @@ def load(path: str | Path) -> Loaded:
 
 def load_all(path: str | Path) -> list[Loaded]:
     """Every evaluation a file holds: one, or one per project of a one-project-per-sheet workbook."""
+    _ready()
     p = Path(path)
     if _is_document(p):
         return ingest_parts(p)
@@ -179,11 +292,13 @@ def load_all(path: str | Path) -> list[Loaded]:
 
 def score(evaluation: Evaluation, policy: Policy | None = None) -> ScoreResult:
     """Score an evaluation by its rules: indicator scores with explanations, levels, total, grade."""
+    _ready()
     return score_evaluation(evaluation, policy or get_policy(evaluation.policy))
 
 
 def check(evaluation: Evaluation, policy: Policy | None = None) -> Audit:
     """Audit (复核) an evaluation: the recomputed result plus every finding."""
+    _ready()
     return run_checks(evaluation, policy or get_policy(evaluation.policy))
 
 
@@ -201,6 +316,7 @@ def render(
     Scores come from :func:`score` (or :func:`check` with ``with_findings``, whose findings are
     appended as a 复核意见 annex). Raises ``RenderError`` for problems the user can fix.
     """
+    _ready()
     rules = policy or get_policy(evaluation.policy)
     if with_findings:
         audit = check(evaluation, rules)
@@ -223,6 +339,7 @@ def render_to_file(
     with_findings: bool = False,
 ) -> Path:
     """Write the document of :func:`render` to ``out`` (a ``RenderError`` when it cannot be written)."""
+    _ready()
     data = render(evaluation, kind, fmt, policy=policy, template=template, with_findings=with_findings)
     out = Path(out)
     try:
@@ -241,6 +358,7 @@ def pension_estimate(
     ``region`` replaces the evaluation's own region parameters. None with findings when the
     estimate cannot be made; else the estimate and the pension audit's findings.
     """
+    _ready()
     if region is not None and evaluation.pension is not None:
         evaluation = evaluation.model_copy(update={"pension": {**evaluation.pension, "region": region}})
     result, problems = estimate(evaluation)
@@ -251,6 +369,7 @@ def pension_estimate(
 
 def pdf_font_warnings() -> list[str]:
     """Chinese warnings for each official face a PDF prints in a substitute (empty when all are installed)."""
+    _ready()
     from jixiao.render.pdf import font_warnings
 
     return font_warnings()
@@ -258,14 +377,17 @@ def pdf_font_warnings() -> list[str]:
 
 def framework_titles() -> dict[str, str]:
     """The built-in frameworks by name, each with its Chinese title (the name when it has none)."""
+    _ready()
     return {name: load_framework(name).title or name for name in builtin_framework_names()}
 
 
 def policy_titles() -> dict[str, str]:
     """The built-in policies by name, each with its Chinese title (the name when it has none)."""
+    _ready()
     return {name: load_policy(name).title or name for name in builtin_policy_names()}
 
 
 def to_data(evaluation: Evaluation, *, keep_empty: bool = False) -> dict[str, Any]:
     """The evaluation as plain JSON-compatible data (the evaluation file format; see ``serialize``)."""
+    _ready()
     return evaluation_data(evaluation, keep_empty=keep_empty)

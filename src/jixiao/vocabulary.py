@@ -2,13 +2,11 @@
 severities, workflow states, roles, government levels and survey answers.
 
 Keys are the English identifiers of docs/glossary.md (plain strings, so a ``StrEnum`` member
-looks its label up as well); ``tests/test_vocabulary.py`` checks that every pair here is a row
+looks its label up as well; this module imports nothing, so a shell loads it in no time); ``tests/test_vocabulary.py`` checks that every pair here is a row
 of the glossary, so the two cannot drift apart.
 """
 
 from __future__ import annotations
-
-from jixiao.model import FundSource
 
 KIND_NAMES = {"self": "单位自评", "department": "部门评价", "finance": "财政评价"}
 
@@ -21,16 +19,16 @@ STAGE_NAMES = {  # the words every message uses for the fund stages
 }
 
 FUND_SOURCE_NAMES = {
-    FundSource.total: "年度资金总额",
-    FundSource.central: "中央资金",
-    FundSource.provincial: "省级资金",
-    FundSource.municipal: "市级资金",
-    FundSource.county: "县级资金",
-    FundSource.appropriation: "本年财政拨款",
-    FundSource.carryover: "上年结转资金",
-    FundSource.superior: "上级财政资金",
-    FundSource.local: "地方资金",
-    FundSource.other: "其他资金",
+    "total": "年度资金总额",
+    "central": "中央资金",
+    "provincial": "省级资金",
+    "municipal": "市级资金",
+    "county": "县级资金",
+    "appropriation": "本年财政拨款",
+    "carryover": "上年结转资金",
+    "superior": "上级财政资金",
+    "local": "地方资金",
+    "other": "其他资金",
 }
 LABEL_TO_SOURCE = {label: source for source, label in FUND_SOURCE_NAMES.items()}
 
@@ -56,6 +54,9 @@ LEVEL_NAMES = {  # who bears a share of a pension subsidy
 }
 
 DOCUMENT_NAMES = {"self-table": "自评表", "report": "评价报告"}
+FORMAT_NAMES = {"docx": "Word", "xlsx": "Excel", "pdf": "PDF"}
+# How `jixiao check` can print an audit: text for the terminal, and the writers of jixiao.serialize.
+AUDIT_FORMAT_NAMES = {"text": "文本", "json": "JSON", "csv": "CSV（可用 Excel 打开）"}
 
 ACTION_NAMES = {  # what the audit log records (actions logged by jixiao.store)
     "evaluation.create": "新建评价",
@@ -105,7 +106,7 @@ SATISFIED = ANSWERS[:2]
 GLOSSARY_TABLES: dict[str, dict[str, str]] = {
     "kind": KIND_NAMES,
     "stage": STAGE_NAMES,
-    "fund source": {str(k): v for k, v in FUND_SOURCE_NAMES.items()},
+    "fund source": FUND_SOURCE_NAMES,
     "severity": SEVERITY_NAMES,
     "status": STATUS_NAMES,
     "role": ROLE_NAMES,

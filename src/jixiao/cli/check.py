@@ -9,23 +9,12 @@ from typing import Any
 import click
 
 from jixiao import api
-from jixiao.api import (
-    AUDIT_FILE_ENCODINGS,
-    AUDIT_FILE_WRITERS,
-    AUDIT_WRITERS,
-    AuditedFile,
-    Finding,
-    Policy,
-    PolicyError,
-    Severity,
-    format_number,
-)
 from jixiao.cli.common import echo_findings, finding_text
 
 SEVERITIES = ("info", "warning", "error")
 COLORS = {"error": "red", "warning": "yellow", "info": "cyan"}
 # --min-severity takes the identifier or the Chinese word: 错误 / 警告 / 提示
-SEVERITY_CHOICES = {**{s: s for s in SEVERITIES}, **{Severity(s).chinese: s for s in SEVERITIES}}
+SEVERITY_CHOICES = {**{s: s for s in SEVERITIES}, **{api.SEVERITY_NAMES[s]: s for s in SEVERITIES}}
 
 
 def audited_note(audited: int, files: int) -> str:
@@ -43,7 +32,7 @@ FORM_NAMES = {
 def _fmt(value: Any) -> str:
     if value is None:
         return "—"
-    return format_number(value, 2) if hasattr(value, "quantize") else str(value)
+    return api.format_number(value, 2) if hasattr(value, "quantize") else str(value)
 
 
 class Printer:
@@ -56,7 +45,7 @@ class Printer:
 
             self.console = Console(highlight=False, soft_wrap=True)
 
-    def finding(self, place: str, f: Finding, note: str) -> None:
+    def finding(self, place: str, f: api.Finding, note: str) -> None:
         """One ``file:line: 错误 code message`` line (the severity in Chinese)."""
         tail = f"（原文 {note}）" if note else ""
         if self.console is None:
@@ -80,12 +69,12 @@ class Printer:
             self.console.print(escape(text))
 
 
-def _policy(chosen: Policy | None, name: str | None, file: str) -> Policy | None:
+def _policy(chosen: api.Policy | None, name: str | None, file: str) -> api.Policy | None:
     if chosen is not None:
         return chosen
     try:
         return api.get_policy(name)
-    except PolicyError as exc:
+    except api.PolicyError as exc:
         echo_findings(exc.findings, file)
         return None
 
@@ -98,7 +87,7 @@ def register(group: click.Group) -> None:
     @click.option(
         "--format",
         "fmt",
-        type=click.Choice(["text", *AUDIT_WRITERS]),
+        type=click.Choice(list(api.AUDIT_FORMAT_NAMES)),
         default=None,
         help="输出格式：text（默认）、json、csv",
     )
@@ -125,16 +114,16 @@ def register(group: click.Group) -> None:
         退出码：0 无错误；1 有错误；2 文件或政策无法使用。
         """
         fmt = _output_format(fmt, out)
-        chosen: Policy | None = None
+        chosen: api.Policy | None = None
         if policy:
             try:
                 chosen = api.get_policy(policy)
-            except PolicyError as exc:
+            except api.PolicyError as exc:
                 echo_findings(exc.findings, str(policy))
                 sys.exit(2)
-        threshold = Severity(SEVERITY_CHOICES[min_severity]).rank
+        threshold = api.Severity(SEVERITY_CHOICES[min_severity]).rank
         printer = Printer() if fmt == "text" else None
-        audited_files: list[AuditedFile] = []
+        audited_files: list[api.AuditedFile] = []
         counts = {s: 0 for s in SEVERITIES}
         unusable = errors = False
         audited = 0
@@ -152,14 +141,14 @@ def register(group: click.Group) -> None:
                 audit = api.check(loaded.evaluation, rules)
                 audited += 1
                 every = sorted([*loaded.findings, *audit.findings], key=lambda f: f.severity.rank)
-                errors = errors or any(f.severity is Severity.error for f in every)
+                errors = errors or any(f.severity is api.Severity.error for f in every)
                 shown = [f for f in every if f.severity.rank <= threshold]
                 for f in shown:
                     counts[f.severity.value] += 1
                 if fmt != "text":
                     score = audit.score
                     audited_files.append(
-                        AuditedFile(
+                        api.AuditedFile(
                             file,
                             origin,
                             score.claimed_total,
@@ -193,9 +182,9 @@ def register(group: click.Group) -> None:
             assert printer is not None
             printer.line(tally)
         elif out is None:
-            click.echo(AUDIT_WRITERS[fmt](audited_files), nl=fmt == "json")
+            click.echo(api.AUDIT_WRITERS[fmt](audited_files), nl=fmt == "json")
         else:
-            _write(out, fmt, AUDIT_FILE_WRITERS[fmt](audited_files) + ("\n" if fmt == "json" else ""))
+            _write(out, fmt, api.AUDIT_FILE_WRITERS[fmt](audited_files) + ("\n" if fmt == "json" else ""))
             click.echo(f"{tally}；结果已写入 {out}", err=True)
         sys.exit(2 if unusable else (1 if errors else 0))
 
@@ -204,7 +193,7 @@ def _output_format(fmt: str | None, out: Path | None) -> str:
     """The format asked for; with ``-o`` and no ``--format``, the one the file's suffix names."""
     if fmt is None and out is not None:
         fmt = out.suffix.lower().lstrip(".")
-        if fmt not in AUDIT_WRITERS:
+        if fmt not in api.AUDIT_WRITERS:
             raise click.UsageError(
                 f"无法从文件名 {out.name} 判断输出格式：请加 --format json 或 --format csv"
             )
@@ -218,7 +207,7 @@ def _write(out: Path, fmt: str, text: str) -> None:
     """The audit written to a file in its format's encoding (CSV with the BOM Excel needs)."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding=AUDIT_FILE_ENCODINGS.get(fmt, "utf-8"), newline="")
+        out.write_text(text, encoding=api.AUDIT_FILE_ENCODINGS.get(fmt, "utf-8"), newline="")
     except OSError as exc:
         click.echo(f"无法写入 {out}：{exc.strerror or exc}", err=True)
         sys.exit(2)

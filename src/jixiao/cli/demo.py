@@ -5,10 +5,8 @@ from __future__ import annotations
 import sys
 
 import click
-from rich.console import Console
 
 from jixiao import api
-from jixiao.api import example_files, format_number
 from jixiao.cli.score import print_table
 
 
@@ -18,10 +16,12 @@ def register(group: click.Group) -> None:
     @group.command("demo")
     def demo() -> None:
         """对内置示例（四份真实报告）逐一评分和复核，打印得分表与复核意见。"""
-        files = example_files()
+        files = api.example_files()
         if not files:
             click.echo("找不到示例文件（examples/）", err=True)
             sys.exit(2)
+        from rich.console import Console  # loaded when the command runs, not at start-up
+
         console = Console(width=max(Console().width, 140))
         for path in files:
             loaded = api.load(path)
@@ -37,6 +37,6 @@ def register(group: click.Group) -> None:
             claimed, computed = audit.score.claimed_total, audit.score.computed_total
             if claimed is not None and computed is not None:
                 console.print(
-                    f"  填报总分 {format_number(claimed, 2)}，按规则重算 {format_number(computed, 2)}"
-                    f"（差 {format_number(claimed - computed, 2)}）\n"
+                    f"  填报总分 {api.format_number(claimed, 2)}，按规则重算 {api.format_number(computed, 2)}"
+                    f"（差 {api.format_number(claimed - computed, 2)}）\n"
                 )

@@ -8,24 +8,14 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.table import Table
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.representer import RoundTripRepresenter
+
+if TYPE_CHECKING:
+    from ruamel.yaml.representer import RoundTripRepresenter
 
 from jixiao import api
-from jixiao.api import (
-    KIND_NAMES,
-    Evaluation,
-    Framework,
-    builtin_framework_names,
-    load_framework_with_findings,
-    new_evaluation,
-)
 from jixiao.cli.common import dump_json
 
 EXIT_USAGE = 2
@@ -37,18 +27,20 @@ def _weight_text(weight: Decimal | None) -> str:
     return format(weight.normalize(), "f")
 
 
-def _weights_summary(framework: Framework) -> str:
+def _weights_summary(framework: api.Framework) -> str:
     """``产出指标 50 / 效益指标 30 / …``."""
     return " / ".join(f"{k} {_weight_text(v)}" for k, v in framework.level_weights().items())
 
 
 def schema_text() -> str:
     """The JSON Schema of the evaluation file, as written to docs/schema.json."""
-    return dump_json(Evaluation.model_json_schema()) + "\n"
+    return dump_json(api.Evaluation.model_json_schema()) + "\n"
 
 
 def _yaml_ready(value: Any) -> Any:
     """Plain data → ruamel commented containers, Decimals kept as printed numbers."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     if isinstance(value, dict):
         out = CommentedMap()
         for k, v in value.items():
@@ -69,7 +61,7 @@ def _represent_decimal(representer: RoundTripRepresenter, value: Decimal) -> Any
     return representer.represent_scalar(tag, text)
 
 
-def _python_data(evaluation: Evaluation) -> dict[str, Any]:
+def _python_data(evaluation: api.Evaluation) -> dict[str, Any]:
     """Evaluation-file data with Decimals and dates kept as Python values (for YAML)."""
     keep = api.to_data(evaluation)
     full = evaluation.model_dump(mode="python", exclude_none=True)
@@ -87,7 +79,7 @@ def _python_data(evaluation: Evaluation) -> dict[str, Any]:
     return data
 
 
-def evaluation_yaml(evaluation: Evaluation, framework: Framework) -> str:
+def evaluation_yaml(evaluation: api.Evaluation, framework: api.Framework) -> str:
     """A ready-to-fill evaluation file in YAML, with comments saying what to fill in."""
     root = _yaml_ready(_python_data(evaluation))
     root.yaml_set_start_comment(
@@ -103,6 +95,8 @@ def evaluation_yaml(evaluation: Evaluation, framework: Framework) -> str:
     for key, text in hints.items():
         if key in root:
             root.yaml_set_comment_before_after_key(key, before=text)
+    from ruamel.yaml import YAML
+
     yaml = YAML(typ="rt")
     yaml.allow_unicode = True
     yaml.width = 4096
@@ -118,14 +112,14 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_USAGE)
 
 
-def _load_or_exit(name: str) -> Framework:
-    framework, problems = load_framework_with_findings(name)
+def _load_or_exit(name: str) -> api.Framework:
+    framework, problems = api.load_framework_with_findings(name)
     if framework is None:
         for item in problems:
             where = item.location.describe()
             click.echo(f"{where + ': ' if where else ''}{item.message}", err=True)
         if not Path(name).exists():
-            click.echo(f"内置指标体系：{'、'.join(builtin_framework_names())}", err=True)
+            click.echo(f"内置指标体系：{'、'.join(api.builtin_framework_names())}", err=True)
         sys.exit(EXIT_USAGE)
     return framework
 
@@ -137,9 +131,9 @@ def register(group: click.Group) -> None:
     @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
     def frameworks_command(as_json: bool) -> None:
         """列出内置指标体系：名称、标题、评价类型、一级指标分值。"""
-        rows: list[Framework] = []
-        for name in builtin_framework_names():
-            framework, problems = load_framework_with_findings(name)
+        rows: list[api.Framework] = []
+        for name in api.builtin_framework_names():
+            framework, problems = api.load_framework_with_findings(name)
             if framework is None:  # a broken file dropped into the folder: say so, list the rest
                 for item in problems:
                     click.echo(f"{item.location.describe()}: {item.message}", err=True)
@@ -161,6 +155,9 @@ def register(group: click.Group) -> None:
                 )
             )
             return
+        from rich.console import Console
+        from rich.table import Table
+
         table = Table(title="内置指标体系")
         for column in ("名称", "标题", "类型", "一级指标分值", "三级指标数"):
             table.add_column(column)
@@ -168,7 +165,7 @@ def register(group: click.Group) -> None:
             table.add_row(
                 fw.name,
                 fw.title,
-                KIND_NAMES.get(fw.kind.value, fw.kind.value),
+                api.KIND_NAMES.get(fw.kind.value, fw.kind.value),
                 _weights_summary(fw),
                 str(fw.indicator_count()),
             )
@@ -193,7 +190,7 @@ def register(group: click.Group) -> None:
         framework = _load_or_exit(framework_name)
         if year is not None and not 1990 <= year <= 2100:
             _fail(f"评价年度 {year} 不在 1990–2100 之间")
-        evaluation = new_evaluation(framework, year=year, project_name=project_name)
+        evaluation = api.new_evaluation(framework, year=year, project_name=project_name)
         if fmt is None:
             suffix = output.suffix.lower() if output else ""
             fmt = {".json": "json", ".xlsx": "xlsx"}.get(suffix, "yaml")
@@ -227,7 +224,7 @@ def register(group: click.Group) -> None:
             click.echo(f"已生成 {output}", err=True)
 
 
-def _write_xlsx(evaluation: Evaluation, output: Path) -> None:
+def _write_xlsx(evaluation: api.Evaluation, output: Path) -> None:
     """The 自评表 as Excel through ``jixiao.render``; a clear message when it is not available."""
     try:
         api.render_to_file(evaluation, "self-table", "xlsx", output)

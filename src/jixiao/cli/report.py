@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from jixiao import api
-from jixiao.api import FORMATS, KINDS, PolicyError, RenderError
 from jixiao.cli.common import echo_findings
 
 
@@ -25,7 +24,7 @@ def register(group: click.Group) -> None:
     @click.option(
         "--kind",
         "kind",
-        type=click.Choice(KINDS),
+        type=click.Choice(list(api.DOCUMENT_NAMES)),
         default="report",
         show_default=True,
         help="文书种类：self-table 自评表，report 评价报告",
@@ -33,7 +32,7 @@ def register(group: click.Group) -> None:
     @click.option(
         "--to",
         "fmt",
-        type=click.Choice(FORMATS),
+        type=click.Choice(list(api.FORMAT_NAMES)),
         default="docx",
         show_default=True,
         help="输出格式（评价报告不支持 xlsx）",
@@ -71,7 +70,7 @@ def register(group: click.Group) -> None:
             sys.exit(2)
         try:
             chosen = api.get_policy(policy) if policy else None
-        except PolicyError as exc:
+        except api.PolicyError as exc:
             click.echo(f"评价政策无法加载：{exc}", err=True)
             sys.exit(2)
         target = out or _default_out(file, kind, fmt)
@@ -85,7 +84,7 @@ def register(group: click.Group) -> None:
                 template=template,
                 with_findings=with_findings,
             )
-        except RenderError as exc:
+        except api.RenderError as exc:
             click.echo(f"无法生成文书：{exc.message}", err=True)
             sys.exit(2)
         click.echo(str(written))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.table import Table
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 from jixiao import api
-from jixiao.api import KIND_NAMES, Evaluation, PolicyError, ScoreResult, format_number
 from jixiao.cli.common import dump_json, echo_findings
 
 
@@ -19,15 +19,17 @@ def _fmt(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, int | float) or hasattr(value, "quantize"):
-        return format_number(value, 2)
+        return api.format_number(value, 2)
     return str(value)
 
 
-def print_table(console: Console, file: str, evaluation: Evaluation, result: ScoreResult) -> None:
+def print_table(console: Console, file: str, evaluation: api.Evaluation, result: api.ScoreResult) -> None:
     """A readable terminal table: indicators, levels, total and grade."""
+    from rich.table import Table
+
     year = f"{evaluation.year}年度 " if evaluation.year else ""
     console.print(
-        f"[bold]{file}[/bold]  {year}{evaluation.project.name}（{KIND_NAMES[evaluation.kind.value]}）"
+        f"[bold]{file}[/bold]  {year}{evaluation.project.name}（{api.KIND_NAMES[evaluation.kind.value]}）"
     )
     if result.indicators:
         table = Table(show_lines=False, header_style="bold")
@@ -79,9 +81,11 @@ def register(group: click.Group) -> None:
         """按评分规则计算评价文件的得分：逐项得分及说明、一级指标小计、总分、等级。"""
         try:
             chosen = api.get_policy(policy) if policy else None
-        except PolicyError as exc:
+        except api.PolicyError as exc:
             echo_findings(exc.findings, str(policy))
             sys.exit(2)
+        from rich.console import Console
+
         console = Console(soft_wrap=False, width=max(Console().width, 140))
         records: list[dict[str, Any]] = []
         unusable = False
@@ -93,7 +97,7 @@ def register(group: click.Group) -> None:
                 continue
             try:
                 rules = chosen or api.get_policy(loaded.evaluation.policy)
-            except PolicyError as exc:
+            except api.PolicyError as exc:
                 echo_findings(exc.findings, str(path))
                 unusable = True
                 continue

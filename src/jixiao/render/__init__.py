@@ -11,12 +11,13 @@ from __future__ import annotations
 import io
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 from jixiao.findings import Finding
 from jixiao.model import Evaluation
 from jixiao.render.errors import RenderError
 from jixiao.scoring.result import ScoreResult
+from jixiao.vocabulary import DOCUMENT_NAMES, FORMAT_NAMES
 
 if TYPE_CHECKING:
     from jixiao.render.selftable_xlsx import FormPolicy
@@ -25,8 +26,8 @@ __all__ = ["FORMATS", "KINDS", "MEDIA_TYPES", "DocumentKind", "Format", "RenderE
 
 DocumentKind = Literal["self-table", "report"]
 Format = Literal["docx", "xlsx", "pdf"]
-KINDS: tuple[DocumentKind, ...] = ("self-table", "report")
-FORMATS: tuple[Format, ...] = ("docx", "xlsx", "pdf")
+KINDS = cast(tuple[DocumentKind, ...], tuple(DOCUMENT_NAMES))  # the one list: jixiao.vocabulary
+FORMATS = cast(tuple[Format, ...], tuple(FORMAT_NAMES))
 MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -282,7 +282,7 @@ def _fund_line(r: _Reader, key: str, row: int, base: Evaluation) -> FundLine | N
     if all(n is None for n in numbers):
         return None  # an offered row left blank
     label = (r.text(row, 2) or "").removeprefix("其中：").strip()
-    source = standard_source(key) or LABEL_TO_SOURCE.get(label, FundSource.other)
+    source = standard_source(key) or FundSource(LABEL_TO_SOURCE.get(label, FundSource.other.value))
     standard = label == "" or LABEL_TO_SOURCE.get(label) == source
     return FundLine(
         source=source,
