@@ -156,6 +156,11 @@ def __getattr__(name: str) -> Any:
     return value
 
 
+def pipeline_modules() -> list[str]:
+    """The modules the front door's names live in, for a process that preloads them (the upload sandbox)."""
+    return sorted({module for module, _ in _LAZY.values()})
+
+
 def _document_suffixes() -> frozenset[str]:
     """One list: the suffixes the document readers take."""
     return frozenset(import_module("jixiao.ingest.readers").READERS)
@@ -233,6 +238,7 @@ __all__ = [
     "params_lines",
     "pdf_font_warnings",
     "pension_estimate",
+    "pipeline_modules",
     "place_of",
     "policy_titles",
     "read_project_list",

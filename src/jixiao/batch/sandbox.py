@@ -40,6 +40,7 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from jixiao import api
 from jixiao.batch.upload_checks import (
     EVIDENCE_SUFFIXES,
     EVIDENCE_TYPES,
@@ -91,6 +92,7 @@ UPLOAD_LIMIT_OVERRIDES: dict[str, int] = {
 # imported once by the fork server, so a child starts with them loaded
 PRELOAD = [
     "jixiao.api",
+    *api.pipeline_modules(),  # the front door imports lazily: what a parse will use, loaded once here
     "jixiao.ingest",
     "jixiao.batch.sandbox",
     "jixiao.ingest.extract",
