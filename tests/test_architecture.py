@@ -219,3 +219,25 @@ def test_every_rule_kind_is_scored() -> None:
 
     assert set(RULES) == set(RULE_TYPES)
     assert all(kind and rule.title for kind, rule in RULE_KINDS.items())
+
+
+def test_the_front_door_offers_at_run_time_what_it_declares() -> None:
+    """``jixiao.api`` imports lazily: every name it declares (for the type checker, under
+    TYPE_CHECKING) is in its run-time table and resolves to the same object."""
+    import importlib
+
+    from jixiao import api
+
+    tree = ast.parse((PACKAGE / "api.py").read_text(encoding="utf-8"))
+    guarded = next(n for n in tree.body if isinstance(n, ast.If) and "TYPE_CHECKING" in ast.unparse(n.test))
+    declared: dict[str, tuple[str, str]] = {}
+    for node in guarded.body:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                declared[alias.asname or alias.name] = (node.module, alias.name)
+    assert declared == api._LAZY  # one list each way, kept equal
+    for name in api.__all__:
+        value = getattr(api, name)
+        if name in declared:
+            module, attr = declared[name]
+            assert value is getattr(importlib.import_module(module), attr), name

@@ -100,7 +100,6 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Policy": ("jixiao.policies", "Policy"),
     "PolicyError": ("jixiao.policies", "PolicyError"),
     "QUALITATIVE_ANSWERS": ("jixiao.vocabulary", "QUALITATIVE_ANSWERS"),
-    "READERS": ("jixiao.ingest.readers", "READERS"),
     "ROLE_NAMES": ("jixiao.vocabulary", "ROLE_NAMES"),
     "SEVERITY_NAMES": ("jixiao.vocabulary", "SEVERITY_NAMES"),
     "RenderError": ("jixiao.render", "RenderError"),
