@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -22,7 +23,16 @@ def register(group: click.Group) -> None:
     @click.option(
         "--secure-cookies", is_flag=True, help="仅通过 https 发送会话 Cookie（经 https 反向代理部署时使用）"
     )
-    def serve(host: str, port: int, demo: bool, data_dir: Path | None, secure_cookies: bool) -> None:
+    @click.option(
+        "--workers",
+        default=1,
+        show_default=True,
+        type=click.IntRange(1, 64),
+        help="工作进程数（多个进程共用同一数据库，会话与登录限制记在数据库中）",
+    )
+    def serve(
+        host: str, port: int, demo: bool, data_dir: Path | None, secure_cookies: bool, workers: int
+    ) -> None:
         """启动网页版：财政局、单位、第三方的年度评价工作流。"""
         import uvicorn
 
@@ -42,8 +52,27 @@ def register(group: click.Group) -> None:
             click.echo("演示账号（密码为本次启动随机生成）：")
             for login in logins:
                 click.echo(f"  {login.display_name:<12}  用户名 {login.username:<10}  密码 {login.password}")
+        click.echo(f"打开 http://{host}:{port}/ 登录")
+        if workers > 1:
+            # Each worker builds the app from the environment; the schema was brought up to date above.
+            db.dispose()
+            os.environ.update(
+                JIXIAO_DATA_DIR=str(settings.data_dir),
+                JIXIAO_SECURE_COOKIES="1" if settings.secure_cookies else "0",
+                JIXIAO_MIGRATE="0",
+            )
+            click.echo(f"工作进程：{workers} 个")
+            uvicorn.run(
+                "jixiao.web.app:create_app",
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                log_level="warning",
+                proxy_headers=True,
+            )
+            return
         from jixiao.batch.sandbox import start_server
 
         start_server()  # the first upload then does not wait for the parsing processes' imports
-        click.echo(f"打开 http://{host}:{port}/ 登录")
         uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)

@@ -50,6 +50,7 @@ class Settings:
             parse_memory_mb=int(_env_number("JIXIAO_PARSE_MEMORY_MB", 1024)),
             timezone=_env_timezone("JIXIAO_TIMEZONE", "Asia/Shanghai"),
             smtp=_env_smtp(),
+            migrate=os.environ.get("JIXIAO_MIGRATE", "1") not in ("0", "false", "no"),
         )
 
     def url(self) -> str:
