@@ -159,11 +159,20 @@ def serve(data_dir: str, port: int) -> None:
     )
 
 
-def _start(data_dir: Path, url: str = "") -> tuple[subprocess.Popen[bytes], str]:
-    """The server on ``data_dir``'s SQLite database, or on the database ``url``."""
+def _start(data_dir: Path, url: str = "", workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
+    """The server on ``data_dir``'s SQLite database, or on the database ``url``; with ``workers`` > 1
+    it is ``jixiao serve --workers`` (several processes over the one database)."""
     port = _free_port()
     env = {**os.environ, "JIXIAO_DATABASE_URL": url}
-    proc = subprocess.Popen([sys.executable, __file__, "--serve", str(data_dir), str(port)], env=env)
+    if workers > 1:
+        (data_dir / "secret_key").write_text("bench")  # shared by the workers, as jixiao serve makes it
+        env.update(JIXIAO_DATA_DIR=str(data_dir), JIXIAO_MIGRATE="0")
+        command = [sys.executable, "-m", "uvicorn", "jixiao.web.app:create_app", "--factory"]
+        command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+        command += ["--log-level", "warning", "--no-access-log", "--proxy-headers"]
+        proc = subprocess.Popen(command, env=env)
+    else:
+        proc = subprocess.Popen([sys.executable, __file__, "--serve", str(data_dir), str(port)], env=env)
     base = f"http://127.0.0.1:{port}"
     import httpx
 
@@ -286,6 +295,12 @@ def _read_body() -> str:
             )
         finally:
             _stop(proc)
+        proc, base = _start(data_dir, workers=2)
+        try:
+            two, two_wall = asyncio.run(_load(base, pages, per_user=SATURATION_REQUESTS, think=(0, 0)))
+        finally:
+            _stop(proc)
+        two_total = sum(len(v) for v in two.values())
         rows = _rows(timings)
         total = sum(len(v) for v in timings.values())
         saturated_rows = _rows(saturated)
@@ -326,6 +341,9 @@ Latency in milliseconds at the client, queueing included.
 **Saturation** — the same 50 users with no pause ({SATURATION_REQUESTS} requests each): {saturated_total}
 requests in {saturated_wall:.1f} s, **{saturated_total / saturated_wall:.0f} requests/s** on one worker; with 50
 requests always queued, the latency is mostly the wait for the worker (Little's law: 50 / throughput).
+With two workers (`jixiao serve --workers 2`, same database, same load): {two_total} requests in
+{two_wall:.1f} s, **{two_total / two_wall:.0f} requests/s**, {(two_total / two_wall) / (saturated_total / saturated_wall):.2f}×
+one worker (the load generator shares the same 2 cores).
 
 | page | requests | p50 ms | p95 ms |
 | --- | --- | --- | --- |
