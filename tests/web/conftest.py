@@ -36,6 +36,13 @@ def csrf_of(client: TestClient, url: str = "/login") -> str:
     return match.group(1)
 
 
+def version_of(html: str) -> str:
+    """The evaluation version a page's form posts back (optimistic locking)."""
+    found = re.search(r'name="version" value="(\d+)"', html)
+    assert found, "no version field on the page"
+    return found.group(1)
+
+
 def try_login(app: object, username: str, password: str = PASSWORD) -> tuple[TestClient, int]:
     """A client after posting the login form, and the response status (303 when logged in)."""
     client = TestClient(app)  # type: ignore[arg-type]

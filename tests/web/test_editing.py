@@ -7,19 +7,15 @@ import re
 from sqlalchemy import func, select
 
 from jixiao.store.models import AuditEntry, EvaluationRecord
-from tests.web.conftest import csrf_of, login
+from tests.web.conftest import csrf_of, login, version_of
 from tests.web.test_flow import _new_evaluation, filled_form
-
-
-def _version(html: str) -> str:
-    return re.search(r'name="version" value="(\d+)"', html).group(1)  # type: ignore[union-attr]
 
 
 def test_two_sessions_editing_lose_no_update(app: object, db: object) -> None:
     evaluation_id = _new_evaluation(app)
     url = f"/evaluations/{evaluation_id}"
     first, second = login(app, "danwei"), login(app, "danwei")
-    v1, v2 = _version(first.get(url).text), _version(second.get(url).text)
+    v1, v2 = version_of(first.get(url).text), version_of(second.get(url).text)
     assert v1 == v2
     t1, t2 = csrf_of(first, url), csrf_of(second, url)
     form1 = {**filled_form(t1, int(v1)), "goals_achieved": "第一人的修改", "action": "save"}
@@ -32,7 +28,7 @@ def test_two_sessions_editing_lose_no_update(app: object, db: object) -> None:
     with db.session() as session:  # type: ignore[attr-defined]
         assert session.get(EvaluationRecord, evaluation_id).data["goals"]["achieved"] == "第一人的修改"
     # after reloading, the second user saves on top of the first
-    v = _version(second.get(url).text)
+    v = version_of(second.get(url).text)
     form2["version"] = v
     assert second.post(url, data=form2, follow_redirects=False).status_code == 303
     with db.session() as session:  # type: ignore[attr-defined]
@@ -49,7 +45,7 @@ def test_validation_errors_are_shown_beside_the_field_and_nothing_is_saved(app: 
         before = session.get(EvaluationRecord, evaluation_id).data
         logged = session.scalar(select(func.count()).select_from(AuditEntry))
     form = {
-        **filled_form(token, int(_version(page))),
+        **filled_form(token, int(version_of(page))),
         "funds_spent": "九十五",
         "ind-0-weight": "-5",
         "action": "save",
@@ -74,7 +70,7 @@ def test_returned_evaluation_can_be_fixed_and_resubmitted(app: object, db: objec
     url = f"/evaluations/{evaluation_id}"
     unit = login(app, "danwei")
     token = csrf_of(unit, url)
-    r = unit.post(url, data={**filled_form(token, int(_version(unit.get(url).text))), "action": "submit"})
+    r = unit.post(url, data={**filled_form(token, int(version_of(unit.get(url).text))), "action": "submit"})
     assert r.status_code == 200
     with db.session() as session:  # type: ignore[attr-defined]
         version = session.get(EvaluationRecord, evaluation_id).version
@@ -83,7 +79,7 @@ def test_returned_evaluation_can_be_fixed_and_resubmitted(app: object, db: objec
     assert r.status_code == 403
     finance = login(app, "caizheng")
     ftoken = csrf_of(finance, f"/review/{evaluation_id}")
-    fv = _version(finance.get(f"/review/{evaluation_id}").text)
+    fv = version_of(finance.get(f"/review/{evaluation_id}").text)
     r = finance.post(
         f"/review/{evaluation_id}/decision", data={"csrf_token": ftoken, "version": fv, "action": "return"}
     )
@@ -95,7 +91,7 @@ def test_returned_evaluation_can_be_fixed_and_resubmitted(app: object, db: objec
     assert r.status_code == 200
     page = unit.get(url).text
     assert "数量指标未达标却得满分" in page
-    form = {**filled_form(token, int(_version(page)), claimed_quantity="16"), "action": "submit"}
+    form = {**filled_form(token, int(version_of(page)), claimed_quantity="16"), "action": "submit"}
     assert unit.post(url, data=form, follow_redirects=False).status_code == 303
     with db.session() as session:  # type: ignore[attr-defined]
         assert session.get(EvaluationRecord, evaluation_id).status == "submitted"
@@ -141,7 +137,7 @@ def test_uploaded_form_is_shown_prefilled_then_confirmed(app: object, db: object
         )  # not yet saved
     import_id = re.search(r'name="import_id" value="(\d+)"', r.text).group(1)  # type: ignore[union-attr]
     form = dict(re.findall(r'<input type="text" id="[^"]+" name="([^"]+)" value="([^"]*)"', r.text))
-    form.update(csrf_token=token, version=_version(r.text), import_id=import_id, action="save")
+    form.update(csrf_token=token, version=version_of(r.text), import_id=import_id, action="save")
     form["indicator_count"] = re.search(r'name="indicator_count" value="(\d+)"', r.text).group(1)  # type: ignore[union-attr]
     import html
 

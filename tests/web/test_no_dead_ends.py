@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import re
 
-from tests.web.conftest import csrf_of, login
+from tests.web.conftest import csrf_of, login, version_of
 from tests.web.test_flow import _new_evaluation, filled_form
-
-
-def _version(html: str) -> str:
-    return re.search(r'name="version" value="(\d+)"', html).group(1)  # type: ignore[union-attr]
 
 
 def _submitted(app: object) -> int:
     evaluation_id = _new_evaluation(app)
     url = f"/evaluations/{evaluation_id}"
     unit = login(app, "danwei")
-    form = {**filled_form(csrf_of(unit, url), int(_version(unit.get(url).text))), "action": "submit"}
+    form = {**filled_form(csrf_of(unit, url), int(version_of(unit.get(url).text))), "action": "submit"}
     assert unit.post(url, data=form, follow_redirects=False).status_code == 303
     return evaluation_id
 
@@ -83,7 +79,7 @@ def test_review_without_a_reason_or_comment_comes_back_with_the_scores_typed(app
             review + "/scores",
             data={
                 "csrf_token": csrf_of(reviewer, review),
-                "version": _version(page),
+                "version": version_of(page),
                 "reviewed-0": "12",
                 "reason-0": "",
             },
@@ -97,7 +93,7 @@ def test_review_without_a_reason_or_comment_comes_back_with_the_scores_typed(app
         review + "/decision",
         data={
             "csrf_token": csrf_of(finance, review),
-            "version": _version(page),
+            "version": version_of(page),
             "action": "return",
             "comment": "  ",
         },

@@ -6,13 +6,9 @@ from __future__ import annotations
 import re
 
 from jixiao.store.models import EvaluationRecord
-from tests.web.conftest import csrf_of, login
+from tests.web.conftest import csrf_of, login, version_of
 from tests.web.server import tiny_pdf
 from tests.web.test_flow import _new_evaluation, filled_form
-
-
-def _version(html: str) -> str:
-    return re.search(r'name="version" value="(\d+)"', html).group(1)  # type: ignore[union-attr]
 
 
 def _rows(html: str) -> list[str]:
@@ -23,7 +19,7 @@ def test_rows_added_and_removed_then_saved(app: object, db: object) -> None:
     evaluation_id = _new_evaluation(app)
     url = f"/evaluations/{evaluation_id}"
     unit = login(app, "danwei")
-    form = filled_form(csrf_of(unit, url), int(_version(unit.get(url).text)))
+    form = filled_form(csrf_of(unit, url), int(version_of(unit.get(url).text)))
     form["ind-0-name"] = "参保人数"
     # a second 三级 under 数量指标: the form comes back with every input kept and a new row below row 0
     r = unit.post(url, data={**form, "action": "add-0"})
@@ -59,7 +55,7 @@ def test_fund_rows_survey_and_evidence_per_indicator(app: object, db: object) ->
     evaluation_id = _new_evaluation(app)
     url = f"/evaluations/{evaluation_id}"
     unit = login(app, "danwei")
-    form = filled_form(csrf_of(unit, url), int(_version(unit.get(url).text)))
+    form = filled_form(csrf_of(unit, url), int(version_of(unit.get(url).text)))
     form.update(
         {
             "action": "save",
@@ -89,7 +85,7 @@ def test_fund_rows_survey_and_evidence_per_indicator(app: object, db: object) ->
     bad = {
         **form,
         "csrf_token": csrf_of(unit, url),
-        "version": _version(page),
+        "version": version_of(page),
         "fund-carryover-spent": "十九",
     }
     r = unit.post(url, data=bad)
@@ -124,7 +120,7 @@ def test_every_finding_on_a_web_form_points_at_a_field_the_unit_can_change(app: 
     evaluation_id = _new_evaluation(app)
     url = f"/evaluations/{evaluation_id}"
     unit = login(app, "danwei")
-    form = filled_form(csrf_of(unit, url), int(_version(unit.get(url).text)), claimed_quantity="16")
+    form = filled_form(csrf_of(unit, url), int(version_of(unit.get(url).text)), claimed_quantity="16")
     form.update(
         {"action": "save", "survey_method": "问卷", "survey_sample_size": "300", "survey_population": "5000"}
     )

@@ -6,19 +6,15 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from tests.web.conftest import csrf_of, login
+from tests.web.conftest import csrf_of, login, version_of
 from tests.web.test_flow import _new_evaluation, filled_form
-
-
-def _version(html: str) -> str:
-    return re.search(r'name="version" value="(\d+)"', html).group(1)  # type: ignore[union-attr]
 
 
 def test_audit_log_reads_in_chinese_local_time_and_names_what_changed(app: object) -> None:
     evaluation_id = _new_evaluation(app)
     url = f"/evaluations/{evaluation_id}"
     unit = login(app, "danwei")
-    form = {**filled_form(csrf_of(unit, url), int(_version(unit.get(url).text))), "action": "save"}
+    form = {**filled_form(csrf_of(unit, url), int(version_of(unit.get(url).text))), "action": "save"}
     assert unit.post(url, data=form, follow_redirects=False).status_code == 303
     page = login(app, "caizheng").get(f"/audit?evaluation={evaluation_id}").text
     assert "时间（Asia/Shanghai）" in page
@@ -158,7 +154,7 @@ def test_overdue_and_due_soon_marks(app: object) -> None:
 def _submit(app: object, evaluation_id: int) -> None:
     url = f"/evaluations/{evaluation_id}"
     unit = login(app, "danwei")
-    form = {**filled_form(csrf_of(unit, url), int(_version(unit.get(url).text))), "action": "submit"}
+    form = {**filled_form(csrf_of(unit, url), int(version_of(unit.get(url).text))), "action": "submit"}
     r = unit.post(url, data=form, follow_redirects=False)
     assert r.status_code == 303, r.text[:2000]
 
@@ -182,7 +178,7 @@ def test_notifications_at_each_step(app: object) -> None:
     assert "已提交" in finance.get("/notifications").text
     assert login(app, "danwei2").get("/notifications").text.count("待复核") == 0  # another unit hears nothing
     review = f"/review/{evaluation_id}"
-    version = _version(finance.get(review).text)
+    version = version_of(finance.get(review).text)
     r = finance.post(
         review + "/decision",
         data={
