@@ -25,7 +25,8 @@ from jixiao.store.models import (
     utcnow,
 )
 
-SOON_DAYS = 7
+SOON_DAYS = 7  # a deadline this near is due soon (即将截止)
+OPEN = (Status.draft, Status.returned)  # states in which the unit still has to act
 SUBJECT = "【绩效管理】"
 
 
@@ -116,6 +117,15 @@ def mark_read(session: Session, user_id: int) -> None:
     )
 
 
+def deadline_mark(deadline: date | None, status: str, today: date) -> str:
+    """``overdue``, ``soon`` or "" for an evaluation in ``status`` under a task due on ``deadline``."""
+    if deadline is None or status not in OPEN:
+        return ""
+    if deadline < today:
+        return "overdue"
+    return "soon" if (deadline - today).days <= SOON_DAYS else ""
+
+
 def deadline_reminders(
     session: Session, org_id: int | None, today: date
 ) -> list[tuple[EvaluationRecord, date, bool]]:
@@ -127,9 +137,10 @@ def deadline_reminders(
         .join(Task, EvaluationRecord.task_id == Task.id)
         .where(
             EvaluationRecord.unit_id == org_id,
-            EvaluationRecord.status.in_((Status.draft, Status.returned)),
+            EvaluationRecord.status.in_(OPEN),
             Task.deadline.is_not(None),
         )
         .order_by(Task.deadline)
     ).all()
-    return [(r, d, d < today) for r, d in rows if d is not None and (d - today).days <= SOON_DAYS]
+    marked = [(r, d, deadline_mark(d, r.status, today)) for r, d in rows]
+    return [(r, d, mark == "overdue") for r, d, mark in marked if d is not None and mark]

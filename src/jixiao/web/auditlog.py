@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jixiao import api
 
@@ -86,12 +84,6 @@ def changes(before: Any, after: Any) -> tuple[list[Change], int]:
     paths = [p for p in dict.fromkeys([*old, *new]) if old.get(p) != new.get(p)]
     items = [Change(_place(p, before, after), _text(old.get(p)), _text(new.get(p))) for p in paths]
     return items[:MAX_CHANGES], max(0, len(items) - MAX_CHANGES)
-
-
-def local_time(moment: datetime, zone: str) -> str:
-    """A stored moment (UTC) in the configured time zone, as ``2026-03-31 14:05:09``."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def short_json(data: object, limit: int = 300) -> str:

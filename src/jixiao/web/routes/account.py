@@ -14,8 +14,7 @@ from jixiao.store.accounts import change_password, email_error
 from jixiao.store.models import User
 from jixiao.store.queries import Actor
 from jixiao.store.service import log
-from jixiao.web.auditlog import local_time
-from jixiao.web.deadlines import local_today
+from jixiao.web.clock import local_time, local_today
 from jixiao.web.deps import current_user, db_session, posted_form, render, state
 
 router = APIRouter()

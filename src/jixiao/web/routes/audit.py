@@ -11,6 +11,7 @@ from jixiao.api import ACTION_NAMES, ENTITY_NAMES
 from jixiao.store.models import AuditEntry, Role
 from jixiao.store.queries import Actor
 from jixiao.web import auditlog
+from jixiao.web.clock import local_time
 from jixiao.web.deps import db_session, render, require, state
 from jixiao.web.params import optional_int
 
@@ -35,7 +36,7 @@ def audit_log(
         listed, more = auditlog.changes(e.before, e.after)
         entries.append(
             {
-                "at": auditlog.local_time(e.at, zone),
+                "at": local_time(e.at, zone),
                 "who": e.username or "系统",
                 "action": ACTION_NAMES.get(e.action, e.action),
                 "entity": f"{ENTITY_NAMES.get(e.entity, e.entity)} {e.entity_id or ''}".strip(),

@@ -16,11 +16,11 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from jixiao import api
-from jixiao.store import assignments, service
+from jixiao.store import assignments, notifications, service
 from jixiao.store.models import EvaluationRecord, Organisation, OrgKind, Role, Task, TaskEvaluator
 from jixiao.store.queries import Actor, StoreError, require_role
 from jixiao.web import uploads
-from jixiao.web.deadlines import deadline_mark, local_today
+from jixiao.web.clock import local_today
 from jixiao.web.deps import current_actor, db_session, posted_form, render, state
 from jixiao.web.params import RecordId, record_id
 
@@ -178,8 +178,8 @@ def _task_page(
             "can_assign": actor.role in (Role.finance, Role.admin),
             "framework_title": api.framework_titles().get(task.framework, task.framework),
             "policy_title": api.policy_titles().get(task.policy, task.policy),
-            "due": {r.id: deadline_mark(task.deadline, r.status, today) for r in records},
-            "task_due": deadline_mark(task.deadline, "draft", today)
+            "due": {r.id: notifications.deadline_mark(task.deadline, r.status, today) for r in records},
+            "task_due": notifications.deadline_mark(task.deadline, "draft", today)
             if counts.get("draft") or counts.get("returned")
             else "",
             "form": form or {"projects": "", "unit_ids": []},
