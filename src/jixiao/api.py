@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # for the type checker; at run time each name is imported on 
     from jixiao.pension.estimate import Estimate, estimate, estimate_data, params_lines
     from jixiao.pension.estimate import describe as describe_estimate
     from jixiao.pension.params import PensionParams, builtin_region_names, load_params_with_findings
-    from jixiao.places import place_of
+    from jixiao.places import INDICATOR_FIELDS, place_of
     from jixiao.policies import Policy, PolicyError, builtin_policy_names, load_policy
     from jixiao.render import FORMATS, KINDS, MEDIA_TYPES, DocumentKind, Format, RenderError, render_bytes
     from jixiao.scoring import score_evaluation
@@ -128,6 +128,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "load_policy": ("jixiao.policies", "load_policy"),
     "new_evaluation": ("jixiao.frameworks", "new_evaluation"),
     "params_lines": ("jixiao.pension.estimate", "params_lines"),
+    "INDICATOR_FIELDS": ("jixiao.places", "INDICATOR_FIELDS"),
     "place_of": ("jixiao.places", "place_of"),
     "read_project_list": ("jixiao.ingest.project_list", "read_project_list"),
     "render_bytes": ("jixiao.render", "render_bytes"),
@@ -185,6 +186,7 @@ __all__ = [
     "ENTITY_NAMES",
     "FORMATS",
     "FORMAT_NAMES",
+    "INDICATOR_FIELDS",
     "KINDS",
     "KIND_NAMES",
     "MEDIA_TYPES",

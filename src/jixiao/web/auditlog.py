@@ -60,11 +60,7 @@ def _place(path: str, before: Any, after: Any) -> str:
             if isinstance(rows, list) and index < len(rows) and isinstance(rows[index], dict):
                 row = rows[index]
                 name = " / ".join(str(row[k]) for k in ("level1", "level2", "name") if row.get(k))
-                field = (
-                    api.place_of("indicators[0]" + path[path.index("]") + 1 :])
-                    .removeprefix("第1个指标")
-                    .strip()
-                )
+                field = api.INDICATOR_FIELDS.get(path[path.index("]") + 1 :].lstrip(".").split(".")[0], "")
                 return f"{name} {field}".strip() if name else api.place_of(path)
     return api.place_of(path) or path
 
