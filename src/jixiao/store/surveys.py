@@ -335,18 +335,17 @@ def apply_to_indicator(session: Session, actor: Actor, survey_id: int) -> Applie
         satisfaction_index=stats.satisfaction_index,
         margin_of_error=stats.margin_of_error,
     )
-    targets = [i for i in evaluation.indicators if "满意" in (i.level1 + (i.level2 or "") + (i.name or ""))]
+    rows = evaluation.indicators
+    targets = [n for n, i in enumerate(rows) if "满意" in (i.level1 + (i.level2 or "") + (i.name or ""))]
     if not targets:
         raise StoreError("该评价没有满意度指标")
-    for indicator in targets:
-        indicator.actual = Figure(text=f"{stats.satisfaction_rate}%")
+    for n in targets:
+        rows[n].actual = Figure(text=f"{stats.satisfaction_rate}%")
     audit = apply_audit(session, record, evaluation)
     log(session, actor, "survey.apply", "evaluation", record.id, before, record.data)
     flush(session)
     by_index = {s.index: s for s in audit.score.indicators}
     scores = [
-        (i.label, by_index[n].computed if n in by_index else None, i.weight)
-        for n, i in enumerate(evaluation.indicators)
-        if i in targets
+        (rows[n].label, by_index[n].computed if n in by_index else None, rows[n].weight) for n in targets
     ]
     return Applied(stats, scores)
