@@ -60,11 +60,13 @@ if TYPE_CHECKING:  # for the type checker; at run time each name is imported on 
         DOCUMENT_NAMES,
         ENTITY_NAMES,
         FORMAT_NAMES,
+        FUND_SOURCE_NAMES,
         KIND_NAMES,
         ORG_KIND_NAMES,
         QUALITATIVE_ANSWERS,
         ROLE_NAMES,
         SEVERITY_NAMES,
+        STANDARD_FUND_ROWS,
     )
     from jixiao.yamlio import dump_json
 
@@ -82,6 +84,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "FORMAT_NAMES": ("jixiao.vocabulary", "FORMAT_NAMES"),
     "DocumentKind": ("jixiao.render", "DocumentKind"),
     "ENTITY_NAMES": ("jixiao.vocabulary", "ENTITY_NAMES"),
+    "FUND_SOURCE_NAMES": ("jixiao.vocabulary", "FUND_SOURCE_NAMES"),
+    "STANDARD_FUND_ROWS": ("jixiao.vocabulary", "STANDARD_FUND_ROWS"),
     "Estimate": ("jixiao.pension.estimate", "Estimate"),
     "Evaluation": ("jixiao.model", "Evaluation"),
     "FORMATS": ("jixiao.render", "FORMATS"),
@@ -186,6 +190,7 @@ __all__ = [
     "ENTITY_NAMES",
     "FORMATS",
     "FORMAT_NAMES",
+    "FUND_SOURCE_NAMES",
     "INDICATOR_FIELDS",
     "KINDS",
     "KIND_NAMES",
@@ -194,6 +199,7 @@ __all__ = [
     "QUALITATIVE_ANSWERS",
     "ROLE_NAMES",
     "SEVERITY_NAMES",
+    "STANDARD_FUND_ROWS",
     "Audit",
     "AuditedFile",
     "DocumentKind",

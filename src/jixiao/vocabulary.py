@@ -31,6 +31,8 @@ FUND_SOURCE_NAMES = {
     "other": "其他资金",
 }
 LABEL_TO_SOURCE = {label: source for source, label in FUND_SOURCE_NAMES.items()}
+# The three rows the official form prints under 年度资金总额 (财预〔2020〕10号 附件1).
+STANDARD_FUND_ROWS = ("appropriation", "carryover", "other")
 
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 

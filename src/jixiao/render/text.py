@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from jixiao import vocabulary
 from jixiao.model import Evaluation, FundSource, Kind
 from jixiao.numbers import format_percent, format_score
 from jixiao.vocabulary import FUND_SOURCE_NAMES
@@ -38,8 +39,7 @@ def missing_text(names: list[str]) -> str:
     return ("、".join(dict.fromkeys(names)) + "：" if names else "") + NO_DATA
 
 
-# The three rows the official form prints under 年度资金总额 (财预〔2020〕10号 附件1).
-STANDARD_FUND_ROWS = (FundSource.appropriation, FundSource.carryover, FundSource.other)
+STANDARD_FUND_ROWS = tuple(FundSource(s) for s in vocabulary.STANDARD_FUND_ROWS)
 
 
 def plain(value: Decimal | None) -> str:

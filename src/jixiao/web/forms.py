@@ -34,7 +34,7 @@ SCALAR_FIELDS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 # the fund rows the official form prints under 年度资金总额, and the stages of each (form field
 # ``fund-<source>-<stage>``)
-FUND_ROWS = {"appropriation": "本年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
+FUND_ROWS = {source: api.FUND_SOURCE_NAMES[source] for source in api.STANDARD_FUND_ROWS}
 FUND_STAGES = {
     "budget": "年初预算数",
     "budget_adjusted": "全年预算数",
