@@ -466,6 +466,23 @@ def with_rebuilt(
     return more, paths
 
 
+def matching_part(truth: Truth, parts: list[Any], path: Path, truths: list[Truth]) -> Any | None:
+    """What a truth file describes among a document's parts: the part it names, or the document
+    read whole when it names none and the document splits into projects; None when not found."""
+    if truth.part is None and len(parts) > 1:  # the document as a whole, not one of its projects
+        return _whole(path)
+    if truth.origin == "rebuilt" and ":" in truth.sha and truth.part is not None:
+        want = norm_text(truth.facts.get("project") or truth.part)
+        same = [
+            t.id for t in truths if t.sha == truth.sha and norm_text(t.facts.get("project") or t.part) == want
+        ]
+        named = [p for p in parts if norm_text(p.part or "") == want]
+        rank = same.index(truth.id)  # projects of one name: the k-th truth is the k-th part
+        return named[rank] if rank < len(named) else None
+    want = norm_text(truth.part) if truth.part else None
+    return next((p for p in parts if want is None or norm_text(p.part or "") == want), None)
+
+
 def measure(truths: list[Truth], index: dict[str, Path], split: dict[str, str]) -> list[Result]:
     """Ingest every document found (once per file), compare each truth, audit each evaluation.
 
@@ -487,21 +504,7 @@ def measure(truths: list[Truth], index: dict[str, Path], split: dict[str, str]) 
             parts = ingest_parts(path)
             cache[truth.sha] = (parts, time.perf_counter() - start)
         parts, seconds = cache[truth.sha]
-        if truth.part is None and len(parts) > 1:  # the document as a whole, not one of its projects
-            loaded = _whole(path)
-        elif truth.origin == "rebuilt" and ":" in truth.sha and truth.part is not None:
-            want = norm_text(truth.facts.get("project") or truth.part)
-            same = [
-                t.id
-                for t in truths
-                if t.sha == truth.sha and norm_text(t.facts.get("project") or t.part) == want
-            ]
-            named = [p for p in parts if norm_text(p.part or "") == want]
-            rank = same.index(truth.id)  # projects of one name: the k-th truth is the k-th part
-            loaded = named[rank] if rank < len(named) else None
-        else:
-            want = norm_text(truth.part) if truth.part else None
-            loaded = next((p for p in parts if want is None or norm_text(p.part or "") == want), None)
+        loaded = matching_part(truth, parts, path, truths)
         if loaded is None:  # the part was not found: nothing read for it
             summary: dict[str, Any] = {}
             findings: list[Any] = []

@@ -76,16 +76,21 @@ def split_projects(doc: Document) -> list[Part]:
 def _split_compilation(doc: Document, tables: list[Table]) -> list[Part] | None:
     """Parts of a document that prints several projects' forms, one per form naming a project.
 
-    A form is a table naming a project (项目名称) and holding indicators (指标); it runs to the
-    next such form, paragraphs and continuation tables included.  Every part keeps the
-    document's title lines (the unit and the year) from before its first table, after its own
-    blocks so that the part's own form comes first.
+    A form starts at a table naming a project (项目名称) and runs to the next such table,
+    paragraphs and continuation tables included; it counts when its tables hold indicators (指标)
+    — in its first table, or in a later one when a page break cut the form (the head on one
+    page, the indicator rows on the next).  Every part keeps the document's title lines (the
+    unit and the year) from before its first table, after its own blocks so that the part's own
+    form comes first.
     """
-    forms = {
-        id(t): name
-        for t in tables
-        if (name := _project_name(doc, t)) and any("指标" in c for row in t.rows for c in row)
-    }
+    named = {id(t): name for t in tables if (name := _project_name(doc, t))}
+    forms: dict[int, str] = {}
+    start: Table | None = None
+    for t in tables:
+        if id(t) in named:
+            start = t
+        if start is not None and any("指标" in c for row in t.rows for c in row):
+            forms[id(start)] = named[id(start)]
     if len(set(forms.values())) < 2:
         return None
     title: list[Block] = []

@@ -32,7 +32,7 @@ from jixiao.ingest.extract.scores import (
 from jixiao.ingest.extract.sections import basis_and_methods, people, sections, survey, timeline
 from jixiao.ingest.extract.targets import link_funds_rates, link_quantity, prose_targets
 from jixiao.ingest.extract.units import mend_yuan_labelled_wan
-from jixiao.model import Evaluation, Form, Funds, Goals, Level, Source, Subject
+from jixiao.model import Evaluation, Form, Funds, FundStage, Goals, Level, Source, Subject
 
 __all__ = ["extract"]
 
@@ -51,12 +51,13 @@ def extract(doc: Document, *, part: bool = False) -> tuple[Evaluation, list[Find
     ctx = Context(doc)
     found = extract_indicators(ctx)
     levels, level_claims = transposed_levels(ctx)
-    funds, fund_notes = extract_funds(ctx)
-    labelled = collect(ctx)
-    kind, kind_known = kind_of(ctx, labelled)
     form = form_of(ctx)
     if part and form in (Form.budget, Form.final_accounts):
         form = Form.target if found.indicators and not any(i.claimed for i in found.indicators) else None
+    # a 绩效目标表 asks for money not yet spent: its amounts without a stage word are the budget
+    funds, fund_notes = extract_funds(ctx, FundStage.budget if form is Form.target else None)
+    labelled = collect(ctx)
+    kind, kind_known = kind_of(ctx, labelled)
     if not kind_known and form not in _NOT_EVALUATED:
         ctx.info("ingest.kind-unknown", "未能确定评价类型，按单位自评处理")
     project, name_source, title_year = project_of(ctx, labelled)

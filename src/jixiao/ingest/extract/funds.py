@@ -30,6 +30,7 @@ class _Collector:
         self.extra: dict[str, tuple[Decimal, Source]] = {}
         self.items: list[FundItem] = []
         self.planned: Decimal | None = None
+        self.unstaged: dict[FundSource, tuple[Decimal, Source, str]] = {}
 
     def put(self, key: Key, value: Decimal, source: Source, label: str, *, weak: bool = False) -> None:
         old = self.values.get(key)
@@ -49,11 +50,18 @@ def _unit_of_table(rows: list[list[str]]) -> str | None:
     return None
 
 
-def extract_funds(ctx: Context) -> tuple[Funds, list[str]]:
-    """Funds read from tables first, prose second; returns (funds, notes)."""
+def extract_funds(ctx: Context, unstaged: FundStage | None = None) -> tuple[Funds, list[str]]:
+    """Funds read from tables first, prose second; returns (funds, notes).
+
+    ``unstaged``: the stage of an amount printed beside a fund label with no stage word in its
+    row or column (a 绩效目标表's 年度资金总额 | 1111.98 is the budget); None leaves such amounts out.
+    """
     col = _Collector(ctx)
     for table in ctx.doc.tables:
         _table(ctx, table, col)
+    if unstaged is not None:
+        for source, (value, src, label) in col.unstaged.items():
+            col.put((source, unstaged), value, src, label, weak=True)
     _one_per_line(ctx, col)
     _prose(ctx, col)
     _shares(ctx, col)
@@ -175,6 +183,11 @@ def _table(ctx: Context, table: object, col: _Collector) -> None:
                     else FundSource.total
                 )
                 if stage is None:
+                    if source_here is not None and source_col is not None and stage_col is None:
+                        col.unstaged.setdefault(
+                            source_here, (_amount(value, cell, unit), ctx.cell(table, r, c), label)
+                        )
+                        source_here, source_col = None, None
                     continue
             amount = _amount(value, cell, unit)
             col.put((source, stage), amount, ctx.cell(table, r, c), label)

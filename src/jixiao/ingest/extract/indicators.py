@@ -42,8 +42,12 @@ class Found:
     claims: Claims = field(default_factory=Claims)
 
 
+# a header that prints its column's full marks: 分值（90）, 得分（100分）
+_FULL_MARKS = re.compile(r"[（(]\d+(?:\.\d+)?分?[)）]$")
+
+
 def _role(cell: str) -> str | None:
-    return column_role(label_key(cell).replace(" ", ""))
+    return column_role(_FULL_MARKS.sub("", label_key(cell).replace(" ", "")))
 
 
 def header_of(cells: list[str]) -> Header | None:

@@ -12,7 +12,8 @@ from jixiao.ingest.extract.context import Context, clean
 from jixiao.ingest.extract.labels import Value, first
 from jixiao.model import Form, Kind, Project, Source
 
-_ORG = r"(?:局|中心|委员会|委|办公室|办|厅|院|所|站|部|处|科|队|馆|会|公司|政府|街道|乡|镇)"
+_ORG = r"(?:局|中心|委员会|委|办公室|办|厅|院|所|站|部|处|科|队|馆|会|公司|政府|街道|乡|镇|大学|中学|小学|学校|幼儿园|本级)"
+_CODE_PREFIX = re.compile(r"^\s*[\[【［(（]\s*\d{2,12}\s*[\]】］)）]\s*")
 _ORG_LINE = re.compile(rf"^[\u4e00-\u9fff（）()]{{4,30}}{_ORG}$")
 _TITLE = re.compile(r"绩效(?:自评|评价)?(?:报告|自评表|评价表|目标表)|自评表|自评报告|评价报告")
 _TITLE_NAME = re.compile(
@@ -226,8 +227,9 @@ def project_of(ctx: Context, labelled: dict[str, list[Value]]) -> tuple[Project,
         ctx.info("ingest.no-project", "未能识别项目名称")
     project = Project(name=name)
     for v in labelled.get("unit", []):
-        if re.search(rf"{_ORG}(?:[（(].*[)）])?$", v.text) and len(v.text) >= 4:
-            project.unit = v.text
+        text = _CODE_PREFIX.sub("", v.text)  # [105210]北京大学: the code the system prints first
+        if re.search(rf"{_ORG}(?:[（(].*[)）])?$", text) and len(text) >= 4:
+            project.unit = text
             break
     code_v = first(labelled, "project_code")
     if code_v is not None:
