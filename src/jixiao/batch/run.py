@@ -44,45 +44,53 @@ def done_files(summary: Path) -> set[str]:
     return {row["file"] for row in read_csv_rows(summary) if row.get("file")}
 
 
-class _Timeout(Exception):
-    pass
-
-
-def _alarm(signum: int, frame: FrameType | None) -> None:
-    raise _Timeout()
+class _Timeout(BaseException):
+    """Raised by the alarm; a BaseException, so a reader's ``except Exception`` does not swallow it."""
 
 
 def process_with_timeout(path: str, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> list[dict[str, Any]]:
-    """``process_document`` with a wall-clock limit (SIGALRM where available)."""
+    """``process_document`` with a wall-clock limit (SIGALRM where available).
+
+    Signals reach only a process's main thread (a process pool worker, not a thread): elsewhere
+    the document runs unbounded, so a cluster's threads use
+    :func:`jixiao.batch.cluster.process_chunk_isolated`, which calls this in a child's main thread.
+    """
     import threading
 
-    # signals work only in a process's main thread (a process pool worker, not a thread pool)
     use_alarm = (
         hasattr(signal, "SIGALRM") and timeout > 0 and threading.current_thread() is threading.main_thread()
     )
+    fired = False
+
+    def alarm(signum: int, frame: FrameType | None) -> None:
+        nonlocal fired
+        fired = True
+        raise _Timeout()
+
     if use_alarm:
-        old = signal.signal(signal.SIGALRM, _alarm)
+        old = signal.signal(signal.SIGALRM, alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
         rows = process_document(path)
     except _Timeout:
-        rows = [failed_row(path, f"超时（{timeout:g} 秒）")]
+        rows = []
     finally:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)
-    for row in rows:
-        if row.get("error") and "_Timeout" in str(row.get("error")):
-            row.update(status="failed", error=f"超时（{timeout:g} 秒）")
+    # a reader that caught the alarm anyway (a bare except) reported some other error: still a timeout
+    if fired:
+        rows = [failed_row(path, f"超时（{timeout:g} 秒）")]
     return rows
 
 
-def _limit_memory() -> None:
-    """Worker initializer: cap the address space so a hostile file cannot exhaust the machine."""
+def limit_memory(memory_bytes: int = MEMORY_LIMIT_BYTES) -> None:
+    """Cap this process's address space (a pool worker's initializer, a cluster child's first
+    step) so a hostile file cannot exhaust the machine."""
     try:
         import resource
 
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     except (ImportError, ValueError, OSError):
         pass
 
@@ -101,6 +109,7 @@ def run_batch(
     jobs: int = 1,
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
     executor: Executor | None = None,
+    isolate: bool = False,
     on_row: Callable[[dict[str, Any]], None] | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> list[dict[str, Any]]:
@@ -111,6 +120,12 @@ def run_batch(
     Both CSV files are for Excel as well as for programs: a new file starts with the UTF-8 BOM
     (:data:`jixiao.serialize.EXCEL_CSV_ENCODING`; appending to a file writes none) and Chinese
     headers, which ``read_csv_rows`` maps back to the identifiers.
+
+    ``executor`` runs the chunks instead of the built-in process pool (``jobs`` processes, each
+    capped at :data:`MEMORY_LIMIT_BYTES`). With ``isolate`` each document runs in a bounded child
+    process of the executor's worker (:func:`jixiao.batch.cluster.process_chunk_isolated`): give
+    it for an executor whose tasks run in threads (Dask, a thread pool), where no alarm can
+    enforce the timeout and no per-task memory cap applies.
     """
     done = done_files(summary)
     todo = [str(p) for p in iter_documents(paths) if str(p) not in done]
@@ -130,7 +145,7 @@ def run_batch(
         if ffh is not None and new_findings:
             csv.writer(ffh).writerow(csv_header(FINDING_FIELDS))
         try:
-            for row in _results(todo, jobs, timeout, executor):
+            for row in _results(todo, jobs, timeout, executor, isolate):
                 swriter.writerow({k: _csv_value(row.get(k)) for k in ROW_FIELDS})
                 sfh.flush()
                 if fwriter is not None and ffh is not None:
@@ -152,14 +167,19 @@ def _is_new(path: Path) -> bool:
 
 
 def _results(
-    todo: list[str], jobs: int, timeout: float, executor: Executor | None
+    todo: list[str], jobs: int, timeout: float, executor: Executor | None, isolate: bool
 ) -> Iterator[dict[str, Any]]:
+    unit: Callable[[list[str], float], list[dict[str, Any]]] = process_chunk
+    if isolate:
+        from jixiao.batch.cluster import process_chunk_isolated
+
+        unit = process_chunk_isolated
     if executor is None and jobs <= 1:
         for path in todo:
-            yield from process_with_timeout(path, timeout)
+            yield from unit([path], timeout)
         return
     own = executor is None
-    pool = executor or ProcessPoolExecutor(max_workers=jobs, initializer=_limit_memory)
+    pool = executor or ProcessPoolExecutor(max_workers=jobs, initializer=limit_memory)
     # small documents take milliseconds: send them in chunks so inter-process traffic stays small;
     # a bounded window of chunks in flight, each result dropped once written: memory stays flat
     size = max(1, min(8, len(todo) // (max(jobs, 1) * 4)))
@@ -167,9 +187,14 @@ def _results(
     window = max(2, max(jobs, 1) * 4)
     pending: dict[Future[list[dict[str, Any]]], list[str]] = {}
 
+    # another executor may run elsewhere (a cluster's workers have their own working folder): it
+    # gets absolute paths, and the rows get back the paths as given (resuming compares them)
+    given = {} if own else {os.path.abspath(p): p for p in todo}
+
     def fill() -> None:
         for chunk in chunks:
-            pending[pool.submit(process_chunk, chunk, timeout)] = chunk
+            sent = [os.path.abspath(p) for p in chunk] if given else chunk
+            pending[pool.submit(unit, sent, timeout)] = chunk
             if len(pending) >= window:
                 return
 
@@ -183,11 +208,25 @@ def _results(
                     rows = future.result()
                 except Exception as exc:  # a worker died (e.g. killed for memory): failed rows
                     rows = [failed_row(p, f"进程异常：{type(exc).__name__}: {exc}") for p in chunk]
-                yield from rows
+                for row in rows:
+                    yield _as_given(row, given) if given else row
             fill()
     finally:
         if own:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _as_given(row: dict[str, Any], given: dict[str, str]) -> dict[str, Any]:
+    """The row with the absolute path it was processed under written back as the user gave it
+    (in ``file``, and wherever a text quotes it: ``where``, ``error``, messages)."""
+    absolute = str(row.get("file"))
+    if absolute not in given or absolute == given[absolute]:
+        return row
+    for record in [row, *(row.get("findings") or [])]:
+        for key, value in record.items():
+            if isinstance(value, str) and absolute in value:
+                record[key] = value.replace(absolute, given[absolute])
+    return row
 
 
 def process_chunk(paths: list[str], timeout: float = DEFAULT_TIMEOUT_SECONDS) -> list[dict[str, Any]]:
