@@ -1,19 +1,24 @@
-"""Reader for .pdf with a text layer (pdfplumber): text lines and ruled tables in reading order.
+"""Reader for .pdf with a text layer: text lines and ruled tables in reading order.
 
-A PDF with pages but no text is a scan: the reader says so instead of returning nothing.
-Encrypted PDFs, files that are not PDFs and files with too many pages give clear findings.
+PDFium (pypdfium2) parses each page; pdfplumber's table finder and line clustering run on what it
+gives (:mod:`jixiao.ingest.readers.pdfpage`).  A PDF with pages but no text is a scan: the reader
+says so instead of returning nothing.  Encrypted PDFs, files that are not PDFs and files with too
+many pages give clear findings.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from jixiao.findings import Finding
 from jixiao.ingest import limits
 from jixiao.ingest.document import Block, Document, Paragraph, Table
 from jixiao.ingest.readers.common import failure_reason, open_failure, problem
+
+if TYPE_CHECKING:
+    from jixiao.ingest.readers.pdfpage import PageObjects
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[—\-－–―]{1,3}\s*\d{1,4}\s*[—\-－–―]{1,3}|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,4})\s*$"
@@ -26,26 +31,21 @@ def read_pdf(path: Path) -> tuple[Document | None, list[Finding]]:
         head = fh.read(1024)
     if b"%PDF-" not in head:
         return None, [problem("ingest.not-pdf", "error", "文件扩展名为 .pdf，但内容不是 PDF", path)]
-    import pdfplumber
+    from jixiao.ingest.readers.pdfpage import PASSWORD_ERROR, PdfiumError, open_document, read_page
 
     findings: list[Finding] = []
     try:
-        pdf = pdfplumber.open(str(path))
-    except Exception as exc:  # pdfminer raises PDFSyntaxError, PDFPasswordIncorrect, …
-        chain = " ".join(
-            f"{type(e).__name__} {e!r}"
-            for e in (exc, exc.__cause__, exc.__context__, *exc.args)
-            if e is not None
-        )
-        if re.search(r"Password|Encrypt", chain) or _declares_encryption(path):
+        pdf = open_document(str(path))
+    except PdfiumError as exc:
+        if getattr(exc, "err_code", None) == PASSWORD_ERROR or _declares_encryption(path):
             return None, [problem("ingest.encrypted", "error", "PDF 已加密（需要密码），无法读取", path)]
         return None, [problem("ingest.corrupt", "error", open_failure("PDF", exc), path)]
     blocks: list[Block] = []
     chars = 0
     images = 0
     table_no = 0
-    with pdf:
-        total = len(pdf.pages)
+    try:
+        total = len(pdf)
         if total > limits.MAX_PDF_PAGES:
             findings.append(
                 problem(
@@ -55,8 +55,9 @@ def read_pdf(path: Path) -> tuple[Document | None, list[Finding]]:
                     path,
                 )
             )
-        for number, page in enumerate(pdf.pages[: limits.MAX_PDF_PAGES], start=1):
+        for number in range(1, min(total, limits.MAX_PDF_PAGES) + 1):
             try:
+                page = read_page(pdf, number - 1)
                 page_blocks, n_chars, table_no = _page(page, number, table_no)
             except Exception as exc:  # a broken content stream spoils one page, not the file
                 findings.append(
@@ -65,10 +66,11 @@ def read_pdf(path: Path) -> tuple[Document | None, list[Finding]]:
                     )
                 )
                 continue
-            images += len(page.images)
+            images += page.images
             chars += n_chars
             blocks.extend(page_blocks)
-            page.flush_cache()
+    finally:
+        pdf.close()
     if chars == 0:
         why = "（扫描件）" if images else ""
         return None, [
@@ -92,7 +94,7 @@ def _declares_encryption(path: Path) -> bool:
     return b"/Encrypt" in tail
 
 
-def _page(page: Any, number: int, table_no: int) -> tuple[list[Block], int, int]:
+def _page(page: PageObjects, number: int, table_no: int) -> tuple[list[Block], int, int]:
     found = page.find_tables()
     placed: list[tuple[float, Block]] = []
     boxes = []
@@ -104,7 +106,7 @@ def _page(page: Any, number: int, table_no: int) -> tuple[list[Block], int, int]
         boxes.append(t.bbox)
         table = Table(rows=rows, index=table_no, page=number, row_lines=[None] * len(rows))
         placed.append((float(t.bbox[1]), table))
-    lines = page.extract_text_lines(return_chars=False)
+    lines = page.text_lines()
     n_chars = sum(len(line["text"]) for line in lines)
     line_no = 0
     for line in lines:
