@@ -510,7 +510,9 @@ def measure(truths: list[Truth], index: dict[str, Path], split: dict[str, str]) 
             findings: list[Any] = []
         else:
             summary = summarize(loaded)
-            findings = _audit_findings(loaded)
+            # a publication read as several projects is audited as a user meets it: project by project
+            whole = truth.part is None and len(parts) > 1
+            findings = [f for p in parts for f in _audit_findings(p)] if whole else _audit_findings(loaded)
         facts = {"doc_kind": truth.doc_kind or None, **truth.facts}
         tally = compare(summary, facts, truth.data.get("unknown") or ())
         if loaded is None:

@@ -28,7 +28,15 @@ class Part:
     document: Document
 
 
+def _may_name_project(table: Table) -> bool:
+    """A cheap test first: every label of a project's name (项目名称, 资金名称, 转移支付项目 …)
+    holds 名 or 转移支付."""
+    return any("名" in c or "转移支付" in c for row in table.rows for c in row)
+
+
 def _project_name(doc: Document, table: Table) -> str | None:
+    if not _may_name_project(table):
+        return None
     from jixiao.ingest.extract.context import Context
     from jixiao.ingest.extract.labels import collect, first
 
@@ -83,6 +91,8 @@ def _split_compilation(doc: Document, tables: list[Table]) -> list[Part] | None:
     unit and the year) from before its first table, after its own blocks so that the part's own
     form comes first.
     """
+    if sum(1 for t in tables if _may_name_project(t)) < 2:
+        return None  # one form at most: nothing to split (and no table read twice)
     named = {id(t): name for t in tables if (name := _project_name(doc, t))}
     forms: dict[int, str] = {}
     start: Table | None = None

@@ -19,6 +19,7 @@ from jixiao.numbers import parse_decimal, to_wan
 from jixiao.vocabulary import STAGE_NAMES
 
 Key = tuple[FundSource, FundStage]
+_RATE_POINTS = re.compile(r"(?:预算)?执行率(?:分值|权重|得分)?[（(](\d+(?:\.\d+)?)分?[)）]")
 _EXTRA = {"分值": "weight", "权重": "weight", "执行率": "rate", "预算执行率": "rate", "得分": "score"}
 
 
@@ -120,6 +121,9 @@ def _table(ctx: Context, table: object, col: _Collector) -> None:
             continue
         cells = [clean(c) for c in raw]
         keys = [label_key(c) for c in cells]
+        for c, k in enumerate(keys):  # 执行率分值（10）: the points of the execution rate, in its label
+            if m := _RATE_POINTS.fullmatch(k):
+                col.extra.setdefault("weight", (Decimal(m.group(1)), ctx.cell(table, r, c)))
         stages = {c: stage_of(k) for c, k in enumerate(keys) if k and stage_of(k) is not None}
         numbers = [c for c, v in enumerate(cells) if v and cell_number(v) is not None]
         if len(stages) >= 2 and not numbers:

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from jixiao.ingest.document import Table
 from jixiao.ingest.extract.context import Context, cell_number, label_key
+from jixiao.ingest.extract.context import clean as ctx_clean
 from jixiao.ingest.extract.lexicon import LEVEL1, TOTAL_ROW, column_role, level_family
 from jixiao.model import Claims, Figure, Group, Indicator, Level, Source
 from jixiao.numbers import normalise
@@ -93,11 +94,11 @@ def header_of(cells: list[str]) -> Header | None:
     return header
 
 
-def _two_row_header(cells: list[str], below: list[str] | None) -> Header | None:
-    """A header printed over two rows (指标 spanning 一级 | 二级 | 三级 above them), joined."""
-    if below is None:
+def _two_row_header(cells: list[str], lower: list[str] | None) -> Header | None:
+    """A header printed over two rows (指标 spanning 一级 | 二级 | 三级 above them), joined;
+    ``lower``: the cleaned row below."""
+    if lower is None:
         return None
-    lower = [ctx_clean(c) for c in below]
     named = [c for c, v in enumerate(lower) if v and _role(v) is not None]
     if len(named) < 2 or any(v and cell_number(v) is not None for v in lower):
         return None
@@ -176,13 +177,13 @@ def _table(ctx: Context, table: Table, found: Found, header: Header | None = Non
         level2 = next((i.level2 for i in reversed(found.indicators)), None)
     seen_levels: set[str] = set()
     rows = _slipped(table.rows)
+    cleaned = [[ctx_clean(c) for c in raw] for raw in rows]
     skip = -1
-    for r, raw in enumerate(rows):
+    for r, cells in enumerate(cleaned):
         if r == skip:
             continue
-        cells = [ctx_clean(c) for c in raw]
         h = header_of(cells)
-        two = _two_row_header(cells, rows[r + 1] if r + 1 < len(rows) else None)
+        two = _two_row_header(cells, cleaned[r + 1] if r + 1 < len(rows) else None)
         if two is not None and (h is None or len(two.roles) > len(h.roles)):
             h, skip = two, r + 1
             ctx.consumed.add((table.index, r + 1))
@@ -336,12 +337,6 @@ def _is_subtotal(text: str) -> bool:
     if normalise(text).rstrip().endswith(":"):
         return bool(LEVEL1.fullmatch(key))
     return bool(LEVEL1.fullmatch(key)) and not re.search(r"执行率|^管理|^绩效", key)
-
-
-def ctx_clean(text: str) -> str:
-    from jixiao.ingest.extract.context import clean
-
-    return clean(text)
 
 
 def _weight_score(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from jixiao.ingest.document import Paragraph
 from jixiao.ingest.extract.context import Context, cell_number, clean, label_key
+from jixiao.ingest.extract.lexicon import first_of
 from jixiao.model import Source
 
 LABELS: dict[str, str] = {
@@ -44,7 +45,7 @@ LABELS: dict[str, str] = {
     "index_no": r"索引号",
     "estimate": r"(?:预算|资金)?测算(?:依据|过程|说明|明细)|资金测算|预算编制依据",
 }
-_COMPILED = {k: re.compile(rf"(?:{v})") for k, v in LABELS.items()}
+_WHICH = first_of([(k, re.compile(rf"(?:{v})")) for k, v in LABELS.items()])
 
 
 def which_label(text: str) -> str | None:
@@ -52,10 +53,8 @@ def which_label(text: str) -> str | None:
     key = label_key(text)
     if not key or len(key) > 16:
         return None
-    for name, pattern in _COMPILED.items():
-        if pattern.fullmatch(key):
-            return name
-    return None
+    m = _WHICH.fullmatch(key)
+    return m.lastgroup if m else None
 
 
 # Words that head a column of a list table (项目名称 | 金额 | 备注): the cell after a label is
