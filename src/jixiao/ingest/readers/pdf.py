@@ -27,6 +27,13 @@ _PAGE_NUMBER = re.compile(
 
 def read_pdf(path: Path) -> tuple[Document | None, list[Finding]]:
     """Read the text layer and tables of a PDF (capped pages)."""
+    from jixiao.ingest.readers.pdfpage import PDFIUM_LOCK
+
+    with PDFIUM_LOCK:  # PDFium may not be called from two threads at once, whatever the documents
+        return _read_pdf(path)
+
+
+def _read_pdf(path: Path) -> tuple[Document | None, list[Finding]]:
     with path.open("rb") as fh:
         head = fh.read(1024)
     if b"%PDF-" not in head:
@@ -99,7 +106,7 @@ def _page(page: PageObjects, number: int, table_no: int) -> tuple[list[Block], i
     placed: list[tuple[float, Block]] = []
     boxes = []
     for t in found:
-        rows = [[" ".join((c or "").split()) for c in row] for row in t.extract()]
+        rows = [[" ".join((c or "").split()) for c in row] for row in page.extract(t)]
         if not rows or sum(1 for row in rows for c in row if c) < 2:
             continue
         table_no += 1

@@ -13,18 +13,24 @@ from __future__ import annotations
 
 import ctypes
 import math
+import threading
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 from pdfplumber.table import TableFinder, TableSettings
 from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
-from pdfplumber.utils.text import chars_to_textmap
+from pdfplumber.utils.text import chars_to_textmap, extract_text
 from pypdfium2 import PdfiumError
 
-__all__ = ["PASSWORD_ERROR", "PageObjects", "PdfiumError", "open_document", "read_page"]
+__all__ = ["PASSWORD_ERROR", "PDFIUM_LOCK", "PageObjects", "PdfiumError", "open_document", "read_page"]
 
+# PDFium is not thread-safe, not even across documents: one caller at a time in a process (this
+# module's ctypes buffers are shared too).  Batches and uploads read in separate processes.
+PDFIUM_LOCK = threading.Lock()
 PASSWORD_ERROR = raw.FPDF_ERR_PASSWORD  # PdfiumError.err_code of a document that needs a password
 
 Obj = dict[str, Any]
@@ -54,6 +60,7 @@ class PageObjects:
     rects: list[Obj] = field(default_factory=list)
     curves: list[Obj] = field(default_factory=list)
     images: int = 0
+    _by_height: tuple[list[float], list[tuple[float, float, int, Obj]]] | None = None
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -76,6 +83,32 @@ class PageObjects:
             return []  # the lines strategy finds nothing without rulings
         finder: Any = TableFinder
         return list(finder(self, _TABLE_SETTINGS).tables)
+
+    def extract(self, table: Any) -> list[list[str | None]]:
+        """A found table's cell texts, as pdfplumber's ``Table.extract()`` gives them, with each row's
+        characters taken from the page's characters ordered by height instead of scanning them all."""
+        if self._by_height is None:
+            mids = sorted(
+                ((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, k, c)
+                for k, c in enumerate(self.chars)
+            )
+            self._by_height = ([m[0] for m in mids], mids)
+        heights, mids = self._by_height
+        out: list[list[str | None]] = []
+        for row in table.rows:
+            x0, top, x1, bottom = row.bbox
+            found = mids[bisect_left(heights, top) : bisect_left(heights, bottom)]
+            in_row = sorted((m for m in found if x0 <= m[1] < x1), key=itemgetter(2))  # page order
+            cells: list[str | None] = []
+            for cell in row.cells:
+                if cell is None:
+                    cells.append(None)
+                    continue
+                cx0, ctop, cx1, cbottom = cell
+                chars = [m[3] for m in in_row if cx0 <= m[1] < cx1 and ctop <= m[0] < cbottom]
+                cells.append(extract_text(chars) if chars else "")
+            out.append(cells)
+        return out
 
     def text_lines(self) -> list[Obj]:
         """Lines of text with ``text``, ``x0``, ``x1``, ``top`` and ``bottom`` (as ``extract_text_lines``)."""
@@ -101,26 +134,13 @@ class _Transform:
         else:
             self.width, self.height = x1 - x0, y1 - y0
 
-    def point(self, x: float, y: float) -> Point:
-        """(x, top) of a page-space point, as pdfminer's page matrix and pdfplumber's flip give it."""
-        x0, y0, x1, y1 = self.box
-        if self.rotation == 90:
-            px, py = y - y0, x1 - x
-        elif self.rotation == 180:
-            px, py = x1 - x, y1 - y
-        elif self.rotation == 270:
-            px, py = y1 - y, x - x0
-        else:
-            px, py = x - x0, y - y0
-        return px, self.height - py
-
-    def box_of(
-        self, left: float, bottom: float, right: float, top: float
-    ) -> tuple[float, float, float, float]:
-        """(x0, top, x1, bottom) of a page-space rectangle."""
-        ax, ay = self.point(left, bottom)
-        bx, by = self.point(right, top)
-        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+        # pdfminer's page matrix for the rotation, then pdfplumber's flip (top = height - y)
+        h = self.height
+        self.matrix: Matrix = {
+            90: (0.0, 1.0, 1.0, 0.0, -y0, h - x1),
+            180: (-1.0, 0.0, 0.0, 1.0, x1, h - y1),
+            270: (0.0, -1.0, -1.0, 0.0, y1, h + x0),
+        }.get(self.rotation, (1.0, 0.0, 0.0, -1.0, -x0, h + y0))
 
 
 def read_page(document: Any, index: int) -> PageObjects:
@@ -134,10 +154,45 @@ def read_page(document: Any, index: int) -> PageObjects:
             out.chars = _chars(textpage, tf)
         finally:
             textpage.close()
-        _walk(page.raw, tf, out, _IDENTITY)
+        _walk(page.raw, tf, out, tf.matrix)
         return out
     finally:
         page.close()
+
+
+# FPDFText_GetTextObject returning the address itself: characters are grouped by their text
+# object without a pointer object and a cast per character
+_TEXT_OBJECT_ADDRESS = ctypes.CFUNCTYPE(ctypes.c_void_p, raw.FPDF_TEXTPAGE, ctypes.c_int)(
+    ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value or 0
+)
+
+
+@dataclass
+class _Style:
+    """What the characters of one text object share: pdfminer's upright test, the em in page
+    units, the character's up direction and the font's descent below the baseline."""
+
+    upright: bool
+    size: float
+    up: Point
+    low: float
+
+
+def _style(tp: Any, i: int, turn: tuple[float, float, float, float] | None) -> _Style | None:
+    m = raw.FS_MATRIX()
+    if not raw.FPDFText_GetMatrix(tp, i, ctypes.byref(m)):
+        return None
+    a, b, c, d = m.a, m.b, m.c, m.d
+    scale = math.hypot(c, d)
+    size = raw.FPDFText_GetFontSize(tp, i) * scale
+    if turn is not None:  # the page's /Rotate, as pdfminer puts it into the page matrix
+        ta, tb, tc, td = turn
+        a, b, c, d = a * ta + b * tc, a * tb + b * td, c * ta + d * tc, c * tb + d * td
+    upright = a * d > 0 and b * c <= 0  # pdfminer's test
+    if not (upright and size > 0):
+        return _Style(upright, size, (0.0, 0.0), 0.0)
+    descent = _descent(raw.FPDFText_GetTextObject(tp, i))
+    return _Style(True, size, (m.c / scale, m.d / scale), descent * size)
 
 
 def _chars(textpage: Any, tf: _Transform) -> list[Obj]:
@@ -150,37 +205,37 @@ def _chars(textpage: Any, tf: _Transform) -> list[Obj]:
         text = "".join(chr(raw.FPDFText_GetUnicode(tp, i)) for i in range(count))
     rect = raw.FS_RECTF()
     rect_ref = ctypes.byref(rect)
-    m = raw.FS_MATRIX()
-    m_ref = ctypes.byref(m)
     ox, oy = ctypes.c_double(), ctypes.c_double()
     ox_ref, oy_ref = ctypes.byref(ox), ctypes.byref(oy)
     turn = tf.turn
-    descents: dict[int | None, float] = {}
+    pa, pb, pc, pd, pe, pf = tf.matrix
+    loose, origin, generated = (
+        raw.FPDFText_GetLooseCharBox,
+        raw.FPDFText_GetCharOrigin,
+        raw.FPDFText_IsGenerated,
+    )
+    styles: dict[int | None, _Style | None] = {}
     chars: list[Obj] = []
     for i, ch in enumerate(text):
-        if ch in _LINE_BREAKS or (ch == " " and raw.FPDFText_IsGenerated(tp, i) == 1):
+        if ch in _LINE_BREAKS or (ch == " " and generated(tp, i) == 1):
             continue
-        if not raw.FPDFText_GetLooseCharBox(tp, i, rect_ref) or not raw.FPDFText_GetMatrix(tp, i, m_ref):
+        key = _TEXT_OBJECT_ADDRESS(tp, i)
+        if key in styles:
+            style = styles[key]
+        else:
+            style = styles[key] = _style(tp, i, turn)
+        if style is None or not loose(tp, i, rect_ref):
             continue
-        a, b, c, d = m.a, m.b, m.c, m.d
-        scale = math.hypot(c, d)
-        size = raw.FPDFText_GetFontSize(tp, i) * scale
-        if turn is not None:  # the page's /Rotate, as pdfminer puts it into the page matrix
-            ta, tb, tc, td = turn
-            a, b, c, d = a * ta + b * tc, a * tb + b * td, c * ta + d * tc, c * tb + d * td
-        upright = a * d > 0 and b * c <= 0  # pdfminer's test
-        x0, top, x1, bottom = tf.box_of(rect.left, rect.bottom, rect.right, rect.top)
-        if upright and size > 0 and raw.FPDFText_GetCharOrigin(tp, i, ox_ref, oy_ref):
+        ax, ay = pa * rect.left + pc * rect.bottom + pe, pb * rect.left + pd * rect.bottom + pf
+        bx, by = pa * rect.right + pc * rect.top + pe, pb * rect.right + pd * rect.top + pf
+        x0, x1 = (ax, bx) if ax <= bx else (bx, ax)
+        top, bottom = (ay, by) if ay <= by else (by, ay)
+        if style.upright and style.size > 0 and origin(tp, i, ox_ref, oy_ref):
             # pdfminer's box: from the font's descent up one em, along the character's up direction
-            textobj = raw.FPDFText_GetTextObject(tp, i)
-            key = ctypes.cast(textobj, ctypes.c_void_p).value
-            descent = descents.get(key)
-            if descent is None:
-                descent = descents[key] = _descent(textobj)
-            ux, uy = m.c / scale, m.d / scale
-            low = descent * size
-            top = tf.point(ox.value + ux * (low + size), oy.value + uy * (low + size))[1]
-            bottom = tf.point(ox.value + ux * low, oy.value + uy * low)[1]
+            (ux, uy), low, size = style.up, style.low, style.size
+            x, y = ox.value, oy.value
+            top = pb * (x + ux * (low + size)) + pd * (y + uy * (low + size)) + pf
+            bottom = pb * (x + ux * low) + pd * (y + uy * low) + pf
         chars.append(
             {
                 "object_type": "char",
@@ -192,8 +247,8 @@ def _chars(textpage: Any, tf: _Transform) -> list[Obj]:
                 "doctop": top,
                 "width": x1 - x0,
                 "height": bottom - top,
-                "size": size,
-                "upright": upright,
+                "size": style.size,
+                "upright": style.upright,
             }
         )
     return chars
@@ -231,28 +286,38 @@ def _walk(
             _walk(container, tf, out, _compose(_matrix(obj), outer), obj, depth + 1)
 
 
+_FILL, _STROKE = ctypes.c_int(), ctypes.c_int()
+_FILL_REF, _STROKE_REF = ctypes.byref(_FILL), ctypes.byref(_STROKE)
+_X, _Y = ctypes.c_float(), ctypes.c_float()
+_X_REF, _Y_REF = ctypes.byref(_X), ctypes.byref(_Y)
+
+
 def _path(obj: Any, tf: _Transform, out: PageObjects, outer: Matrix) -> None:
-    fill = ctypes.c_int()
-    stroke = ctypes.c_int()
-    if not raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke)):
+    if not raw.FPDFPath_GetDrawMode(obj, _FILL_REF, _STROKE_REF):
         return
-    if fill.value == 0 and not stroke.value:
+    if _FILL.value == 0 and not _STROKE.value:
         return  # clipping or invisible: pdfminer paints nothing for ``n``
-    matrix = _compose(_matrix(obj), outer)
+    a, b, c, d, e, f = _compose(_matrix(obj), outer)
+    segment, point_of, type_of, close_of = (
+        raw.FPDFPath_GetPathSegment,
+        raw.FPDFPathSegment_GetPoint,
+        raw.FPDFPathSegment_GetType,
+        raw.FPDFPathSegment_GetClose,
+    )
+    moveto = raw.FPDF_SEGMENT_MOVETO
     subpath: list[Point] = []
     closed = False
-    x = ctypes.c_float()
-    y = ctypes.c_float()
     for s in range(raw.FPDFPath_CountSegments(obj)):
-        seg = raw.FPDFPath_GetPathSegment(obj, s)
-        raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
-        point = _apply(matrix, x.value, y.value)
-        if raw.FPDFPathSegment_GetType(seg) == raw.FPDF_SEGMENT_MOVETO:
+        seg = segment(obj, s)
+        point_of(seg, _X_REF, _Y_REF)
+        x, y = _X.value, _Y.value
+        point = (a * x + c * y + e, b * x + d * y + f)
+        if type_of(seg) == moveto:
             _emit(subpath, closed, tf, out)
             subpath, closed = [point], False
         else:
             subpath.append(point)
-            if raw.FPDFPathSegment_GetClose(seg):
+            if close_of(seg):
                 closed = True
     _emit(subpath, closed, tf, out)
 
@@ -285,19 +350,20 @@ def _emit(points: list[Point], closed: bool, tf: _Transform, out: PageObjects) -
         return
     if closed and len(points) > 2 and points[-1] != points[0]:  # ``h`` after one segment: still a line
         points = [*points, points[0]]
-    placed = [tf.point(px, py) for px, py in points]
+    placed = points  # already in pdfplumber's space: the page matrix is part of the path's
     xs = [p[0] for p in placed]
     tops = [p[1] for p in placed]
+    left, right, top, bottom = min(xs), max(xs), min(tops), max(tops)
     base: Obj = {
-        "x0": min(xs),
-        "x1": max(xs),
-        "top": min(tops),
-        "bottom": max(tops),
-        "doctop": min(tops),
-        "y0": tf.height - max(tops),
-        "y1": tf.height - min(tops),
-        "width": max(xs) - min(xs),
-        "height": max(tops) - min(tops),
+        "x0": left,
+        "x1": right,
+        "top": top,
+        "bottom": bottom,
+        "doctop": top,
+        "y0": tf.height - bottom,
+        "y1": tf.height - top,
+        "width": right - left,
+        "height": bottom - top,
     }
     if len(placed) == 2:
         out.lines.append({**base, "object_type": "line", "pts": placed})
