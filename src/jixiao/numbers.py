@@ -87,12 +87,14 @@ class Quantity:
         return self.value is not None
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def normalise(text: str) -> str:
     """Full-width digits and signs → ASCII, ≧/＞= → canonical spelling, whitespace collapsed."""
     out = text.translate(_FULL_WIDTH)
     out = out.replace("≧", "≥").replace("≦", "≤").replace("⩾", "≥").replace("⩽", "≤")
-    out = re.sub(r"\s+", " ", out).strip()
-    return out
+    return _SPACES.sub(" ", out).strip()
 
 
 def parse_decimal(text: str | int | float | Decimal | None) -> Decimal | None:

@@ -11,7 +11,7 @@ from jixiao.ingest.document import Document
 from jixiao.ingest.extract.changes import prose_changes
 from jixiao.ingest.extract.context import Context, cell_number, clean, label_key
 from jixiao.ingest.extract.funds import extract_funds
-from jixiao.ingest.extract.indicators import extract_indicators
+from jixiao.ingest.extract.indicators import cell_role, extract_indicators
 from jixiao.ingest.extract.labels import Value, collect, first
 from jixiao.ingest.extract.meta import (
     department_of,
@@ -46,7 +46,7 @@ def extract(doc: Document, *, part: bool = False) -> tuple[Evaluation, list[Find
     ``part``: the document is one project's part of a larger one (a sheet, a form of a
     compilation), so a 预算 or 决算 title it shares with the others does not make it one.
     """
-    for cached in (clean, label_key, cell_number):
+    for cached in (clean, label_key, cell_number, cell_role):
         cached.cache_clear()  # per-document memo: honest timings, bounded memory in long batches
     ctx = Context(doc)
     found = extract_indicators(ctx)

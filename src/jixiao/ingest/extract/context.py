@@ -35,6 +35,7 @@ _SIGN_SPACE = re.compile(r"(?<=[＞＜><≥≤=＝])\s+(?=[=＝\d])")
 _DIGITS = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 
 
+_SPACES = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")  # not tab/newline/CR
 
 
@@ -43,7 +44,7 @@ def clean(text: str) -> str:
     """Cell or paragraph text as printed, with full-width digits made ASCII, whitespace collapsed,
     PDF line-wrap spaces between Chinese characters removed (punctuation is kept) and the usual
     OCR misreads inside numbers mended (see :func:`mend_ocr`)."""
-    text = re.sub(r"\s+", " ", _CONTROL.sub("", text.translate(_DIGITS)))
+    text = _SPACES.sub(" ", _CONTROL.sub("", text.translate(_DIGITS)))
     text = _SIGN_SPACE.sub("", text)
     return mend_ocr(_CJK_SPACE.sub("", text).strip())
 
@@ -51,6 +52,7 @@ def clean(text: str) -> str:
 # OCR misreads that only make sense inside a number: 1O5 → 105, 2l3 → 213, 98。67% → 98.67%,
 # 95°/o → 95%.  A letter counts only between digits, a stray mark only before decimals and a unit,
 # so words, codes and sentence ends (人数为300。2023年…) are left alone.
+_DIGIT = re.compile(r"\d")
 _OCR_ZERO = re.compile(r"(?<=\d)[Oo〇]+(?=\d|[.。·•]\d|%)")
 _OCR_ONE = re.compile(r"(?<=\d)[lI](?=\d)")
 _OCR_POINT = re.compile(r"(?<=\d)[。·•](?=\d{1,2}(?:%|万|元|分|亿))")
@@ -59,7 +61,7 @@ _OCR_PERCENT = re.compile(r"(?<=\d)\s?[°º]\s?/\s?[o0O]")
 
 def mend_ocr(text: str) -> str:
     """Mend OCR misreads inside numbers (O/〇 for 0, l/I for 1, 。/· for the decimal point, °/o for %)."""
-    if not re.search(r"\d", text):
+    if not _DIGIT.search(text):
         return text
     text = _OCR_ZERO.sub(lambda m: "0" * len(m.group(0)), text)
     text = _OCR_ONE.sub("1", text)
@@ -67,12 +69,15 @@ def mend_ocr(text: str) -> str:
     return _OCR_PERCENT.sub("%", text)
 
 
+_LABEL_PREFIX = re.compile(r"^(?:其中[:：]?|[一二三四五六七八九十\d]+[、.．]|[（(][一二三四五六七八九十\d]+[)）])")
+
+
 @lru_cache(maxsize=65536)
 def label_key(text: str) -> str:
     """A label cell reduced for matching: no spaces, no trailing colon, no unit in brackets."""
     s = normalise(clean(text)).replace(" ", "")
     s = _UNIT_PAREN.sub("", s)
-    s = re.sub(r"^(?:其中[:：]?|[一二三四五六七八九十\d]+[、.．]|[（(][一二三四五六七八九十\d]+[)）])", "", s)
+    s = _LABEL_PREFIX.sub("", s)
     return s.strip(":：*").strip()
 
 

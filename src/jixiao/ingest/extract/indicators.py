@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from jixiao.ingest.document import Table
 from jixiao.ingest.extract.context import Context, cell_number, label_key
@@ -47,7 +48,10 @@ class Found:
 _FULL_MARKS = re.compile(r"[（(]\d+(?:\.\d+)?分?[)）]$")
 
 
-def _role(cell: str) -> str | None:
+@lru_cache(maxsize=4096)
+def cell_role(cell: str) -> str | None:
+    """The column role a (cleaned) header cell names, or None (memoised: each row is looked at as a
+    header and as the lower half of a two-row header)."""
     return column_role(_FULL_MARKS.sub("", label_key(cell).replace(" ", "")))
 
 
@@ -58,7 +62,7 @@ def header_of(cells: list[str]) -> Header | None:
     last_level: str | None = None
     level_weights: dict[str, int] = {}
     for c, cell in enumerate(cells):
-        role = _role(cell)
+        role = cell_role(cell)
         if role is None:
             continue
         if role == "weight":
@@ -99,7 +103,7 @@ def _two_row_header(cells: list[str], lower: list[str] | None) -> Header | None:
     ``lower``: the cleaned row below."""
     if lower is None:
         return None
-    named = [c for c, v in enumerate(lower) if v and _role(v) is not None]
+    named = [c for c, v in enumerate(lower) if v and cell_role(v) is not None]
     if len(named) < 2 or any(v and cell_number(v) is not None for v in lower):
         return None
     joined = [
@@ -151,7 +155,7 @@ def extract_indicators(ctx: Context) -> Found:
 def _not_understood(ctx: Context, table: Table) -> None:
     """An info finding for a table that looks like an indicator table but gave no indicator."""
     for r, raw in enumerate(table.rows[:12]):
-        headings = [(text, role) for c in raw if (role := _role(text := ctx_clean(c))) is not None]
+        headings = [(text, role) for c in raw if (role := cell_role(text := ctx_clean(c))) is not None]
         roles = {role for _, role in headings}
         if len(roles & {"level1", "level2", "name", "name_generic"}) >= 1 and len(roles) >= 2:
             have = "、".join(sorted(text for text, _ in headings)[:6])
