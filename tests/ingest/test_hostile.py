@@ -125,3 +125,30 @@ def test_batch_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (row,) = batch.process_with_timeout(str(tmp_path / "x.txt"), timeout=0.3)
     assert time.perf_counter() - start < 2
     assert row["status"] == "failed" and "超时" in str(row["error"])
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".docx"])
+def test_endless_text_is_cut_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """A document of endless paragraphs (a 1 MB .docx can hold 190 MB of XML) is read up to the
+    text cap, with a warning, instead of being read and searched for minutes."""
+    monkeypatch.setattr(limits, "MAX_TEXT_CHARS", 5_000)
+    lines = [f"第{n}段：本段为绩效评价报告正文内容。" * 4 for n in range(1, 2001)]
+    path = tmp_path / f"endless{suffix}"
+    if suffix == ".docx":
+        import docx
+
+        d = docx.Document()
+        for line in lines:
+            d.add_paragraph(line)
+        d.save(str(path))
+    else:
+        path.write_text("\n".join(lines), encoding="utf-8")
+    doc, findings = read_document(path)
+    assert doc is not None
+    assert [f.code for f in findings] == ["ingest.truncated"]
+    assert "只读取前" in findings[0].message
+    read = sum(len(getattr(b, "text", "")) for b in doc.blocks)
+    assert 4_000 < read <= 5_000
+    assert doc.blocks[0].text.startswith("第1段")  # type: ignore[union-attr]

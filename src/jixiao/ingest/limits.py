@@ -12,5 +12,6 @@ MAX_SHEET_ROWS = 5000  # rows read per sheet; the rest are not read (with a warn
 MAX_SHEET_DIMENSION_ROWS = 100_000  # a sheet whose <dimension> claims more rows is refused unread
 MAX_SHEET_COLUMNS = 60
 MAX_BLOCKS = 200_000
+MAX_TEXT_CHARS = 2_000_000  # characters of text and cells read from one document (≈ 1,000 pages)
 MAX_CELL_CHARS = 20_000
 DEFAULT_TIMEOUT_SECONDS = 120.0  # per document in batch

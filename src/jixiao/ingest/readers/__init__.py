@@ -7,7 +7,7 @@ from pathlib import Path
 
 from jixiao.findings import Finding
 from jixiao.ingest import limits
-from jixiao.ingest.document import Document
+from jixiao.ingest.document import Document, Paragraph
 from jixiao.ingest.readers.common import failure_reason, problem
 
 Reader = Callable[[Path], tuple[Document | None, list[Finding]]]
@@ -55,10 +55,39 @@ def read_document(path: str | Path) -> tuple[Document | None, list[Finding]]:
             problem("ingest.too-large", "error", f"文件过大（{size // 1024 // 1024} MB），拒绝读取", p)
         ]
     try:
-        return reader(p)
+        doc, findings = reader(p)
     except MemoryError:
         return None, [problem("ingest.too-large", "error", "文件解析所需内存过大，已放弃", p)]
     except RecursionError:
         return None, [problem("ingest.corrupt", "error", "文件结构嵌套过深，已放弃", p)]
     except Exception as exc:  # the module edge: a reader bug on hostile input becomes a finding
         return None, [problem("ingest.corrupt", "error", f"读取失败：{failure_reason(exc)}", p)]
+    if doc is not None:
+        kept = _within_text_cap(doc)
+        if kept < len(doc.blocks):
+            doc.blocks = doc.blocks[:kept]
+            cap = limits.MAX_TEXT_CHARS
+            findings.append(
+                problem(
+                    "ingest.truncated",
+                    "warning",
+                    f"文档正文超过 {cap // 10000} 万字，只读取前 {kept} 段（约 {cap // 10000} 万字），其余未读",
+                    p,
+                )
+            )
+    return doc, findings
+
+
+def _within_text_cap(doc: Document) -> int:
+    """How many of the document's blocks fit in :data:`limits.MAX_TEXT_CHARS` (all, usually):
+    a report of a million paragraphs is cut, not read for minutes."""
+    total = 0
+    for i, block in enumerate(doc.blocks):
+        total += (
+            len(block.text)
+            if isinstance(block, Paragraph)
+            else sum(len(c) for row in block.rows for c in row)
+        )
+        if total > limits.MAX_TEXT_CHARS:
+            return i
+    return len(doc.blocks)
