@@ -12,8 +12,11 @@
 #   and the PDF step says so; install 仿宋_GB2312 on the machine to print it.
 # fonts-wqy-zenhei (GPL-2 with a font-embedding exception) backs up 黑体 and the charts.
 # fontconfig provides fc-list, with which the PDF step finds the installed faces.
+# python3-uno (LibreOffice's Python-UNO bridge, MPL-2.0, used as an external program) lets the PDF
+# step keep one LibreOffice running per process (src/jixiao/render/listener.py) instead of
+# starting one per conversion; without it, PDFs are still made, more slowly.
 set -euo pipefail
-packages=(fontconfig fonts-noto-cjk fonts-lxgw-wenkai fonts-liberation2 fonts-wqy-zenhei poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui chromium chromium-driver)
+packages=(fontconfig fonts-noto-cjk fonts-lxgw-wenkai fonts-liberation2 fonts-wqy-zenhei poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui python3-uno chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

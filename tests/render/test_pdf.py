@@ -13,7 +13,7 @@ import pytest
 
 from jixiao import api
 from jixiao.model import Evaluation, Project
-from jixiao.render import RenderError, pdf
+from jixiao.render import RenderError, listener, pdf
 from tests.render.conftest import SEEDS, computed_figures, load_seed, missing, printed_figures
 
 
@@ -160,6 +160,7 @@ def test_conversion_logs_each_substitution(
     _fake_installed(monkeypatch, FREE)
     monkeypatch.setattr(pdf, "_logged", set())
     monkeypatch.setattr(pdf, "find_soffice", lambda: "soffice")
+    monkeypatch.setenv(listener.DISABLE_ENV, "0")  # the one-run path, faked below
 
     def fake_run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
         out_dir = Path(command[command.index("--outdir") + 1])

@@ -3,19 +3,37 @@
 Figures are built with the object API (no pyplot state), so the web app can call these from
 worker threads.  Values come from the evaluation and its ``ScoreResult``; nothing is computed here
 beyond placing them on axes.
+
+Drawing is most of the cost of a report, so what does not depend on the data is made once:
+
+* each thread keeps one bar-chart figure (a *skeleton*: figure, canvas, axes and their ticks) and
+  clears only the artists a chart added (``threading.local``: a figure is never shared between
+  threads);
+* text measurements (the width of “一级指标得分率” in a given font) are kept across figures, keyed
+  by the text, the font and the rc settings that choose the font; matplotlib keeps them per
+  renderer only, and a figure saved with a tight box gets a new renderer each time;
+* the tight bounding box is computed once, directly, instead of by ``savefig(bbox_inches="tight")``,
+  which draws the whole figure an extra time to find it.
+
+The images are the same, byte for byte, as those of a fresh figure saved with
+``bbox_inches="tight"`` (``tests/render/test_charts.py`` compares them).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import matplotlib
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 
 from jixiao.model import Evaluation
 from jixiao.scoring.result import ScoreResult
@@ -45,17 +63,101 @@ STAGES = (
     ("surplus", "结余"),
 )
 
+# rc settings that decide which font a text is measured in, and how (hinting, kerning).
+_FONT_RC = (
+    "font.family",
+    "font.sans-serif",
+    "font.serif",
+    "font.monospace",
+    "font.cursive",
+    "font.fantasy",
+    "text.hinting",
+    "text.hinting_factor",
+    "text.kerning_factor",
+)
+_METRICS_MAX = 8192
+_metrics: dict[tuple[Any, ...], tuple[float, float, float]] = {}
+
+# rc_context changes matplotlib's global settings, and the bar-chart figure is reused: one chart
+# is drawn at a time (drawing holds the GIL anyway, so threads lose nothing by waiting).
+_drawing = threading.Lock()
+_skeleton: tuple[Figure, Axes] | None = None
+
+
+def _forget_after_fork() -> None:
+    """A forked child starts with a free lock and no figure (the parent's may be mid-drawing)."""
+    global _drawing, _skeleton
+    _drawing = threading.Lock()
+    _skeleton = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_after_fork)
+
+
+def _rc_value(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+# matplotlib's own measurement (an untyped method), called with a ``_Renderer`` as ``self``.
+_measure = cast(
+    "Callable[[RendererAgg, str, FontProperties, bool | str], tuple[float, float, float]]",
+    RendererAgg.get_text_width_height_descent,
+)
+
+
+class _Renderer(RendererAgg):
+    """An Agg renderer whose text measurements are shared by all renderers of the process.
+
+    A measurement depends on the text, the font properties, the dpi and the rc settings that pick
+    the font, never on the renderer's canvas size; matplotlib's own cache is per renderer.
+    """
+
+    def get_text_width_height_descent(
+        self, s: str, prop: FontProperties, ismath: bool | str
+    ) -> tuple[float, float, float]:
+        if ismath:
+            return _measure(self, s, prop, ismath)
+        rc = cast("Mapping[str, Any]", matplotlib.rcParams)
+        key = (s, prop.copy(), self.dpi, *(_rc_value(rc[name]) for name in _FONT_RC))
+        found = _metrics.get(key)
+        if found is None:
+            if len(_metrics) >= _METRICS_MAX:
+                _metrics.clear()
+            found = _metrics[key] = _measure(self, s, prop, ismath)
+        return found
+
+
+class _Canvas(FigureCanvasAgg):
+    """An Agg canvas drawing with ``_Renderer`` (kept while the pixel size and dpi stay the same)."""
+
+    _size_key: tuple[int, int, float] | None = None
+
+    def get_renderer(self) -> RendererAgg:
+        width, height = self.get_width_height(physical=True)
+        key = (width, height, self.figure.dpi)
+        if self._size_key != key:
+            self.renderer = _Renderer(width, height, self.figure.dpi)  # type: ignore[no-untyped-call]
+            self._size_key = key
+        renderer: RendererAgg = self.renderer
+        return renderer
+
 
 def _png(figure: Figure) -> bytes:
+    """The figure as PNG cropped to its tight box and padding, as ``savefig(bbox_inches="tight")``.
+
+    The figure must have been made with ``dpi=DPI``: its box is measured at the dpi it is saved at.
+    """
+    canvas = figure.canvas if isinstance(figure.canvas, _Canvas) else _Canvas(figure)
+    box = figure.get_tightbbox(canvas.get_renderer()).padded(matplotlib.rcParams["savefig.pad_inches"])
     buffer = io.BytesIO()
-    FigureCanvasAgg(figure)
-    figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", pil_kwargs={"compress_level": 1})
+    figure.savefig(buffer, format="png", dpi=DPI, bbox_inches=box, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
 def _empty(title: str) -> bytes:
-    with matplotlib.rc_context(RC):  # type: ignore[arg-type]
-        figure = Figure(figsize=(6, 2))
+    with _drawing, matplotlib.rc_context(RC):  # type: ignore[arg-type]
+        figure = Figure(figsize=(6, 2), dpi=DPI)
         ax = figure.add_subplot()
         ax.axis("off")
         ax.text(0.5, 0.5, f"{title}：暂无数据", ha="center", va="center", fontsize=12)
@@ -68,34 +170,63 @@ def _bars(
     return _bars_cached(title, tuple(labels), tuple(values), unit, reference)
 
 
+def _bar_skeleton() -> tuple[Figure, Axes]:
+    """The process's bar-chart figure and axes (made on first use; call with ``_drawing`` held, in ``RC``)."""
+    global _skeleton
+    if _skeleton is None:
+        figure = Figure(figsize=(7, 2.2), dpi=DPI)
+        _Canvas(figure)
+        axes = figure.add_subplot()
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        _skeleton = (figure, axes)
+    return _skeleton
+
+
 @lru_cache(maxsize=256)
 def _bars_cached(
     title: str, labels: tuple[str, ...], values: tuple[Decimal, ...], unit: str, reference: float | None
 ) -> bytes:
     """Same data, same PNG: a re-rendered report (web downloads, batches) reuses its charts."""
-    with matplotlib.rc_context(RC):  # type: ignore[arg-type]
-        height = max(2.2, 0.45 * len(labels) + 1.2)
-        figure = Figure(figsize=(7, height))
-        ax = figure.add_subplot()
-        numbers = [float(v) for v in values]
-        positions = list(range(len(labels)))
-        colors = [BAR_ALT if reference is not None and n < reference else BAR for n in numbers]
-        ax.barh(positions, numbers, color=colors, height=0.6)
-        ax.set_yticks(positions, [_short(label) for label in labels])
-        ax.invert_yaxis()
-        ax.set_title(title, fontsize=13)
-        ax.set_xlabel(unit)
-        top = max([*numbers, reference or 0, 1.0])
-        ax.set_xlim(0, top * 1.18)
-        if reference is not None:
-            ax.axvline(reference, color="#555555", linewidth=0.8, linestyle="--")
-        for pos, value, number in zip(positions, values, numbers, strict=True):
-            ax.text(
-                number + top * 0.01, pos, f"{value:f}{unit if unit == '%' else ''}", va="center", fontsize=9
-            )
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-        return _png(figure)
+    global _skeleton
+    with _drawing, matplotlib.rc_context(RC):  # type: ignore[arg-type]
+        figure, ax = _bar_skeleton()
+        added: list[Callable[[], None]] = []  # what this chart adds to the figure, removed after
+        try:
+            figure.set_size_inches(7, max(2.2, 0.45 * len(labels) + 1.2))
+            numbers = [float(v) for v in values]
+            positions = list(range(len(labels)))
+            colors = [BAR_ALT if reference is not None and n < reference else BAR for n in numbers]
+            added.append(ax.barh(positions, numbers, color=colors, height=0.6).remove)
+            ax.set_yticks(positions, [_short(label) for label in labels])
+            ax.set_title(title, fontsize=13)
+            ax.set_xlabel(unit)
+            top = max([*numbers, reference or 0, 1.0])
+            ax.set_xlim(0, top * 1.18)
+            # The y range as a fresh axes would autoscale it to these bars, top to bottom.
+            ax.relim()
+            ax.set_ylim(auto=True)
+            ax.autoscale_view(scalex=False)
+            ax.yaxis.set_inverted(True)
+            if reference is not None:
+                line = ax.axvline(reference, color="#555555", linewidth=0.8, linestyle="--")
+                added.append(line.remove)
+            for pos, value, number in zip(positions, values, numbers, strict=True):
+                text = ax.text(
+                    number + top * 0.01,
+                    pos,
+                    f"{value:f}{unit if unit == '%' else ''}",
+                    va="center",
+                    fontsize=9,
+                )
+                added.append(text.remove)
+            return _png(figure)
+        except BaseException:
+            _skeleton = None  # never draw the next chart on a half-made one
+            raise
+        finally:
+            for remove in added:
+                remove()
 
 
 def _short(label: str, width: int = 20) -> str:

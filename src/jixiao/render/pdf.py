@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Literal
 from xml.sax.saxutils import escape
 
+from jixiao.render import listener
 from jixiao.render.errors import RenderError
 from jixiao.render.typography import FOOTER, STYLE_FACES
 
@@ -248,15 +249,19 @@ def fontconfig_file(directory: Path, plan: Sequence[FontChoice] | None = None) -
     return path
 
 
-def docx_to_pdf(source: Path, out_dir: Path) -> Path:
-    """Convert one ``.docx`` into ``out_dir``; returns the PDF path."""
-    return docx_to_pdf_batch([source], out_dir)[0]
+def docx_to_pdf(source: Path, out_dir: Path, *, reuse: bool = True) -> Path:
+    """Convert one ``.docx`` into ``out_dir``; returns the PDF path (see ``docx_to_pdf_batch``)."""
+    return docx_to_pdf_batch([source], out_dir, reuse=reuse)[0]
 
 
-def docx_to_pdf_batch(sources: Sequence[Path], out_dir: Path) -> list[Path]:
-    """Convert several ``.docx`` files in one LibreOffice run (much faster than one run each).
+def docx_to_pdf_batch(sources: Sequence[Path], out_dir: Path, *, reuse: bool = True) -> list[Path]:
+    """Convert ``.docx`` files into ``out_dir``, by the process's long-lived LibreOffice when it can.
 
-    Font substitutions (``font_warnings()``) are logged as warnings on ``jixiao.render.pdf``.
+    With ``reuse`` (the default) the documents go to the LibreOffice listener of this process
+    (``jixiao.render.listener``: started on first use, kept for later calls); when it cannot be
+    used, or with ``reuse=False``, one LibreOffice run converts the whole batch (``soffice
+    --convert-to``, a private profile each run).  Font substitutions (``font_warnings()``) are
+    logged as warnings on ``jixiao.render.pdf``.
     """
     if not sources:
         return []
@@ -268,6 +273,19 @@ def docx_to_pdf_batch(sources: Sequence[Path], out_dir: Path) -> list[Path]:
             _logged.add(message)
             logger.warning(message)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if reuse:
+        outputs = listener.converter().convert(
+            soffice, sources, out_dir, lambda directory: fontconfig_file(directory, plan), TIMEOUT_SECONDS
+        )
+        if outputs is not None and all(p.exists() for p in outputs):
+            return outputs
+    return _convert_once(soffice, sources, out_dir, plan)
+
+
+def _convert_once(
+    soffice: str, sources: Sequence[Path], out_dir: Path, plan: Sequence[FontChoice]
+) -> list[Path]:
+    """One LibreOffice run, started for these documents and ended after them."""
     with tempfile.TemporaryDirectory(prefix="jixiao-lo-") as tmp:
         tmp_path = Path(tmp)
         env = dict(os.environ)

@@ -17,7 +17,7 @@ from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
 
 from jixiao.render.errors import RenderError
-from jixiao.render.typography import setup_styles
+from jixiao.render.typography import STYLE_FACES, setup_styles, share_style_ids, style_ids
 
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024  # the file on disk
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # all parts once unzipped
@@ -35,10 +35,18 @@ def _builtin_bytes() -> bytes:
     return buffer.getvalue()
 
 
+@cache
+def _builtin_style_ids() -> dict[str, str | None]:
+    """The style ids of the built-in template's styles (every document made from it has the same)."""
+    return style_ids(docx.Document(io.BytesIO(_builtin_bytes())), STYLE_FACES)
+
+
 def new_document(template: Path | None) -> DocumentObject:
     """A blank document with the official styles, from the built-in template or a checked user template."""
     if template is None:
-        return docx.Document(io.BytesIO(_builtin_bytes()))
+        document = docx.Document(io.BytesIO(_builtin_bytes()))
+        share_style_ids(document, _builtin_style_ids())
+        return document
     data = read_template(template)
     try:
         document = docx.Document(io.BytesIO(data))

@@ -8,6 +8,7 @@ The font table lists a fallback (``w:altName``) for each official font, so a mac
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from weakref import WeakKeyDictionary
@@ -70,21 +71,42 @@ def add_paragraph(document: DocumentObject, text: str = "", style: str | None = 
     """``document.add_paragraph`` with the style id looked up once per document.
 
     python-docx resolves a style name by scanning every style twice per paragraph, which made
-    style lookups the largest cost of a report; the id of each name is cached here instead.
+    style lookups the largest cost of a report; the id of each name is cached here instead (a
+    document made from the built-in template starts with the template's ids, see ``share_style_ids``).
     """
     paragraph = document.add_paragraph(text)
     if style is not None:
         known = _STYLE_IDS.setdefault(document.part, {})
         if style not in known:
-            found = document.styles[style]
-            known[style] = None if found.style_id == _default_paragraph_style_id(document) else found.style_id
+            known[style] = _style_id(document, style, known)
         paragraph._p.style = known[style]
     return paragraph
 
 
-def _default_paragraph_style_id(document: DocumentObject) -> str | None:
-    default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
-    return default.style_id if default is not None else None
+_DEFAULT = "\0default"  # the key of the default paragraph style's id in a document's cached ids
+
+
+def _style_id(document: DocumentObject, style: str, known: dict[str, str | None]) -> str | None:
+    """The id to set for ``style``: None for the default paragraph style (Word's own convention)."""
+    if _DEFAULT not in known:
+        default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        known[_DEFAULT] = default.style_id if default is not None else None
+    found = document.styles[style].style_id
+    return None if found == known[_DEFAULT] else found
+
+
+def style_ids(document: DocumentObject, names: Iterable[str]) -> dict[str, str | None]:
+    """The ids ``add_paragraph`` sets for these style names in ``document`` (looked up now)."""
+    known = _STYLE_IDS.setdefault(document.part, {})
+    for name in names:
+        if name not in known:
+            known[name] = _style_id(document, name, known)
+    return dict(known)
+
+
+def share_style_ids(document: DocumentObject, ids: dict[str, str | None]) -> None:
+    """Start ``document``'s cache with ids found in an identical template (``style_ids``)."""
+    _STYLE_IDS.setdefault(document.part, {}).update(ids)
 
 
 def set_east_asian_font(rpr_parent: object, face: Face) -> None:
