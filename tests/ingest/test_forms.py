@@ -260,6 +260,45 @@ def test_budget_with_project_target_tables(tmp_path: Path) -> None:
     ]
 
 
+def test_budget_publication_keeps_its_own_part(tmp_path: Path) -> None:
+    """The publication's own text and tables before its project forms are a part of their own,
+    read (and audited) as the department's 部门预算: its 与上年相比 sentences are not lost."""
+    from jixiao import api
+    from jixiao.ingest import ingest_parts
+
+    d = docx.Document()
+    d.add_paragraph("某区某街道办事处2023年部门预算")
+    d.add_paragraph("一、部门主要职能。")
+    d.add_paragraph("二、收支预算总体情况")
+    d.add_paragraph("2023年收入预算1200万元，与上年相比增加200万元，增长25%。")
+    d.add_paragraph("收支预算总表")
+    totals = d.add_table(rows=2, cols=2)
+    for c, text in enumerate(("收入合计", "1200")):
+        totals.cell(1, c).text = text
+    for name in ("社区公共服务中心运行经费", "就业援助基地补贴"):
+        d.add_paragraph("项目支出绩效目标表")
+        rows = [
+            ["项目名称", name, "", ""],
+            ["一级指标", "二级指标", "三级指标", "指标值"],
+            ["产出指标", "数量指标", "服务人次", "≥1000人次"],
+        ]
+        table = d.add_table(rows=len(rows), cols=4)
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                table.cell(r, c).text = text
+    d.save(str(tmp_path / "budget.docx"))
+    parts = ingest_parts(tmp_path / "budget.docx")
+    assert [(p.part, summarize(p)["doc_kind"]) for p in parts] == [
+        (None, "budget"),
+        ("社区公共服务中心运行经费", "target"),
+        ("就业援助基地补贴", "target"),
+    ]
+    # 200 ÷ (1200 − 200) = 20%, not the 25% printed: found in the publication's own part
+    assert parts[0].evaluation is not None
+    codes = {f.code for f in api.check(parts[0].evaluation).findings}
+    assert "text.change-rate" in codes
+
+
 def test_form_copied_one_cell_per_line() -> None:
     """A web page's form copied as text, every cell on a line of its own ending in |."""
     s = summarize(ingest_file(Path(__file__).with_name("cell_per_line.txt")))

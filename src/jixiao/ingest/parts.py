@@ -82,7 +82,8 @@ def split_projects(doc: Document) -> list[Part]:
 
 
 def _split_compilation(doc: Document, tables: list[Table]) -> list[Part] | None:
-    """Parts of a document that prints several projects' forms, one per form naming a project.
+    """Parts of a document that prints several projects' forms, one per form naming a project,
+    after the publication's own part (label None) when it prints more than its title first.
 
     A form starts at a table naming a project (项目名称) and runs to the next such table,
     paragraphs and continuation tables included; it counts when its tables hold indicators (指标)
@@ -109,13 +110,18 @@ def _split_compilation(doc: Document, tables: list[Table]) -> list[Part] | None:
             break
         title.append(block)
     groups: list[tuple[str, list[Block]]] = []
+    preamble: list[Block] = []
     for block in doc.blocks:
         name = forms.get(id(block))
         if name is not None:
             groups.append((name, []))
-        if groups:
-            groups[-1][1].append(block)
-    return [_part(doc, name, [*blocks, *title]) for name, blocks in groups]
+        (groups[-1][1] if groups else preamble).append(block)
+    parts = [_part(doc, name, [*blocks, *title]) for name, blocks in groups]
+    if any(isinstance(b, Table) for b in preamble) or len(preamble) > len(title):
+        # the publication's own text and tables before its forms (a 部门预算's 说明 and 收支总表):
+        # a part of its own, read as the department's document and audited as such
+        parts.insert(0, _part(doc, None, preamble))
+    return parts
 
 
 _REPORT_TITLE = re.compile(

@@ -107,8 +107,9 @@ def _one_unit_per_workbook(parts: list[Loaded]) -> None:
 def ingest_file(path: str | Path) -> Loaded:
     """Read and extract one document; unreadable documents give an evaluation of None and findings.
 
-    A workbook holding several projects gives its first one, with a warning naming how many
-    there are (:func:`ingest_parts` reads them all).
+    A workbook holding several projects gives its first one, a publication printing several
+    projects' forms its own part, with a warning naming how many there are (:func:`ingest_parts`
+    reads them all).
     """
     parts = ingest_parts(path)
     first = parts[0]
@@ -119,8 +120,12 @@ def ingest_file(path: str | Path) -> Loaded:
             problem(
                 "ingest.several-projects",
                 "warning",
-                f"工作簿含 {len(parts)} 个项目（每个工作表一个），此处只读取了第一个“{first.part}”；"
-                "jixiao ingest、check 和 batch 会逐个读取",
+                (
+                    f"工作簿含 {len(parts)} 个项目（每个工作表一个），此处只读取了第一个“{first.part}”；"
+                    if first.part is not None
+                    else f"文件含部门整体内容和 {len(parts) - 1} 个项目的表，此处只读取了部门整体部分；"
+                )
+                + "jixiao ingest、check 和 batch 会逐个读取",
                 path,
             )
         )
