@@ -69,7 +69,9 @@ def mend_ocr(text: str) -> str:
     return _OCR_PERCENT.sub("%", text)
 
 
-_LABEL_PREFIX = re.compile(r"^(?:其中[:：]?|[一二三四五六七八九十\d]+[、.．]|[（(][一二三四五六七八九十\d]+[)）])")
+_LABEL_PREFIX = re.compile(
+    r"^(?:其中[:：]?|[一二三四五六七八九十\d]+[、.．]|[（(][一二三四五六七八九十\d]+[)）])"
+)
 
 
 @lru_cache(maxsize=65536)
