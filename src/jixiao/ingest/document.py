@@ -32,6 +32,9 @@ class Table:
     row_lines: list[int | None] = field(default_factory=list)
     row_pages: list[int | None] = field(default_factory=list)
     name: str | None = None  # sheet name for spreadsheets
+    # each column's (left, right) on the page, where the reader knows it (PDF): a table continued
+    # on the next page with other columns is lined up with its header by position
+    columns: list[tuple[float, float]] | None = None
 
     def line_of(self, row: int) -> int | None:
         """Source line of a 0-based row, when the reader knew it."""

@@ -124,14 +124,21 @@ def _get(cells: list[str], col: int | None) -> str:
 def extract_indicators(ctx: Context) -> Found:
     """Read every indicator table of the document."""
     found = Found()
-    carried: tuple[Header, int] | None = None  # the header in force and its table's width
+    carried: tuple[Header, Table] | None = None  # the header in force and its table
     for table in ctx.doc.tables:
         width = max((len(r) for r in table.rows), default=0)
-        header = carried[0] if carried is not None and carried[1] == width else None
-        # a table continued after a page break prints no header of its own: the last one goes on
+        if width <= 1:  # a one-column box (执行率 / 分值 / （10）) drawn beside a form: no indicators,
+            continue  # and no break in the form's indicator table continued on the next page
+        header = None
+        if carried is not None:  # a table continued after a page break prints no header of its own
+            head, previous = carried
+            if max((len(r) for r in previous.rows), default=0) == width:
+                header = head
+            elif previous.columns and table.columns:  # other columns: line them up by position
+                header = _lined_up(head, previous.columns, table.columns)
         before = len(found.indicators)
         last = _table(ctx, table, found, header)
-        carried = (last, width) if last is not None else None
+        carried = (last, table) if last is not None else None
         if len(found.indicators) == before and last is None:
             _not_understood(ctx, table)
     # a document may print the same indicators twice (the form and an annex of computed scores)
@@ -150,6 +157,37 @@ def extract_indicators(ctx: Context) -> Found:
         levels.setdefault(level.name, level)
     found.levels = list(levels.values())
     return found
+
+
+def _lined_up(
+    header: Header, before: list[tuple[float, float]], after: list[tuple[float, float]]
+) -> Header | None:
+    """The header of a table whose next page prints other columns (an empty spacer column gone,
+    the vertical 绩效指标 label not repeated): each role's column is the continuation's column that
+    covers most of it on the page; None unless every role finds its own."""
+
+    def match(c: int) -> int | None:
+        left, right = before[c]
+        overlaps = [(min(right, r) - max(left, x), k) for k, (x, r) in enumerate(after)]
+        best, k = max(overlaps)
+        narrower = min(right - left, after[k][1] - after[k][0])
+        return k if narrower > 0 and best >= narrower / 2 else None
+
+    moved = {role: match(c) for role, c in header.roles.items() if c < len(before)}
+    if len(moved) < len(header.roles) or None in moved.values() or len(set(moved.values())) < len(moved):
+        return None
+    roles = {role: c for role, c in moved.items() if c is not None}
+    level1 = (
+        match(header.level1_weight)
+        if header.level1_weight is not None and header.level1_weight < len(before)
+        else None
+    )
+    level2 = (
+        match(header.level2_weight)
+        if header.level2_weight is not None and header.level2_weight < len(before)
+        else None
+    )
+    return Header(roles, level1, level2, header.is_target_table)
 
 
 def _not_understood(ctx: Context, table: Table) -> None:

@@ -111,7 +111,15 @@ def _page(page: PageObjects, number: int, table_no: int) -> tuple[list[Block], i
             continue
         table_no += 1
         boxes.append(t.bbox)
-        table = Table(rows=rows, index=table_no, page=number, row_lines=[None] * len(rows))
+        starts = sorted({cell[0] for cell in t.cells})  # pdfplumber's columns: the cells' left edges
+        columns = [(x, starts[c + 1] if c + 1 < len(starts) else t.bbox[2]) for c, x in enumerate(starts)]
+        table = Table(
+            rows=rows,
+            index=table_no,
+            page=number,
+            row_lines=[None] * len(rows),
+            columns=columns if len(columns) == len(rows[0]) else None,
+        )
         placed.append((float(t.bbox[1]), table))
     lines = page.text_lines()
     n_chars = sum(len(line["text"]) for line in lines)
