@@ -6,9 +6,10 @@ beyond placing them on axes.
 
 Drawing is most of the cost of a report, so what does not depend on the data is made once:
 
-* each thread keeps one bar-chart figure (a *skeleton*: figure, canvas, axes and their ticks) and
-  clears only the artists a chart added (``threading.local``: a figure is never shared between
-  threads);
+* one bar-chart figure per process (a *skeleton*: figure, canvas, axes and their ticks) on which
+  each chart adds its bars and texts and removes them after; a lock lets one thread draw at a time
+  (matplotlib's ``rc_context`` changes global settings, and drawing holds the GIL anyway), and a
+  forked child makes its own;
 * text measurements (the width of “一级指标得分率” in a given font) are kept across figures, keyed
   by the text, the font and the rc settings that choose the font; matplotlib keeps them per
   renderer only, and a figure saved with a tight box gets a new renderer each time;

@@ -11,11 +11,18 @@ starts a headless LibreOffice listening on a private named pipe, with its own pr
 * **No orphans.**  The worker and LibreOffice run in their own process group, which ``close()``
   ends (``atexit`` calls it); a worker whose parent dies without closing it ends the group itself.
   A forked child never uses its parent's listener.
-* **Falls back.**  ``convert`` returns False when the listener cannot be used (no Python with
+* **Falls back.**  ``Converter.convert`` returns None when the listener cannot be used (no Python with
   ``uno``, a start that failed, a LibreOffice that crashed) and the caller converts the old way,
   one ``soffice --convert-to`` run per batch.  A start that failed is not retried in the same
   process; a crash is (the next call starts a new listener).
 * A conversion that takes longer than ``timeout`` ends the listener and raises ``RenderError``.
+
+Not the ``unoserver`` package (MIT, maintained): its server listens on a TCP port, where any local
+user could drive LibreOffice, and must be installed into the Python that has ``uno``, outside our
+virtualenv; the worker here is one standard-library script on a pipe only this process knows.
+
+``JIXIAO_UNO_PYTHON`` names the Python to run the worker with when it is not found by itself;
+``JIXIAO_PDF_LISTENER=0`` turns the listener off (every conversion starts its own LibreOffice).
 """
 
 from __future__ import annotations
