@@ -131,11 +131,11 @@ def main() -> None:
     own, worker = data["self_kb"] / 1024, data["worker_kb"] / 1024
     lines += [
         "",
-        f"At {count:,} documents the batch process (which holds the run: files, windows of results, "
-        f"CSV writers) peaked at {own:.1f} MB — goal ≤ {GOAL_MB:.0f} MB "
-        f"{'met' if own <= GOAL_MB else 'not met'} — and each worker at {worker:.1f} MB. RSS counts the "
-        "pages a worker shares with the batch process after fork in both, so *together* overstates "
-        "the machine's use; the workers' peaks do not grow with the number of documents either.",
+        f"At {count:,} documents the batch process (which lists the files, keeps a window of "
+        f"results and writes both CSV files) peaked at {own:.1f} MB — goal ≤ {GOAL_MB:.0f} MB "
+        f"{'met' if own <= GOAL_MB else 'not met'} — and its largest worker at {worker:.1f} MB. The "
+        "workers are forked once the list of files is made, so their RSS also counts the pages they "
+        "share with the batch process; *together* overstates the machine's use.",
     ]
     body = "\n".join(lines)
     print(body)
