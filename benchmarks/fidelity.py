@@ -318,7 +318,14 @@ def compare(summary: dict[str, Any], truth: dict[str, Any], unknown: Iterable[st
 
 # The finding codes that report each kind of contradiction a truth file records.
 TYPE_CODES: dict[str, set[str]] = {
-    "parts-sum": {"funds.parts-sum", "funds.sources-sum", "funds.share", "funds.estimate-total"},
+    "parts-sum": {
+        "funds.parts-sum",
+        "funds.sources-sum",
+        "funds.share",
+        "funds.estimate-total",
+        "text.parts-sum",
+        "text.share",
+    },
     "zero-total": {"funds.sources-sum", "funds.zero-total", "targets.cost-budget"},
     "rate": {
         "funds.execution-rate",

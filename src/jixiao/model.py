@@ -233,6 +233,25 @@ class Change(Record):
     source: Source | None = None
 
 
+class BreakdownPart(Record):
+    """One part of a :class:`Breakdown`: its label, amount (万元) and printed share (percent)."""
+
+    label: str
+    amount: Decimal
+    share: Decimal | None = None
+    places: int = 2  # decimals printed on the share
+
+
+class Breakdown(Record):
+    """A total and the parts printed after it with 其中, in the prose of budgets and accounts:
+    “支出预算总计1000万元。其中：基本支出600万元，占60%；项目支出400万元，占40%”."""
+
+    label: str  # what the total is, as the clause prints it (支出预算总计)
+    total: Decimal  # 万元
+    parts: list[BreakdownPart] = Field(default_factory=list)
+    source: Source | None = None
+
+
 class Funds(Record):
     """Funds (项目资金): a total line, lines by source, printed rates and parts."""
 
@@ -248,6 +267,7 @@ class Funds(Record):
     execution_weight: Decimal | None = None  # 自评表: 分值 of the 年度资金总额 row (10)
     execution_claimed: Decimal | None = None  # 自评表: 得分 of that row
     changes: list[Change] = Field(default_factory=list)  # 与上年相比 in the prose of budgets and accounts
+    breakdowns: list[Breakdown] = Field(default_factory=list)  # 其中 lists in that prose
 
 
 class Goals(Record):

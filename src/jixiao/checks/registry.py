@@ -23,6 +23,7 @@ TOPIC_MODULES: tuple[str, ...] = (
     "jixiao.checks.funds",
     "jixiao.checks.estimate",
     "jixiao.checks.changes",
+    "jixiao.checks.breakdowns",
     "jixiao.checks.grades",
     "jixiao.checks.inflation",
     "jixiao.checks.targets",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from jixiao.findings import Finding
 from jixiao.ingest.document import Document
+from jixiao.ingest.extract.breakdowns import prose_breakdowns
 from jixiao.ingest.extract.changes import prose_changes
 from jixiao.ingest.extract.context import Context, cell_number, clean, label_key
 from jixiao.ingest.extract.funds import extract_funds
@@ -170,8 +171,8 @@ def extract(doc: Document, *, part: bool = False) -> tuple[Evaluation, list[Find
 def _department_document(ctx: Context, evaluation: Evaluation) -> None:
     """A whole 部门预算 / 决算 is no project evaluation: its totals are the department's, not a
     project's funds, and its labels (项目名称 columns of list tables) name no project; its
-    year-on-year changes (与上年相比) are kept for the audit."""
-    evaluation.funds = Funds(changes=evaluation.funds.changes)
+    year-on-year changes (与上年相比) and 其中 lists are kept for the audit."""
+    evaluation.funds = Funds(changes=evaluation.funds.changes, breakdowns=prose_breakdowns(ctx))
     evaluation.project.name = "（未能识别项目名称）"
     unit = department_of(ctx) or evaluation.project.department
     if unit is not None:
