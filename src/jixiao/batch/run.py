@@ -46,11 +46,19 @@ def iter_documents(paths: Iterable[str | Path]) -> Iterator[Path]:
                 yield Path(q)
 
 
-def _files_under(root: str) -> list[str]:
-    """Every file under a folder (symbolic links to files included), sorted as Paths sort."""
-    found = [os.path.join(d, f) for d, _, files in os.walk(root) for f in files]
-    found = [f for f in found if os.path.isfile(f)]
-    return sorted(found, key=lambda f: f.split(os.sep))
+def _files_under(root: str) -> Iterator[str]:
+    """Every file under a folder (symbolic links to files included, to folders not followed), in
+    the order sorted Paths take: each folder's entries by name, a subfolder's files in its place."""
+    try:
+        with os.scandir(root) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _files_under(entry.path)
+        elif entry.is_file():
+            yield entry.path
 
 
 def done_files(summary: Path) -> set[str]:
