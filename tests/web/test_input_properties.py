@@ -21,10 +21,18 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from jixiao.store.db import Database
-from jixiao.store.models import EvaluationRecord, Organisation, SurveyRecord, Task, Upload, User
+from jixiao.store.models import (
+    EvaluationRecord,
+    LoginFailure,
+    Organisation,
+    SurveyRecord,
+    Task,
+    Upload,
+    User,
+)
 from jixiao.store.seed import DEMO_ACCOUNTS, UNIT_A, UNIT_B, seed_demo
 from jixiao.web import Settings, create_app
 from tests.web.conftest import PASSWORD, csrf_of
@@ -417,7 +425,9 @@ class Problems:
         return f"{len(lines)} route(s) mishandle hostile input:\n" + "\n".join(lines)
 
 
-def _login(app: Any) -> tuple[TestClient, str]:
+def _login(app: Any, db: Any) -> tuple[TestClient, str]:
+    with db.session() as session:  # the hostile attempts' failed logins must not lock out this one
+        session.execute(delete(LoginFailure))
     client = TestClient(app, raise_server_exceptions=False)
     token = csrf_of(client)
     r = client.post(
@@ -435,7 +445,7 @@ def test_hostile_input_as_admin(app: Any, db: Any) -> None:
     assert len(specs) >= 20, [s.path for s in specs]
     problems = Problems()
     state: dict[str, Any] = {}
-    state["client"], state["token"] = _login(app)
+    state["client"], state["token"] = _login(app, db)
 
     @settings(
         max_examples=400,
@@ -451,7 +461,7 @@ def test_hostile_input_as_admin(app: Any, db: Any) -> None:
         # a hostile value may legitimately end the session (e.g. an admin action): log in again
         location = response.headers.get("location", "")
         if response.status_code == 401 or location.startswith("/login"):
-            state["client"], state["token"] = _login(app)
+            state["client"], state["token"] = _login(app, db)
 
     run()
     assert not problems.found, problems.report()
@@ -522,14 +532,14 @@ def _refused_in_chinese(response: Any, codes: tuple[int, ...], what: object) -> 
 
 def test_malformed_page_number_shows_the_first_page(shared: tuple[Any, Any, Context]) -> None:
     """A page number is a navigation hint: a malformed one shows page 1 (like a stale link), never a 500."""
-    client = _login(shared[0])[0]
+    client = _login(shared[0], shared[1])[0]
     for url in ("/evaluations?page=²", "/review?page=²", "/evaluations?page=٣", "/review?page=1e9"):
         r = client.get(url)
         assert r.status_code == 200 and "第 1 /" in r.text, (url, r.status_code)
 
 
 def test_id_that_cannot_exist_is_a_404(shared: tuple[Any, Any, Context]) -> None:
-    client = _login(shared[0])[0]
+    client = _login(shared[0], shared[1])[0]
     for url in (
         "/evaluations/99999999999999999999",
         "/evaluations/9223372036854775808",
@@ -541,14 +551,14 @@ def test_id_that_cannot_exist_is_a_404(shared: tuple[Any, Any, Context]) -> None
 
 
 def test_malformed_id_in_the_path_is_a_400_in_chinese(shared: tuple[Any, Any, Context]) -> None:
-    client = _login(shared[0])[0]
+    client = _login(shared[0], shared[1])[0]
     for value in ("²", "1e9", "-1", "0", "评价", "%00", "\x00"):
         _refused_in_chinese(client.get(f"/evaluations/{quote(value, safe='')}"), (400, 404), value)
 
 
 def test_version_overflow_in_a_form_is_a_400(shared: tuple[Any, Any, Context]) -> None:
     app, db, ctx = shared
-    client, token = _login(app)
+    client, token = _login(app, db)
     with db.session() as session:
         before = session.get(EvaluationRecord, ctx.draft_id).data
     for url, extra in (

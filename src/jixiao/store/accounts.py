@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, literal, select, update
 from sqlalchemy.orm import Session
 
-from jixiao.store.models import LoginFailure, Organisation, Role, User, UserSession
+from jixiao.store.models import LoginFailure, Notification, Organisation, Role, User, UserSession
 
 _hasher = PasswordHasher()
 # verifying against this keeps the time of a login for an unknown user like a known one
@@ -194,26 +194,43 @@ def start_session(session: Session, user: User) -> str:
 
 @dataclass(frozen=True)
 class SessionCheck:
-    """The user behind a session token, and whether its last-seen time is due for a refresh."""
+    """The user behind a session token, whether its last-seen time is due for a refresh, and how
+    many notifications the user has not read (counted when asked)."""
 
     user: User
     stale: bool
+    unread: int = 0
 
 
 def resolve_session(
-    session: Session, token: object, *, idle_seconds: float, max_seconds: float
+    session: Session, token: object, *, idle_seconds: float, max_seconds: float, count_unread: bool = False
 ) -> SessionCheck | None:
-    """The active user of a live session (None when unknown, ended, idle too long or too old)."""
+    """The active user of a live session (None when unknown, ended, idle too long or too old).
+
+    One query: the session, its user and (with ``count_unread``) the user's unread notifications.
+    """
     if not isinstance(token, str) or not token or len(token) > 100:
         return None
-    row = session.get(UserSession, _token_id(token))
+    unread = (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+        .scalar_subquery()
+        if count_unread
+        else literal(0)
+    )
+    row = session.execute(
+        select(User, UserSession.created_at, UserSession.last_seen, unread)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.id == _token_id(token))
+    ).first()
+    if row is None:
+        return None
+    user, created_at, last_seen, count = row
     now = time.time()
-    if row is None or now - row.last_seen > idle_seconds or now - row.created_at > max_seconds:
+    if now - last_seen > idle_seconds or now - created_at > max_seconds or not user.active:
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
-        return None
-    return SessionCheck(user, stale=now - row.last_seen > SESSION_TOUCH_SECONDS)
+    return SessionCheck(user, stale=now - last_seen > SESSION_TOUCH_SECONDS, unread=int(count or 0))
 
 
 # last_seen is written at most once a minute per session: reads stay reads

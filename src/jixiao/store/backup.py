@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Integer, LargeBinary, delete, insert, select, text
 
+from jixiao.store import revisions
 from jixiao.store.models import Base
 
 
@@ -47,6 +48,8 @@ def restore(engine: Engine, path: Path) -> None:
         engine.dispose()
         with closing(sqlite3.connect(path)) as src, closing(sqlite3.connect(target)) as dst:
             src.backup(dst)
+        with engine.begin() as conn:
+            revisions.renew(conn)  # what any process cached is of the data before the restore
         return
     data = json.loads(path.read_text())
     if data.get("format") != "jixiao-backup-1":
@@ -68,6 +71,7 @@ def restore(engine: Engine, path: Path) -> None:
                         f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
                     )
                 )
+        revisions.renew(conn)  # what any process cached is of the data before the restore
 
 
 def _encode(value: Any) -> Any:

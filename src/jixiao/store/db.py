@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from jixiao.store import revisions  # noqa: F401  (its session hooks stamp every write of the data)
 from jixiao.store.mail import Mailer, take_outbox
 from jixiao.store.models import AuditEntry
 
@@ -76,12 +77,14 @@ def make_engine(url: str) -> Engine:
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
         # The pool must be larger than the web server's thread pool (40): a request holding a
-        # thread must never wait for a connection held by a request waiting for a thread.
+        # thread must never wait for a connection held by a request waiting for a thread.  The
+        # connections are kept (opening one costs a file open and four pragmas): under load every
+        # request would otherwise open and close one.
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000},
-            pool_size=10,
-            max_overflow=54,
+            pool_size=48,
+            max_overflow=16,
             pool_timeout=30,
         )
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -23,13 +23,24 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    column,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.schema import CreateIndex
+from sqlalchemy.sql.compiler import DDLCompiler
 
 
 def utcnow() -> datetime:
     """The current time in UTC (timezone-aware)."""
     return datetime.now(UTC)
+
+
+@compiles(CreateIndex, "sqlite")
+def _sqlite_index(create: CreateIndex, compiler: DDLCompiler, **kw: Any) -> str:
+    # SQLite's indexes take no NULLS FIRST/LAST: a DESC column there already sorts NULLs last
+    sql = compiler.visit_create_index(create, **kw)  # type: ignore[no-untyped-call]
+    return str(sql).replace(" NULLS LAST", "")
 
 
 class Base(DeclarativeBase):
@@ -142,12 +153,32 @@ class EvaluationRecord(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     # Covering indexes: the dashboard's aggregates read these instead of the wide rows (with their JSON).
     __table_args__ = (
-        Index("ix_evaluations_queue", "status", "max_severity", "inflation"),
+        # the review queue's order (``review.queue``): a page is read off the index, never sorted
+        Index(
+            "ix_evaluations_review",
+            "status",
+            "max_severity",
+            column("inflation").desc().nulls_last(),
+            "id",
+        ),
         Index("ix_evaluations_grade", "grade", "year", "task_id", "department_name"),
         Index("ix_evaluations_department", "department_name", "computed_total", "year", "task_id"),
         Index("ix_evaluations_rate", "execution_rate", "year", "task_id", "department_name"),
         Index("ix_evaluations_unit_updated", "unit_id", "updated_at"),
     )
+
+
+class EvaluationAudit(Base):
+    """The audit of an evaluation as stored (``api.check`` as plain data), kept when it is saved;
+    valid only while ``key`` is the evaluation's key now (see ``jixiao.store.audits``)."""
+
+    __tablename__ = "evaluation_audits"
+
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluations.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(64))
+    audit: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class FindingRecord(Base):
@@ -159,9 +190,12 @@ class FindingRecord(Base):
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(100))
     severity: Mapped[str] = mapped_column(String(10))
-    rank: Mapped[int] = mapped_column(Integer, index=True)
+    rank: Mapped[int] = mapped_column(Integer)
     message: Mapped[str] = mapped_column(Text)
     path: Mapped[str] = mapped_column(String(300), default="")
+
+    # the dashboard's most severe findings (``ORDER BY rank, id LIMIT 10``) read off the index
+    __table_args__ = (Index("ix_findings_rank_id", "rank", "id"),)
 
 
 class SurveyRecord(Base):
@@ -308,3 +342,13 @@ class Notification(Base):
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
+
+
+class DataRevision(Base):
+    """A revision stamp, changed by every transaction that writes the rows it names (see
+    ``jixiao.store.revisions``): what is computed from those rows may be cached under it."""
+
+    __tablename__ = "data_revisions"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    stamp: Mapped[str] = mapped_column(String(64))

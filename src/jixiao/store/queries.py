@@ -8,6 +8,7 @@ ids of other units' evaluations leak nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, defer
@@ -79,6 +80,31 @@ def for_user(actor: Actor) -> Select[EvaluationRecord]:
 def listing(actor: Actor) -> Select[EvaluationRecord]:
     """``for_user`` without loading the evaluation JSON: for lists and queues."""
     return for_user(actor).options(defer(EvaluationRecord.data))
+
+
+class Listed(NamedTuple):
+    """One row of a list or queue of evaluations: the columns the pages show, as plain data (no
+    ORM object to build and track per row)."""
+
+    id: int
+    year: int | None
+    project_name: str
+    unit_name: str | None
+    status: str
+    claimed_total: float | None
+    computed_total: float | None
+    inflation: float | None
+    grade: str | None
+    n_errors: int
+    n_warnings: int
+
+
+LISTED_COLUMNS = tuple(getattr(EvaluationRecord, name) for name in Listed._fields)
+
+
+def listed(actor: Actor) -> Select[Any]:
+    """``SELECT`` of the ``Listed`` columns of the evaluations ``actor`` may see."""
+    return for_user(actor).with_only_columns(*LISTED_COLUMNS)
 
 
 def get_visible(session: Session, actor: Actor, evaluation_id: int) -> EvaluationRecord:

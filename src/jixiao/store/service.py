@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from jixiao import api, vocabulary
 from jixiao.api import Audit, Evaluation, Severity, check
-from jixiao.store import notifications
+from jixiao.store import audits, notifications
 from jixiao.store.models import (
     AuditEntry,
     EvaluationRecord,
@@ -34,6 +34,7 @@ from jixiao.store.queries import (
     get_visible,
     require_role,
 )
+from jixiao.store.revisions import Memo
 
 STATUS_NAMES = vocabulary.STATUS_NAMES
 
@@ -66,10 +67,14 @@ def _number(value: Decimal | None) -> float | None:
 
 
 def apply_audit(session: Session, record: EvaluationRecord, evaluation: Evaluation) -> Audit:
-    """Store the evaluation's JSON and its recomputed columns and findings on ``record``."""
-    audit = check(evaluation)
-    score = audit.score
+    """Store the evaluation's JSON, its audit and its recomputed columns and findings on ``record``.
+
+    The JSON is audited as it reads back (``load_evaluation``): the audit kept beside the record is
+    then exactly the one a page would compute from it (see ``stored_audit``).
+    """
     record.data = api.to_data(evaluation, keep_empty=True)
+    audit = check(load_evaluation(record))
+    score = audit.score
     record.project_name = evaluation.project.name
     record.year = evaluation.year
     record.kind = evaluation.kind.value
@@ -101,6 +106,7 @@ def apply_audit(session: Session, record: EvaluationRecord, evaluation: Evaluati
                 path=f.location.path,
             )
         )
+    audits.keep(session, record, audit)
     return audit
 
 
@@ -110,6 +116,23 @@ def load_evaluation(record: EvaluationRecord) -> Evaluation:
     if loaded.evaluation is None:
         raise StoreError("存储的评价数据无法读取：" + "；".join(f.message for f in loaded.findings))
     return loaded.evaluation
+
+
+def stored_audit(
+    session: Session, record: EvaluationRecord, memo: Memo[tuple[int, str], Audit] | None = None
+) -> Audit:
+    """The audit of the stored evaluation, ``check(load_evaluation(record))``, without auditing again
+    when it can: the audit kept when it was saved (``jixiao.store.audits``), else one kept in
+    ``memo`` under the same key (an evaluation saved before audits were kept, or by older rules).
+    """
+    found = audits.kept(session, record)
+    if found is not None:
+        return found
+    if memo is None or not audits.keepable(record.data):
+        return check(load_evaluation(record))
+    return memo.get(
+        (record.id, audits.audit_key(record.id, record.data)), lambda: check(load_evaluation(record))
+    )
 
 
 def org_by_name(

@@ -12,13 +12,13 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from jixiao.store.db import Database
 from jixiao.store.mail import Mailer
 from jixiao.store.queries import StoreError
 from jixiao.web.deps import AppState, LoginRequired, render
-from jixiao.web.security import csrf_protect, security_headers
+from jixiao.web.security import BodyLimit, SecurityHeaders, csrf_protect
 from jixiao.web.settings import Settings
 
 STATIC = Path(__file__).with_name("static")
@@ -42,37 +42,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         app.include_router(router, dependencies=[Depends(csrf_protect)])
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
-    app.middleware("http")(security_headers)
-
-    if settings.secure_cookies:  # served over https: browsers must never fall back to http
-
-        @app.middleware("http")
-        async def strict_transport(request: Request, call_next):  # type: ignore[no-untyped-def]
-            response = await call_next(request)
-            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-            return response
-
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next):  # type: ignore[no-untyped-def]
-        length = request.headers.get("content-length")
-        if "\x00" in request.url.path or "%00" in request.url.query:
-            return PlainTextResponse("请求地址中含有非法字符", status_code=400)
-        if (
-            request.method == "POST"
-            and length is None
-            and "chunked" in request.headers.get("transfer-encoding", "")
-        ):
-            return PlainTextResponse("请求缺少内容长度（Content-Length）", status_code=411)
-        if (
-            length
-            and length.isascii()
-            and length.isdigit()
-            and int(length) > settings.max_upload_bytes + 64 * 1024
-        ):
-            limit = settings.max_upload_bytes // (1024 * 1024)
-            return PlainTextResponse(f"上传内容过大：单个文件不能超过 {limit} MB", status_code=413)
-        return await call_next(request)
-
+    # innermost first: the security headers on every answer of the routes, then the body limit
+    app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
+    app.add_middleware(BodyLimit, max_upload_bytes=settings.max_upload_bytes)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.session_secret(),

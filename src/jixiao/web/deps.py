@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from jixiao.api import ROLE_NAMES
-from jixiao.store import notifications
-from jixiao.store.accounts import LoginThrottle, resolve_session, touch_session
+from jixiao.api import ROLE_NAMES, Audit
+from jixiao.store.accounts import LoginThrottle, SessionCheck, resolve_session, touch_session
 from jixiao.store.db import Database
 from jixiao.store.models import Role, User
 from jixiao.store.queries import Actor
+from jixiao.store.revisions import Memo
 from jixiao.web.security import SAFE_METHODS, Throttle, csrf_token
 from jixiao.web.settings import Settings
 from jixiao.web.uploads import new_pool
@@ -33,12 +33,16 @@ class AppState:
         self.settings = settings
         self.db = db
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
+        self.templates.env.auto_reload = False  # no stat() of every template on every page
         self.templates.env.globals["role_names"] = dict(ROLE_NAMES)
         self.login_throttle = LoginThrottle(
             settings.login_attempts, settings.login_window_seconds, settings.login_max_delay_seconds
         )
         self.survey_throttle = Throttle(settings.survey_rate_per_minute, 60)
         self.parse_pool = new_pool(settings)
+        # per process, keyed on the state of the data they were computed from (never stale)
+        self.audits: Memo[tuple[int, str], Audit] = Memo(256)  # see ``service.stored_audit``
+        self.dashboards: Memo[Any, dict[str, Any]] = Memo(64)  # see ``revisions.stamped``
 
 
 def state(request: Request) -> AppState:
@@ -47,14 +51,30 @@ def state(request: Request) -> AppState:
     return app_state
 
 
-def _transaction(request: Request) -> Iterator[Session]:
+def _reader(request: Request) -> Iterator[Session | None]:
+    """A page's (GET, HEAD) one read-only transaction, shared by the login check and the handler;
+    None for a state-changing request, whose login check must not run inside its write lock."""
+    if request.method not in SAFE_METHODS:
+        yield None
+        return
+    with state(request).db.session(write=False) as session:
+        yield session
+
+
+read_session: Any = Depends(_reader, scope="function")
+
+
+def _transaction(request: Request, reader: Session | None = read_session) -> Iterator[Session]:
     """One transaction per request: committed when the handler returns, rolled back on error.
 
-    A state-changing request takes the write lock when it begins (SQLite ``BEGIN IMMEDIATE``), so
-    two writers queue on the busy timeout instead of failing with "database is locked".
+    A page reads in the transaction its login check began (``read_session``).  A state-changing
+    request takes the write lock when it begins (SQLite ``BEGIN IMMEDIATE``), so two writers queue
+    on the busy timeout instead of failing with "database is locked".
     """
-    db = state(request).db
-    with db.session(write=request.method not in SAFE_METHODS) as session:
+    if reader is not None:
+        yield reader
+        return
+    with state(request).db.session(write=True) as session:
         yield session
 
 
@@ -96,24 +116,32 @@ class LoginRequired(Exception):
     """No logged-in user: redirect to the login page."""
 
 
-def current_user(request: Request) -> User:
+def current_user(request: Request, reader: Session | None = read_session) -> User:
     """The logged-in user of a live server-side session, or a redirect to the login page.
 
-    Looked up in a short read-only transaction of its own, before the handler's transaction
-    begins, so authentication never holds the write lock.
+    A page looks it up in its own read transaction (``read_session``); a state-changing request in
+    a short read-only transaction of its own, before the handler's transaction begins, so
+    authentication never holds the write lock.
     """
     app = state(request)
     settings = app.settings
     token = request.session.get("sid")
-    with app.db.session(write=False) as reader:
-        check = resolve_session(
-            reader,
+    page_view = request.method == "GET" and "hx-request" not in request.headers  # the header shows it
+
+    def check_in(session: Session) -> SessionCheck | None:
+        return resolve_session(
+            session,
             token,
             idle_seconds=settings.session_idle_minutes * 60,
             max_seconds=settings.session_max_hours * 3600,
+            count_unread=page_view,
         )
-        page_view = request.method == "GET" and "hx-request" not in request.headers  # the header shows it
-        unread = notifications.unread_count(reader, check.user.id) if check is not None and page_view else 0
+
+    if reader is not None:
+        check = check_in(reader)
+    else:
+        with app.db.session(write=False) as own:
+            check = check_in(own)
     if check is None:
         request.session.pop("sid", None)
         raise LoginRequired()
@@ -121,7 +149,7 @@ def current_user(request: Request) -> User:
     if check.stale and isinstance(token, str):
         with app.db.session() as writer:
             touch_session(writer, token)
-    request.state.user = UserView(user.id, user.username, user.display_name, user.role, unread)
+    request.state.user = UserView(user.id, user.username, user.display_name, user.role, check.unread)
     return user
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from math import ceil
 from typing import Any
@@ -52,13 +53,27 @@ def page_count(total: int, size: int) -> int:
 
 
 def paginate(
-    session: Session, query: Select[Any], page: str, filters: dict[str, str], size: int = PAGE_SIZE
+    session: Session,
+    query: Select[Any],
+    page: str,
+    filters: dict[str, str],
+    size: int = PAGE_SIZE,
+    *,
+    rows: Callable[..., Any] | None = None,
 ) -> Page:
-    """The requested page of ``query`` (out-of-range or malformed page numbers are clamped)."""
+    """The requested page of ``query`` (out-of-range or malformed page numbers are clamped).
+
+    Records are the query's first column (an ORM entity), or with ``rows`` each row's columns
+    passed to ``rows`` (a ``NamedTuple``, say).
+    """
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     # a malformed or out-of-range page number shows the nearest page (a stale link still works)
     number = min(page_number(page), page_count(total, size))
-    records = list(session.scalars(query.limit(size).offset((number - 1) * size)))
+    window = query.limit(size).offset((number - 1) * size)
+    if rows is None:
+        records = list(session.scalars(window))
+    else:
+        records = [rows(*row) for row in session.execute(window)]
     return Page(records, number, size, total, filters)
 
 

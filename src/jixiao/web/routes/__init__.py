@@ -8,6 +8,7 @@ from jixiao.web.routes import (
     dashboard,
     documents,
     evaluations,
+    health,
     review,
     surveys,
     tasks,
@@ -24,4 +25,5 @@ ROUTERS = (
     audit.router,
     admin.router,
     account.router,
+    health.router,
 )

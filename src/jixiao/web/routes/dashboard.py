@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, NamedTuple
 
 from fastapi import APIRouter, Request
 from sqlalchemy import Select, case, func, select
@@ -13,8 +13,9 @@ from starlette.responses import Response
 from jixiao.store import service
 from jixiao.store.models import EvaluationRecord, FindingRecord, Role, Task
 from jixiao.store.queries import Actor
+from jixiao.store.revisions import Memo, stamped
 from jixiao.web.charts import bar_chart
-from jixiao.web.deps import db_session, render, require
+from jixiao.web.deps import db_session, render, require, state
 from jixiao.web.params import optional_int
 
 router = APIRouter()
@@ -100,12 +101,34 @@ def dashboard_data(session: Session, task: str = "", year: str = "", department:
     }
 
 
+class TaskOption(NamedTuple):
+    """A task in the filter's list (plain data: it is kept in the cache beside the figures)."""
+
+    id: int
+    name: str
+
+
 def _options(session: Session) -> dict[str, Any]:
+    tasks = session.execute(select(Task.id, Task.name).order_by(Task.year.desc(), Task.id.desc()))
     return {
-        "tasks": session.scalars(select(Task).order_by(Task.year.desc())).all(),
+        "tasks": [TaskOption(task_id, name) for task_id, name in tasks],
         "years": sorted({y for y in session.scalars(select(E.year).distinct()) if y}, reverse=True),
         "departments": sorted(d for d in session.scalars(select(E.department_name).distinct()) if d),
     }
+
+
+def dashboard_context(
+    session: Session, memo: Memo[Any, dict[str, Any]], task: str = "", year: str = "", department: str = ""
+) -> dict[str, Any]:
+    """The figures of ``dashboard_data`` and the filters' choices, kept in ``memo`` under the data's
+    revision stamp: every process computes them once per state of the data (a write anywhere
+    changes the stamp, see ``jixiao.store.revisions``).  The result is shared: copy, never change it.
+    """
+
+    def compute() -> dict[str, Any]:
+        return {**dashboard_data(session, task, year, department), **_options(session)}
+
+    return stamped(memo, session, ("dashboard", task, year, department), compute)
 
 
 @router.get("/dashboard")
@@ -118,8 +141,7 @@ def dashboard(
     session: Session = db_session,
 ) -> Response:
     """The dashboard page with filters."""
-    context = dashboard_data(session, task, year, department)
-    context.update(_options(session))
+    context = dict(dashboard_context(session, state(request).dashboards, task, year, department))
     context.update({"f_task": task, "f_year": year, "f_department": department})
     return render(request, "dashboard.html", context)
 

@@ -17,12 +17,13 @@ from jixiao.store.models import EvaluationRecord, Task, Upload
 from jixiao.store.queries import (
     Actor,
     Conflict,
+    Listed,
     StoreError,
     can_edit,
     can_review,
     get_editable,
     get_visible,
-    listing,
+    listed,
 )
 from jixiao.web import uploads
 from jixiao.web.deps import current_actor, db_session, posted_form, render, state
@@ -97,13 +98,13 @@ def evaluation_list(
     session: Session = db_session,
 ) -> Response:
     """The evaluations the user may see, newest first, a page at a time."""
-    query = search(listing(actor), q).order_by(EvaluationRecord.updated_at.desc(), EvaluationRecord.id.desc())
+    query = search(listed(actor), q).order_by(EvaluationRecord.updated_at.desc(), EvaluationRecord.id.desc())
     if status:
         query = query.where(EvaluationRecord.status == status)
     year_number = optional_int(year, "年度", high=9999)
     if year_number is not None:
         query = query.where(EvaluationRecord.year == year_number)
-    pager = paginate(session, query, page, {"status": status, "year": year, "q": q})
+    pager = paginate(session, query, page, {"status": status, "year": year, "q": q}, rows=Listed)
     return render(
         request,
         "evaluations.html",
@@ -139,8 +140,7 @@ def _evaluation_page(
     status_code: int = 200,
 ) -> Response:
     record = get_visible(session, actor, evaluation_id)
-    evaluation = service.load_evaluation(record)
-    audit = check(evaluation)
+    audit = service.stored_audit(session, record, state(request).audits)
     context = form_context(record, dict(record.data), audit)
     context["task"] = _task_of(session, record)
     context["uploads"] = _evidence(session, record.id)

@@ -12,11 +12,10 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
-from jixiao.api import check
 from jixiao.store import service
 from jixiao.store.models import EvaluationRecord, Role
-from jixiao.store.queries import Actor, StoreError, get_visible, listing
-from jixiao.web.deps import db_session, posted_form, render, require
+from jixiao.store.queries import Actor, Listed, StoreError, get_visible, listed
+from jixiao.web.deps import db_session, posted_form, render, require, state
 from jixiao.web.forms import parse_number
 from jixiao.web.pagination import paginate, search
 from jixiao.web.params import RecordId
@@ -36,7 +35,7 @@ def queue(
     session: Session = db_session,
 ) -> Response:
     """Submitted evaluations, most severe findings first, then the largest inflation."""
-    query = search(listing(actor), q)
+    query = search(listed(actor), q)
     if status:
         query = query.where(EvaluationRecord.status == status)
     query = query.order_by(
@@ -44,7 +43,7 @@ def queue(
         nulls_last(EvaluationRecord.inflation.desc()),
         EvaluationRecord.id,
     )
-    pager = paginate(session, query, page, {"status": status, "q": q})
+    pager = paginate(session, query, page, {"status": status, "q": q}, rows=Listed)
     return render(
         request,
         "review_queue.html",
@@ -72,7 +71,7 @@ def _review_page(
     status_code: int = 200,
 ) -> Response:
     record = get_visible(session, actor, evaluation_id)
-    audit = check(service.load_evaluation(record))
+    audit = service.stored_audit(session, record, state(request).audits)
     context = form_context(record, dict(record.data), audit, message=message)
     context["posted"] = {k: str(v) for k, v in (posted or {}).items() if isinstance(v, str)}
     context["can_decide"] = actor.role in (Role.finance, Role.admin)
