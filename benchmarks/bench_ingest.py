@@ -242,6 +242,21 @@ def scaling(corpus_dir: Path) -> list[tuple[int, int, float]]:
     return out
 
 
+def startup() -> tuple[float, float]:
+    """Seconds for ``jixiao --help`` in a fresh interpreter and for ``python -c pass`` (best of 7)."""
+    import subprocess
+
+    def best(args: list[str]) -> float:
+        times = []
+        for _ in range(7):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, *args], capture_output=True, check=True)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    return best(["-c", "from jixiao.cli import main; main(['--help'])"]), best(["-c", "pass"])
+
+
 def main() -> None:
     """Measure precision/recall and speed; write docs/ingest.md and docs/performance.md."""
     corpus_dir = Path(tempfile.mkdtemp(prefix="jixiao-corpus-"))
@@ -286,6 +301,13 @@ def main() -> None:
     base = results[0][2]
     for jobs, count, rate in results:
         lines.append(f"| {jobs} | {count} | {rate:.1f} | {rate / base:.2f}× |")
+    start, floor = startup()
+    lines += [
+        "",
+        f"Start-up: `jixiao --help` in a fresh process takes {start * 1000:.0f} ms (best of 7), against "
+        f"{floor * 1000:.0f} ms for `python -c pass` (×{start / floor:.1f}); goal < 250 ms: "
+        f"{'met' if start < 0.25 else 'not met'}.",
+    ]
     import os
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
