@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from anyio import CancelScope
 from fastapi import Depends, HTTPException, Request
+from fastapi.concurrency import contextmanager_in_threadpool, run_in_threadpool
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -41,7 +43,7 @@ class AppState:
         self.survey_throttle = Throttle(settings.survey_rate_per_minute, 60)
         self.parse_pool = new_pool(settings)
         # per process, keyed on the state of the data they were computed from (never stale)
-        self.audits: Memo[tuple[int, str], Audit] = Memo(256)  # see ``service.stored_audit``
+        self.audits: Memo[tuple[int, str], Audit] = Memo(128)  # see ``service.stored_audit``
         self.dashboards: Memo[Any, dict[str, Any]] = Memo(64)  # see ``revisions.stamped``
 
 
@@ -51,30 +53,45 @@ def state(request: Request) -> AppState:
     return app_state
 
 
-def _reader(request: Request) -> Iterator[Session | None]:
+async def _reader(request: Request) -> AsyncIterator[Session | None]:
     """A page's (GET, HEAD) one read-only transaction, shared by the login check and the handler;
-    None for a state-changing request, whose login check must not run inside its write lock."""
+    None for a state-changing request, whose login check must not run inside its write lock.
+
+    Begun on the event loop (a session takes its connection at its first query, in the thread
+    pool), ended in the thread pool (the commit and the connection's return are I/O).
+    """
     if request.method not in SAFE_METHODS:
         yield None
         return
-    with state(request).db.session(write=False) as session:
+    transaction = state(request).db.session(write=False)
+    session = transaction.__enter__()
+    try:
         yield session
+    except BaseException as exc:
+        with CancelScope(shield=True):
+            handled = await run_in_threadpool(transaction.__exit__, type(exc), exc, exc.__traceback__)
+        if not handled:
+            raise
+    else:
+        with CancelScope(shield=True):
+            await run_in_threadpool(transaction.__exit__, None, None, None)
 
 
 read_session: Any = Depends(_reader, scope="function")
 
 
-def _transaction(request: Request, reader: Session | None = read_session) -> Iterator[Session]:
+async def _transaction(request: Request, reader: Session | None = read_session) -> AsyncIterator[Session]:
     """One transaction per request: committed when the handler returns, rolled back on error.
 
-    A page reads in the transaction its login check began (``read_session``).  A state-changing
-    request takes the write lock when it begins (SQLite ``BEGIN IMMEDIATE``), so two writers queue
-    on the busy timeout instead of failing with "database is locked".
+    A page reads in the transaction its login check began (``read_session``), handed over here on
+    the event loop (no trip through the thread pool).  A state-changing request takes the write
+    lock when it begins (SQLite ``BEGIN IMMEDIATE``), so two writers queue on the busy timeout
+    instead of failing with "database is locked"; it is opened and closed in the thread pool.
     """
     if reader is not None:
         yield reader
         return
-    with state(request).db.session(write=True) as session:
+    async with contextmanager_in_threadpool(state(request).db.session(write=True)) as session:
         yield session
 
 
@@ -153,15 +170,15 @@ def current_user(request: Request, reader: Session | None = read_session) -> Use
     return user
 
 
-def current_actor(user: User = Depends(current_user)) -> Actor:
-    """The logged-in user as the query layer's actor."""
+async def current_actor(user: User = Depends(current_user)) -> Actor:
+    """The logged-in user as the query layer's actor (on the event loop: no I/O)."""
     return Actor.of(user)
 
 
 def require(*roles: Role) -> Any:
     """Dependency refusing users without one of ``roles``."""
 
-    def check(actor: Actor = Depends(current_actor)) -> Actor:
+    async def check(actor: Actor = Depends(current_actor)) -> Actor:
         if actor.role not in roles:
             raise HTTPException(403, "您的角色无权访问此页面")
         return actor
