@@ -7,16 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from anyio import CancelScope
+from anyio import CancelScope, CapacityLimiter, to_thread
 from fastapi import Depends, HTTPException, Request
-from fastapi.concurrency import contextmanager_in_threadpool, run_in_threadpool
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from jixiao.api import ROLE_NAMES, Audit
-from jixiao.store.accounts import LoginThrottle, SessionCheck, resolve_session, touch_session
+from jixiao.store.accounts import LoginThrottle, resolve_session, touch_session
 from jixiao.store.db import Database
 from jixiao.store.models import Role, User
 from jixiao.store.queries import Actor
@@ -53,46 +52,31 @@ def state(request: Request) -> AppState:
     return app_state
 
 
-async def _reader(request: Request) -> AsyncIterator[Session | None]:
-    """A page's (GET, HEAD) one read-only transaction, shared by the login check and the handler;
-    None for a state-changing request, whose login check must not run inside its write lock.
+async def _transaction(request: Request) -> AsyncIterator[Session]:
+    """One transaction per request: committed when the handler returns, rolled back on error.
 
-    Begun on the event loop (a session takes its connection at its first query, in the thread
-    pool), ended in the thread pool (the commit and the connection's return are I/O).
+    A state-changing request takes the write lock when it begins (SQLite ``BEGIN IMMEDIATE``), so
+    two writers queue on the busy timeout instead of failing with "database is locked".
+
+    Begun on the event loop: a session takes its connection at its first query, in the handler's
+    thread.  Ended in a thread of its own, outside the thread pool's limit (as FastAPI ends a plain
+    generator dependency): a request holding a connection never waits for a thread held by a
+    request waiting for a connection.
     """
-    if request.method not in SAFE_METHODS:
-        yield None
-        return
-    transaction = state(request).db.session(write=False)
+    transaction = state(request).db.session(write=request.method not in SAFE_METHODS)
     session = transaction.__enter__()
     try:
         yield session
     except BaseException as exc:
         with CancelScope(shield=True):
-            handled = await run_in_threadpool(transaction.__exit__, type(exc), exc, exc.__traceback__)
+            handled = await to_thread.run_sync(
+                transaction.__exit__, type(exc), exc, exc.__traceback__, limiter=CapacityLimiter(1)
+            )
         if not handled:
             raise
     else:
         with CancelScope(shield=True):
-            await run_in_threadpool(transaction.__exit__, None, None, None)
-
-
-read_session: Any = Depends(_reader, scope="function")
-
-
-async def _transaction(request: Request, reader: Session | None = read_session) -> AsyncIterator[Session]:
-    """One transaction per request: committed when the handler returns, rolled back on error.
-
-    A page reads in the transaction its login check began (``read_session``), handed over here on
-    the event loop (no trip through the thread pool).  A state-changing request takes the write
-    lock when it begins (SQLite ``BEGIN IMMEDIATE``), so two writers queue on the busy timeout
-    instead of failing with "database is locked"; it is opened and closed in the thread pool.
-    """
-    if reader is not None:
-        yield reader
-        return
-    async with contextmanager_in_threadpool(state(request).db.session(write=True)) as session:
-        yield session
+            await to_thread.run_sync(transaction.__exit__, None, None, None, limiter=CapacityLimiter(1))
 
 
 # ``scope="function"``: the transaction ends (commit or rollback) before the response is sent, so
@@ -133,32 +117,25 @@ class LoginRequired(Exception):
     """No logged-in user: redirect to the login page."""
 
 
-def current_user(request: Request, reader: Session | None = read_session) -> User:
+def current_user(request: Request) -> User:
     """The logged-in user of a live server-side session, or a redirect to the login page.
 
-    A page looks it up in its own read transaction (``read_session``); a state-changing request in
-    a short read-only transaction of its own, before the handler's transaction begins, so
-    authentication never holds the write lock.
+    Looked up in a short read-only transaction of its own, before the handler's transaction
+    begins, so authentication never holds the write lock (nor a connection while the request
+    waits for a thread).
     """
     app = state(request)
     settings = app.settings
     token = request.session.get("sid")
     page_view = request.method == "GET" and "hx-request" not in request.headers  # the header shows it
-
-    def check_in(session: Session) -> SessionCheck | None:
-        return resolve_session(
-            session,
+    with app.db.session(write=False) as reader:
+        check = resolve_session(
+            reader,
             token,
             idle_seconds=settings.session_idle_minutes * 60,
             max_seconds=settings.session_max_hours * 3600,
             count_unread=page_view,
         )
-
-    if reader is not None:
-        check = check_in(reader)
-    else:
-        with app.db.session(write=False) as own:
-            check = check_in(own)
     if check is None:
         request.session.pop("sid", None)
         raise LoginRequired()
