@@ -21,6 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     (
         "numbers",
         "model",
+        "declaration",
         "vocabulary",
         "places",
         "findings",

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jixiao.declaration import Declaration
 from jixiao.findings import Finding, Severity, has_errors
 from jixiao.model import Evaluation, Source
 from jixiao.yamlio import ParsedDocument, parse_text, read_file, validate
@@ -102,3 +103,71 @@ def _missing(name: str, why: str = "不存在") -> Finding:
     from jixiao.findings import finding
 
     return finding("file.unreadable", Severity.error, f"文件 {name} {why}", source=Source(file=name))
+
+
+@dataclass
+class LoadedDeclaration:
+    """A target declaration file loaded: the declaration (None when unusable) and what went wrong."""
+
+    file: str
+    declaration: Declaration | None
+    findings: list[Finding] = field(default_factory=list)
+    line_of: dict[str, int] = field(default_factory=dict)  # field path → line in the file
+    part: str | None = None  # the sheet of a workbook holding several projects
+
+    @property
+    def label(self) -> str:
+        """The file, with the part when the file holds several declarations (``book.xlsx#3.项目``)."""
+        return f"{self.file}#{self.part}" if self.part else self.file
+
+    @property
+    def ok(self) -> bool:
+        """True when a declaration was loaded without error findings."""
+        return self.declaration is not None and not has_errors(self.findings)
+
+
+def is_declaration_data(data: Any) -> bool:
+    """True when parsed file data is a target declaration (``kind: declaration``), not an evaluation."""
+    return isinstance(data, dict) and data.get("kind") == "declaration"
+
+
+def load_declaration_parsed(doc: ParsedDocument) -> LoadedDeclaration:
+    """Validate a parsed document as a Declaration."""
+    declaration, problems = validate(Declaration, doc, "file.invalid")
+    lines: dict[str, int] = {}
+    _index_lines(doc, doc.data, [], lines)
+    if declaration is not None and declaration.source is None:
+        declaration.source = Source(file=doc.file)
+    return LoadedDeclaration(doc.file, declaration, problems, lines)
+
+
+def load_declaration_data(data: dict[str, Any], file: str = "<input>") -> LoadedDeclaration:
+    """Load a declaration from already-parsed data (a dict from JSON, a web form …)."""
+    return load_declaration_parsed(ParsedDocument(data, data, file))
+
+
+def load_declaration_file(path: Path) -> LoadedDeclaration:
+    """Load a declaration file (YAML or JSON); unreadable, malformed or invalid files give error findings."""
+    name = str(path)
+    if not path.exists():
+        return LoadedDeclaration(name, None, [_missing(name)])
+    if path.is_dir():
+        return LoadedDeclaration(name, None, [_missing(name, "是目录，不是申报文件")])
+    text, problems = read_file(path)
+    if text is None:
+        return LoadedDeclaration(name, None, problems)
+    doc, problems = parse_text(text, name, "json" if path.suffix.lower() == ".json" else "yaml")
+    if doc is None:
+        return LoadedDeclaration(name, None, problems)
+    return load_declaration_parsed(doc)
+
+
+def file_holds_declaration(path: Path) -> bool:
+    """True when a YAML/JSON file's top level says ``kind: declaration`` (a cheap look, no validation)."""
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
+    except OSError:
+        return False
+    import re
+
+    return re.search(r'^\s*"?kind"?\s*:\s*"?declaration"?\s*,?\s*$', head, re.MULTILINE) is not None

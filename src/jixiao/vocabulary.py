@@ -104,6 +104,23 @@ QUALITATIVE_ANSWERS = {
 }
 SATISFIED = ANSWERS[:2]
 
+# The target declaration (绩效目标申报) and its review (绩效目标审核): jixiao.declaration.
+NOVELTY_NAMES = {"new": "新增项目", "continuing": "延续项目"}
+BASIS_KIND_NAMES = {
+    "plan": "计划标准",
+    "history": "历史标准",
+    "industry": "行业标准",
+    "budget": "预算支出标准",
+    "other": "其他标准",
+}
+PERIOD_NAMES = {"medium": "中期目标", "annual": "年度目标"}
+CRITERION_NAMES = {
+    "completeness": "完整性",
+    "relevance": "相关性",
+    "appropriateness": "适当性",
+    "feasibility": "可行性",
+}
+
 # Every table above whose keys are glossary identifiers (checked against docs/glossary.md).
 GLOSSARY_TABLES: dict[str, dict[str, str]] = {
     "kind": KIND_NAMES,
@@ -115,4 +132,8 @@ GLOSSARY_TABLES: dict[str, dict[str, str]] = {
     "organisation": ORG_KIND_NAMES,
     "level": LEVEL_NAMES,
     "document": DOCUMENT_NAMES,
+    "novelty": NOVELTY_NAMES,
+    "basis kind": BASIS_KIND_NAMES,
+    "period": PERIOD_NAMES,
+    "criterion": CRITERION_NAMES,
 }
