@@ -18,6 +18,7 @@ from jixiao import __version__
 if TYPE_CHECKING:  # for the type checker; at run time each name is imported on first use (below)
     DOCUMENT_SUFFIXES: frozenset[str]  # the suffixes the document readers take
     from jixiao.checks import Audit, run_checks
+    from jixiao.declaration import Criterion, Declaration, ReviewGrade, ReviewOpinion, ReviewResult
     from jixiao.examples import example_files, examples_dir
     from jixiao.findings import Finding, Severity, has_errors
     from jixiao.frameworks import (
@@ -30,7 +31,14 @@ if TYPE_CHECKING:  # for the type checker; at run time each name is imported on 
     )
     from jixiao.ingest import ingest_parts, summarize
     from jixiao.ingest.project_list import ListRow, read_project_list
-    from jixiao.loader import Loaded, load_data, load_file
+    from jixiao.loader import (
+        Loaded,
+        LoadedDeclaration,
+        load_data,
+        load_declaration_data,
+        load_declaration_file,
+        load_file,
+    )
     from jixiao.model import Evaluation, Figure, Survey
     from jixiao.numbers import format_number
     from jixiao.pension.checks import run_pension_checks
@@ -57,6 +65,8 @@ if TYPE_CHECKING:  # for the type checker; at run time each name is imported on 
     from jixiao.vocabulary import (
         ACTION_NAMES,
         AUDIT_FORMAT_NAMES,
+        CRITERION_NAMES,
+        DECLARATION_STATUS_NAMES,
         DOCUMENT_NAMES,
         ENTITY_NAMES,
         FORMAT_NAMES,
@@ -81,6 +91,16 @@ _LAZY: dict[str, tuple[str, str]] = {
     "AuditedFile": ("jixiao.serialize", "AuditedFile"),
     "AUDIT_FORMAT_NAMES": ("jixiao.vocabulary", "AUDIT_FORMAT_NAMES"),
     "DOCUMENT_NAMES": ("jixiao.vocabulary", "DOCUMENT_NAMES"),
+    "CRITERION_NAMES": ("jixiao.vocabulary", "CRITERION_NAMES"),
+    "DECLARATION_STATUS_NAMES": ("jixiao.vocabulary", "DECLARATION_STATUS_NAMES"),
+    "Criterion": ("jixiao.declaration", "Criterion"),
+    "Declaration": ("jixiao.declaration", "Declaration"),
+    "ReviewGrade": ("jixiao.declaration", "ReviewGrade"),
+    "ReviewOpinion": ("jixiao.declaration", "ReviewOpinion"),
+    "ReviewResult": ("jixiao.declaration", "ReviewResult"),
+    "LoadedDeclaration": ("jixiao.loader", "LoadedDeclaration"),
+    "load_declaration_data": ("jixiao.loader", "load_declaration_data"),
+    "load_declaration_file": ("jixiao.loader", "load_declaration_file"),
     "FORMAT_NAMES": ("jixiao.vocabulary", "FORMAT_NAMES"),
     "DocumentKind": ("jixiao.render", "DocumentKind"),
     "ENTITY_NAMES": ("jixiao.vocabulary", "ENTITY_NAMES"),
@@ -185,6 +205,8 @@ __all__ = [
     "AUDIT_FILE_WRITERS",
     "AUDIT_FORMAT_NAMES",
     "AUDIT_WRITERS",
+    "CRITERION_NAMES",
+    "DECLARATION_STATUS_NAMES",
     "DOCUMENT_NAMES",
     "DOCUMENT_SUFFIXES",
     "ENTITY_NAMES",
@@ -202,6 +224,8 @@ __all__ = [
     "STANDARD_FUND_ROWS",
     "Audit",
     "AuditedFile",
+    "Criterion",
+    "Declaration",
     "DocumentKind",
     "Estimate",
     "Evaluation",
@@ -212,10 +236,14 @@ __all__ = [
     "FrameworkError",
     "ListRow",
     "Loaded",
+    "LoadedDeclaration",
     "PensionParams",
     "Policy",
     "PolicyError",
     "RenderError",
+    "ReviewGrade",
+    "ReviewOpinion",
+    "ReviewResult",
     "ScoreResult",
     "Severity",
     "Survey",
@@ -238,6 +266,8 @@ __all__ = [
     "load",
     "load_all",
     "load_data",
+    "load_declaration_data",
+    "load_declaration_file",
     "load_framework",
     "load_framework_with_findings",
     "load_params_with_findings",
