@@ -44,6 +44,7 @@ ROLE_NAMES = {
     "unit": "单位填报",
     "evaluator": "第三方评价",
     "viewer": "只读查看",
+    "department": "主管部门审核",
 }
 
 ORG_KIND_NAMES = {"bureau": "财政局", "department": "主管部门", "unit": "实施单位", "evaluator": "第三方机构"}
@@ -85,6 +86,16 @@ ACTION_NAMES = {  # what the audit log records (actions logged by jixiao.store)
     "user.password-change": "修改密码",
     "user.email": "设置通知邮箱",
     "user.login": "登录",
+    "round.create": "开启目标申报",
+    "declaration.create": "新建目标申报",
+    "declaration.save": "保存目标申报",
+    "declaration.import": "导入目标申报",
+    "declaration.submitted": "提交目标申报",
+    "declaration.returned": "退回目标申报",
+    "declaration.forwarded": "主管部门审核通过",
+    "declaration.approved": "审定绩效目标",
+    "declaration.download": "下载申报文书",
+    "declaration.start-evaluation": "按审定目标生成自评",
 }
 ENTITY_NAMES = {
     "evaluation": "评价",
@@ -93,6 +104,8 @@ ENTITY_NAMES = {
     "organisation": "单位",
     "user": "用户",
     "upload": "附件",
+    "round": "申报批次",
+    "declaration": "目标申报",
 }
 
 ANSWERS = ("很满意", "满意", "一般", "不满意", "很不满意")  # the five-point scale of a survey question
@@ -114,6 +127,14 @@ BASIS_KIND_NAMES = {
     "other": "其他标准",
 }
 PERIOD_NAMES = {"medium": "中期目标", "annual": "年度目标"}
+# where a declaration is in its round (jixiao.store: DeclarationStatus)
+DECLARATION_STATUS_NAMES = {
+    "draft": "填报中",
+    "submitted": "待主管部门审核",
+    "forwarded": "待财政审核",
+    "returned": "已退回",
+    "approved": "已审定",
+}
 CRITERION_NAMES = {
     "completeness": "完整性",
     "relevance": "相关性",
@@ -136,4 +157,5 @@ GLOSSARY_TABLES: dict[str, dict[str, str]] = {
     "basis kind": BASIS_KIND_NAMES,
     "period": PERIOD_NAMES,
     "criterion": CRITERION_NAMES,
+    "declaration status": DECLARATION_STATUS_NAMES,
 }
