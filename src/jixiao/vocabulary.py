@@ -141,6 +141,21 @@ CRITERION_NAMES = {
     "appropriateness": "适当性",
     "feasibility": "可行性",
 }
+ATTRIBUTE_NAMES = {"recurring": "经常性项目", "one_off": "一次性项目"}  # 项目类型 on the 申报表
+# The documents of a declaration (`jixiao report --kind`); DOCUMENT_NAMES are an evaluation's.
+DECLARATION_DOCUMENT_NAMES = {"declaration": "绩效目标申报表", "review-opinion": "绩效目标审核意见表"}
+# The standard 一级 / 二级 rows of a blank 申报表 (财预〔2015〕88号 附件; the 中央部门 layout).
+DECLARATION_LEVELS = (
+    ("产出指标", "数量指标"),
+    ("产出指标", "质量指标"),
+    ("产出指标", "时效指标"),
+    ("产出指标", "成本指标"),
+    ("效益指标", "经济效益指标"),
+    ("效益指标", "社会效益指标"),
+    ("效益指标", "生态效益指标"),
+    ("效益指标", "可持续影响指标"),
+    ("满意度指标", "服务对象满意度指标"),
+)
 
 # Every table above whose keys are glossary identifiers (checked against docs/glossary.md).
 GLOSSARY_TABLES: dict[str, dict[str, str]] = {
@@ -157,5 +172,7 @@ GLOSSARY_TABLES: dict[str, dict[str, str]] = {
     "basis kind": BASIS_KIND_NAMES,
     "period": PERIOD_NAMES,
     "criterion": CRITERION_NAMES,
+    "attribute": ATTRIBUTE_NAMES,
+    "declaration document": DECLARATION_DOCUMENT_NAMES,
     "declaration status": DECLARATION_STATUS_NAMES,
 }

@@ -12,6 +12,7 @@ Text is escaped here, so ``<script>`` in a project name stays literal text.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -47,6 +48,10 @@ class Cell:
     span: int = 1
     vmerge: Literal["restart", "continue"] | None = None
     face: Face | None = None
+    bookmark: str | None = None  # a (hidden) bookmark in the cell: how a form marks its rows
+
+
+_BOOKMARK_IDS = itertools.count(1)
 
 
 def _paragraphs(cell: Cell) -> str:
@@ -54,8 +59,13 @@ def _paragraphs(cell: Cell) -> str:
     style = "TableHeading" if cell.head else "TableText"
     rpr = run_properties_xml(face)
     out = []
+    mark = ""
+    if cell.bookmark:
+        n = next(_BOOKMARK_IDS)
+        mark = f'<w:bookmarkStart w:id="{n}" w:name="{escape(cell.bookmark)}"/><w:bookmarkEnd w:id="{n}"/>'
     for line in clean(cell.text).split("\n"):
-        run = f'<w:r>{rpr}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>' if line else ""
+        run = mark + (f'<w:r>{rpr}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>' if line else "")
+        mark = ""
         out.append(f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="{cell.align}"/></w:pPr>{run}</w:p>')
     return "".join(out)
 
