@@ -48,6 +48,11 @@ if TYPE_CHECKING:  # for the type checker; at run time each name is imported on 
     from jixiao.places import INDICATOR_FIELDS, place_of
     from jixiao.policies import Policy, PolicyError, builtin_policy_names, load_policy
     from jixiao.render import FORMATS, KINDS, MEDIA_TYPES, DocumentKind, Format, RenderError, render_bytes
+    from jixiao.render.declaration_documents import (
+        DECLARATION_KINDS,
+        DeclarationDocument,
+        render_declaration_bytes,
+    )
     from jixiao.scoring import score_evaluation
     from jixiao.scoring.result import ScoreResult
     from jixiao.serialize import (
@@ -67,6 +72,7 @@ if TYPE_CHECKING:  # for the type checker; at run time each name is imported on 
         AUDIT_FORMAT_NAMES,
         BASIS_KIND_NAMES,
         CRITERION_NAMES,
+        DECLARATION_DOCUMENT_NAMES,
         DECLARATION_STATUS_NAMES,
         DOCUMENT_NAMES,
         ENTITY_NAMES,
@@ -160,6 +166,10 @@ _LAZY: dict[str, tuple[str, str]] = {
     "place_of": ("jixiao.places", "place_of"),
     "read_project_list": ("jixiao.ingest.project_list", "read_project_list"),
     "render_bytes": ("jixiao.render", "render_bytes"),
+    "DECLARATION_DOCUMENT_NAMES": ("jixiao.vocabulary", "DECLARATION_DOCUMENT_NAMES"),
+    "DECLARATION_KINDS": ("jixiao.render.declaration_documents", "DECLARATION_KINDS"),
+    "DeclarationDocument": ("jixiao.render.declaration_documents", "DeclarationDocument"),
+    "render_declaration_bytes": ("jixiao.render.declaration_documents", "render_declaration_bytes"),
     "run_checks": ("jixiao.checks", "run_checks"),
     "run_pension_checks": ("jixiao.pension.checks", "run_pension_checks"),
     "score_evaluation": ("jixiao.scoring", "score_evaluation"),
@@ -211,6 +221,8 @@ __all__ = [
     "AUDIT_WRITERS",
     "BASIS_KIND_NAMES",
     "CRITERION_NAMES",
+    "DECLARATION_DOCUMENT_NAMES",
+    "DECLARATION_KINDS",
     "DECLARATION_STATUS_NAMES",
     "DOCUMENT_NAMES",
     "DOCUMENT_SUFFIXES",
@@ -232,6 +244,7 @@ __all__ = [
     "AuditedFile",
     "Criterion",
     "Declaration",
+    "DeclarationDocument",
     "DocumentKind",
     "Estimate",
     "Evaluation",
@@ -272,11 +285,13 @@ __all__ = [
     "load",
     "load_all",
     "load_data",
+    "load_declaration",
     "load_declaration_data",
     "load_declaration_file",
     "load_framework",
     "load_framework_with_findings",
     "load_params_with_findings",
+    "new_declaration",
     "new_evaluation",
     "params_lines",
     "pdf_font_warnings",
@@ -286,6 +301,8 @@ __all__ = [
     "policy_titles",
     "read_project_list",
     "render",
+    "render_declaration",
+    "render_declaration_to_file",
     "render_to_file",
     "score",
     "score_record",
@@ -397,6 +414,86 @@ def render_to_file(
     except OSError as exc:
         raise RenderError(f"无法写入 {out}：{exc.strerror or exc}") from exc
     return out
+
+
+def render_declaration(
+    declaration: Declaration,
+    kind: DeclarationDocument,
+    fmt: Format,
+    *,
+    review: ReviewResult | None = None,
+    findings: list[Finding] | None = None,
+    opinion: ReviewOpinion | None = None,
+) -> bytes:
+    """The 绩效目标申报表 (``declaration``) or 绩效目标审核意见表 (``review-opinion``) as docx, xlsx or pdf.
+
+    ``review`` (the automatic review's points and result), ``findings`` (printed as an annex) and
+    ``opinion`` (the reviewer's) are printed as given. Raises ``RenderError`` for problems the
+    user can fix. The Word and Excel 申报表 read back with :func:`load_declaration`.
+    """
+    _ready()
+    return render_declaration_bytes(declaration, kind, fmt, review=review, findings=findings, opinion=opinion)
+
+
+def render_declaration_to_file(
+    declaration: Declaration,
+    kind: DeclarationDocument,
+    fmt: Format,
+    out: Path,
+    *,
+    review: ReviewResult | None = None,
+    findings: list[Finding] | None = None,
+    opinion: ReviewOpinion | None = None,
+) -> Path:
+    """Write the document of :func:`render_declaration` to ``out`` (a ``RenderError`` when it cannot be written)."""
+    _ready()
+    data = render_declaration(declaration, kind, fmt, review=review, findings=findings, opinion=opinion)
+    out = Path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+    except OSError as exc:
+        raise RenderError(f"无法写入 {out}：{exc.strerror or exc}") from exc
+    return out
+
+
+def new_declaration(
+    *, year: int | None = None, project_name: str = "（项目名称）", medium: bool = True
+) -> Declaration:
+    """A blank target declaration: the standard 一级 / 二级 rows of the 申报表 in the 年度 target set
+    (and in a 中期 one unless ``medium`` is False), nothing filled in."""
+    _ready()
+    from jixiao.declaration import Period, TargetIndicator, TargetSet
+    from jixiao.model import Project
+    from jixiao.vocabulary import DECLARATION_LEVELS
+
+    def blank(period: Period) -> TargetSet:
+        rows = [TargetIndicator(level1=level1, level2=level2) for level1, level2 in DECLARATION_LEVELS]
+        return TargetSet(period=period, indicators=rows)
+
+    return Declaration(
+        year=year,
+        project=Project(name=project_name),
+        medium=blank(Period.medium) if medium else None,
+        annual=blank(Period.annual),
+    )
+
+
+def load_declaration(path: str | Path) -> LoadedDeclaration:
+    """A target declaration: a declaration file (YAML/JSON) or a 申报表 jixiao wrote (Excel or Word),
+    read back with the unit's edits; problems as findings, never an exception."""
+    _ready()
+    from jixiao.ingest.readers.declaration_form import SUFFIXES, is_declaration_form, read_declaration_form
+
+    p = Path(path)
+    if p.suffix.lower() in SUFFIXES:
+        if is_declaration_form(p):
+            return read_declaration_form(p)
+        from jixiao.findings import finding
+
+        message = f"{p.name} 不是 jixiao 生成的绩效目标申报表（申报文件应为 YAML/JSON，或用 jixiao new --kind declaration 生成的表格）"
+        return LoadedDeclaration(str(p), None, [finding("form.not-jixiao", Severity.error, message)])
+    return load_declaration_file(p)
 
 
 def pension_estimate(
