@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # for the type checker; at run time each name is imported on 
         load_framework_with_findings,
         new_evaluation,
     )
-    from jixiao.ingest import ingest_parts, summarize
+    from jixiao.ingest import document_kind, ingest_any, ingest_parts, summarize
     from jixiao.ingest.project_list import ListRow, read_project_list
     from jixiao.loader import (
         Loaded,
@@ -154,6 +154,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "format_number": ("jixiao.numbers", "format_number"),
     "has_errors": ("jixiao.findings", "has_errors"),
     "ingest_parts": ("jixiao.ingest", "ingest_parts"),
+    "ingest_any": ("jixiao.ingest", "ingest_any"),
+    "document_kind": ("jixiao.ingest", "document_kind"),
     "load_data": ("jixiao.loader", "load_data"),
     "load_file": ("jixiao.loader", "load_file"),
     "load_framework": ("jixiao.frameworks", "load_framework"),
@@ -272,6 +274,7 @@ __all__ = [
     "builtin_region_names",
     "check",
     "describe_estimate",
+    "document_kind",
     "dump_json",
     "estimate_data",
     "example_files",
@@ -281,6 +284,8 @@ __all__ = [
     "framework_titles",
     "get_policy",
     "has_errors",
+    "ingest_any",
+    "ingest_declarations",
     "ingest_parts",
     "load",
     "load_all",
@@ -477,6 +482,24 @@ def new_declaration(
         medium=blank(Period.medium) if medium else None,
         annual=blank(Period.annual),
     )
+
+
+def ingest_declarations(path: str | Path) -> list[LoadedDeclaration]:
+    """Every target declaration a file holds, one per project: a published or exported 申报表
+    (xlsx, xls, docx, pdf, html, txt; a system export gives one per sheet) read by the layouts,
+    a 申报表 jixiao wrote read back, or a declaration file (YAML/JSON).  A document holding no
+    declaration gives one LoadedDeclaration with no declaration and an error finding."""
+    _ready()
+    p = Path(path)
+    if p.suffix.lower() in (".yaml", ".yml", ".json"):
+        return [load_declaration_file(p)]
+    from jixiao.ingest.readers.declaration_form import SUFFIXES, is_declaration_form
+
+    if p.suffix.lower() in SUFFIXES and is_declaration_form(p):
+        return [load_declaration(p)]
+    from jixiao.ingest import ingest_declarations as read_declarations
+
+    return read_declarations(p)
 
 
 def load_declaration(path: str | Path) -> LoadedDeclaration:

@@ -64,6 +64,7 @@ class TargetIndicator(Record):
     basis_kind: BasisKind | None = None
     last_actual: Figure | None = None  # 上年实际值 / 历史值
     explanation: str | None = None  # 指标解释 / 计算公式 / 评(扣)分标准
+    weight: Decimal | None = None  # 分值 / 权重, when a local layout prints one beside the target
     source: Source | None = None
 
     @property
@@ -93,7 +94,10 @@ class SpendingItem(Record):
 class DeclarationFunds(Record):
     """资金: the medium-term and annual totals, split by source, and last year's figures.
 
-    Any amount may be unknown (None). ``sources`` maps a field name to where it was read.
+    Any amount may be unknown (None). ``sources`` maps a field name to where it was read (its
+    ``text`` as printed); ``sources["unit"]`` is the printed label the unit was read from
+    (``项目总金额（中期规划，万元）``). Amounts are kept as printed: when reading finds them to be
+    元 under a 万元 label, an ``ingest.unit-slip`` finding says so and the review reports it.
     """
 
     unit: Literal["万元", "元"] = "万元"
@@ -103,6 +107,8 @@ class DeclarationFunds(Record):
     annual_total: Decimal | None = None  # 年度资金总额 / 本年度项目金额 / 本年度申请
     appropriation: Decimal | None = None  # 年度: 其中 财政拨款
     other: Decimal | None = None  # 年度: 其中 其他资金
+    carryover: Decimal | None = None  # 年度: 其中 上年结转资金, when the form prints that line
+    medium_carryover: Decimal | None = None  # 中期: 上年结转资金, when printed
     last_budget: Decimal | None = None  # 上年度预算安排
     last_spent: Decimal | None = None  # 上年度实际执行
     details: list[SpendingItem] = Field(default_factory=list)  # 支出明细

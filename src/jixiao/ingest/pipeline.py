@@ -9,7 +9,7 @@ from typing import Any
 
 from jixiao.findings import Finding
 from jixiao.ingest.document import Document
-from jixiao.loader import Loaded
+from jixiao.loader import Loaded, LoadedDeclaration
 from jixiao.model import Evaluation
 
 
@@ -64,6 +64,22 @@ def coverage(file: str, evaluation: Evaluation) -> Finding:
     )
 
 
+def read_for_parts(path: str | Path) -> tuple[Document | None, list[Finding], list[Loaded]]:
+    """A document read for extraction: (document, reading findings, []), or (None, findings, the
+    one Loaded with no evaluation that says why) when it is unreadable or holds no text."""
+    from jixiao.ingest.readers import read_document
+
+    doc, findings = read_document(path)
+    if doc is None:
+        return None, findings, [Loaded(str(path), None, findings)]
+    if not doc.blocks:
+        from jixiao.ingest.readers.common import problem
+
+        empty = problem("ingest.empty", "error", "文档中没有可读的文字", path)
+        return None, findings, [Loaded(str(path), None, [*findings, empty])]
+    return doc, findings, []
+
+
 def ingest_parts(path: str | Path) -> list[Loaded]:
     """Read a document and extract every evaluation in it: one, or one per project of a workbook.
 
@@ -71,19 +87,10 @@ def ingest_parts(path: str | Path) -> list[Loaded]:
     its sheet; an unreadable document gives one Loaded with no evaluation and the findings.
     """
     from jixiao.ingest.parts import split_projects
-    from jixiao.ingest.readers import read_document
 
-    doc, findings = read_document(path)
+    doc, findings, failed = read_for_parts(path)
     if doc is None:
-        return [Loaded(str(path), None, findings)]
-    if not doc.blocks:
-        from jixiao.ingest.readers.common import problem
-
-        return [
-            Loaded(
-                str(path), None, [*findings, problem("ingest.empty", "error", "文档中没有可读的文字", path)]
-            )
-        ]
+        return failed
     out = []
     for part in split_projects(doc):  # a single part is the whole document, labelled None
         loaded = ingest_document(part.document, findings, part=part.label is not None)
@@ -138,8 +145,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def summarize(loaded: Loaded) -> dict[str, Any]:
-    """The flat summary of an ingested document (amounts in 万元, rates in %, unknown = None)."""
+def summarize(loaded: Loaded | LoadedDeclaration) -> dict[str, Any]:
+    """The flat summary of an ingested document (amounts in 万元, rates in %, unknown = None); a
+    declaration's in the same shape (see ``declarations.summarize_declaration``)."""
+    if isinstance(loaded, LoadedDeclaration):
+        from jixiao.ingest.declarations import summarize_declaration
+
+        return summarize_declaration(loaded)
     evaluation: Evaluation | None = loaded.evaluation
     out: dict[str, Any] = {
         "file": loaded.file,
