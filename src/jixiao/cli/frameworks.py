@@ -1,4 +1,8 @@
-"""``jixiao frameworks``, ``jixiao new`` and ``jixiao schema``: indicator templates and the file format."""
+"""``jixiao frameworks``, ``jixiao new`` and ``jixiao schema``: indicator templates and the file format.
+
+``jixiao new --kind declaration`` writes a blank target declaration (绩效目标申报): a YAML/JSON
+file, or the Excel / Word 申报表 a unit fills in and ``jixiao report`` reads back.
+"""
 
 from __future__ import annotations
 
@@ -172,28 +176,59 @@ def register(group: click.Group) -> None:
         Console(width=160).print(table)
 
     @group.command("new")
-    @click.option("--framework", "-f", "framework_name", required=True, help="指标体系名称或 YAML 文件。")
+    @click.option(
+        "--framework", "-f", "framework_name", default=None, help="指标体系名称或 YAML 文件（评价文件必填）。"
+    )
+    @click.option(
+        "--kind",
+        type=click.Choice(["evaluation", "declaration"]),
+        default="evaluation",
+        show_default=True,
+        help="evaluation 评价文件 / 自评表；declaration 绩效目标申报文件 / 申报表。",
+    )
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出文件。")
     @click.option(
         "--to",
+        "--format",
         "fmt",
-        type=click.Choice(["yaml", "json", "xlsx"]),
+        type=click.Choice(["yaml", "json", "xlsx", "docx"]),
         default=None,
-        help="输出格式（默认按 -o 的扩展名，否则 yaml）。",
+        help="输出格式（默认按 -o 的扩展名，否则 yaml；docx 只用于申报表）。",
     )
-    @click.option("--year", type=int, default=None, help="评价年度。")
+    @click.option("--year", type=int, default=None, help="评价年度（申报表为预算年度）。")
     @click.option("--name", "project_name", default="（项目名称）", help="项目名称。")
+    @click.option("--annual-only", is_flag=True, help="申报表只含年度目标，不含中期目标。")
     def new_command(
-        framework_name: str, output: Path | None, fmt: str | None, year: int | None, project_name: str
+        framework_name: str | None,
+        kind: str,
+        output: Path | None,
+        fmt: str | None,
+        year: int | None,
+        project_name: str,
+        annual_only: bool,
     ) -> None:
-        """按指标体系生成待填写的评价文件（YAML、JSON 或 Excel 自评表）。"""
-        framework = _load_or_exit(framework_name)
+        """生成待填写的评价文件（YAML、JSON 或 Excel 自评表），或绩效目标申报文件 / 申报表（--kind declaration）。"""
         if year is not None and not 1990 <= year <= 2100:
-            _fail(f"评价年度 {year} 不在 1990–2100 之间")
-        evaluation = api.new_evaluation(framework, year=year, project_name=project_name)
+            _fail(f"{'预算' if kind == 'declaration' else '评价'}年度 {year} 不在 1990–2100 之间")
         if fmt is None:
             suffix = output.suffix.lower() if output else ""
-            fmt = {".json": "json", ".xlsx": "xlsx"}.get(suffix, "yaml")
+            fmt = {".json": "json", ".xlsx": "xlsx", ".docx": "docx"}.get(suffix, "yaml")
+        if kind == "declaration":
+            _new_declaration(output, fmt, year, project_name, annual_only)
+            return
+        if framework_name is None:
+            _fail(
+                "生成评价文件需要用 --framework 指定指标体系（内置："
+                + "、".join(api.builtin_framework_names())
+                + "）"
+            )
+            return
+        if fmt == "docx":
+            _fail(
+                "评价文件不能生成 Word 格式：请用 yaml、json 或 xlsx（Word 自评表请用 jixiao report --kind self-table）"
+            )
+        framework = _load_or_exit(framework_name)
+        evaluation = api.new_evaluation(framework, year=year, project_name=project_name)
         if fmt == "xlsx":
             if output is None:
                 _fail("生成 Excel 自评表需要用 -o 指定输出文件")
@@ -222,6 +257,63 @@ def register(group: click.Group) -> None:
         else:
             output.write_text(text, encoding="utf-8")
             click.echo(f"已生成 {output}", err=True)
+
+
+DECLARATION_HEADER = (
+    "绩效目标申报文件（待填写）：项目支出绩效目标申报表的内容。\n"
+    "填写 project（项目名称 name、主管部门 department、实施单位 unit）、novelty（new 新增 / continuing 延续）、\n"
+    "period_years（项目期，年）、funds（万元）、medium / annual 的 goals（目标，一条一项）和 indicators：\n"
+    'name（三级指标）、comparison（">=" "<=" "="）、target（指标值，如 "95"）、unit（度量单位）、\n'
+    "basis_kind（plan 计划标准 / history 历史标准 / industry 行业标准 / budget 预算支出标准 / other 其他标准）、\n"
+    "last_actual（上年实际值）、explanation（指标解释）。生成文书：jixiao report 本文件 --kind declaration。"
+)
+
+
+def _pruned(value: Any) -> Any:
+    """Data without empty lists and mappings (defaults the file need not spell out)."""
+    if isinstance(value, dict):
+        return {k: _pruned(v) for k, v in value.items() if v not in ({}, []) or k == "indicators"}
+    if isinstance(value, list):
+        return [_pruned(v) for v in value]
+    return value
+
+
+def declaration_yaml(declaration: api.Declaration) -> str:
+    """A ready-to-fill declaration file in YAML, with a comment saying what to fill in."""
+    root = _yaml_ready(_pruned(declaration.model_dump(exclude_none=True)))
+    root.yaml_set_start_comment(DECLARATION_HEADER)
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.allow_unicode = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.representer.add_representer(Decimal, _represent_decimal)
+    buffer = io.StringIO()
+    yaml.dump(root, buffer)
+    return buffer.getvalue()
+
+
+def _new_declaration(output: Path | None, fmt: str, year: int | None, name: str, annual_only: bool) -> None:
+    """``jixiao new --kind declaration``: a declaration file, or the Excel / Word 申报表 to fill in."""
+    declaration = api.new_declaration(year=year, project_name=name, medium=not annual_only)
+    if fmt in ("xlsx", "docx"):
+        if output is None:
+            _fail(f"生成{'Excel' if fmt == 'xlsx' else 'Word'}申报表需要用 -o 指定输出文件")
+            return
+        try:
+            api.render_declaration_to_file(declaration, "declaration", fmt, output)  # type: ignore[arg-type]
+        except api.RenderError as exc:
+            _fail(f"生成申报表失败：{exc.message}")
+        click.echo(f"已生成 {output}", err=True)
+        return
+    data = _pruned(declaration.model_dump(mode="json", exclude_none=True))
+    text = dump_json(data) + "\n" if fmt == "json" else declaration_yaml(declaration)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"已生成 {output}", err=True)
 
 
 def _write_xlsx(evaluation: api.Evaluation, output: Path) -> None:

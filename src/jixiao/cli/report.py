@@ -1,9 +1,11 @@
-"""``jixiao report``: write the 自评表 (Word, Excel, PDF) or the 评价报告 (Word, PDF) of an evaluation."""
+"""``jixiao report``: write the 自评表 (Word, Excel, PDF) or the 评价报告 (Word, PDF) of an evaluation,
+or the 绩效目标申报表 / 绩效目标审核意见表 (Word, Excel, PDF) of a target declaration."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
@@ -12,8 +14,72 @@ from jixiao.cli.common import echo_findings
 
 
 def _default_out(path: Path, kind: str, fmt: str) -> Path:
-    suffix = "自评表" if kind == "self-table" else "评价报告"
+    suffix = {
+        "self-table": "自评表",
+        "report": "评价报告",
+        "declaration": "申报表",
+        "review-opinion": "审核意见表",
+    }.get(kind, kind)
     return path.with_name(f"{path.stem}-{suffix}.{fmt}")
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(2)
+
+
+def _declarations(file: Path) -> list[Any]:
+    """The declarations a file holds (a published 申报表 may hold several projects); exits on none."""
+    if "ingest_declarations" in api.__all__:  # published and exported 申报表 too
+        loaded = api.ingest_declarations(file)
+    else:
+        loaded = [api.load_declaration(file)]
+    for item in loaded:
+        echo_findings(item.findings, item.label)
+    found = [item.declaration for item in loaded if item.declaration is not None]
+    if not found:
+        _fail(f"无法生成文书：{file} 不能读取为绩效目标申报数据")
+    return found
+
+
+def _review(declaration: Any, policy: str | None) -> tuple[Any, list[Any] | None]:
+    """The automatic review (审核) of a declaration: its result and findings (None, None before the
+    review is available)."""
+    if "review_declaration" not in api.__all__:
+        return None, None
+    try:
+        audit = api.review_declaration(declaration, policy) if policy else api.review_declaration(declaration)
+    except Exception as exc:  # a rubric that cannot be loaded: the user's to fix
+        message = getattr(exc, "message", None) or str(exc)
+        _fail(f"审核规则无法加载：{message}")
+    if isinstance(audit, tuple):
+        return audit[0], list(audit[1])
+    return audit.result, list(audit.findings)
+
+
+def declaration_report(
+    file: Path, kind: str, fmt: str, out: Path | None, with_findings: bool, policy: str | None
+) -> None:
+    """Write the 申报表 or 审核意见表 of each declaration ``file`` holds; print each path written."""
+    declarations = _declarations(file)
+    target = out or _default_out(file, kind, fmt)
+    for n, declaration in enumerate(declarations, start=1):
+        review, findings = (None, None)
+        if kind == "review-opinion" or with_findings:
+            review, findings = _review(declaration, policy)
+        path = target if len(declarations) == 1 else target.with_name(f"{target.stem}-{n}{target.suffix}")
+        try:
+            written = api.render_declaration_to_file(
+                declaration,
+                kind,  # type: ignore[arg-type]
+                fmt,  # type: ignore[arg-type]
+                path,
+                review=review,
+                findings=findings if with_findings or kind == "review-opinion" else None,
+            )
+        except api.RenderError as exc:
+            _fail(f"无法生成文书：{exc.message}")
+        click.echo(str(written))
 
 
 def register(group: click.Group) -> None:
@@ -24,13 +90,14 @@ def register(group: click.Group) -> None:
     @click.option(
         "--kind",
         "kind",
-        type=click.Choice(list(api.DOCUMENT_NAMES)),
+        type=click.Choice([*api.DOCUMENT_NAMES, *api.DECLARATION_DOCUMENT_NAMES]),
         default="report",
         show_default=True,
-        help="文书种类：self-table 自评表，report 评价报告",
+        help="文书种类：self-table 自评表，report 评价报告；declaration 绩效目标申报表，review-opinion 绩效目标审核意见表",
     )
     @click.option(
         "--to",
+        "--format",
         "fmt",
         type=click.Choice(list(api.FORMAT_NAMES)),
         default="docx",
@@ -51,8 +118,8 @@ def register(group: click.Group) -> None:
         default=None,
         help="评价报告的 Word 模板（.docx），默认使用内置模板",
     )
-    @click.option("--with-findings", is_flag=True, help="附上自动复核意见")
-    @click.option("--policy", default=None, help="评价政策名称或文件，默认按评价文件所写")
+    @click.option("--with-findings", is_flag=True, help="附上自动复核（申报表：自动审核）发现的问题")
+    @click.option("--policy", default=None, help="评价政策（申报：审核规则）名称或文件，默认按文件所写")
     def report(
         file: Path,
         kind: str,
@@ -62,8 +129,22 @@ def register(group: click.Group) -> None:
         with_findings: bool,
         policy: str | None,
     ) -> None:
-        """生成官方文书：项目支出绩效自评表或绩效评价报告。"""
+        """生成官方文书：项目支出绩效自评表、绩效评价报告、绩效目标申报表或绩效目标审核意见表。"""
+        if kind in api.DECLARATION_DOCUMENT_NAMES:
+            if template is not None:
+                _fail("申报表和审核意见表使用固定的官方版式，不支持自定义模板（--template 只用于评价报告）")
+            declaration_report(file, kind, fmt, out, with_findings, policy)
+            return
         loaded = api.load(file)
+        if (
+            loaded.evaluation is None
+            and file.is_file()
+            and api.load_declaration(file).declaration is not None
+        ):
+            _fail(
+                f"无法生成文书：{file} 是绩效目标申报数据，"
+                "请用 --kind declaration（申报表）或 --kind review-opinion（审核意见表）"
+            )
         echo_findings(loaded.findings, str(file))
         if loaded.evaluation is None:
             click.echo(f"无法生成文书：{file} 不能读取为评价数据", err=True)
