@@ -55,16 +55,17 @@ def register(group: click.Group) -> None:
     @click.argument("username")
     @click.option(
         "--role",
-        type=click.Choice(["admin", "finance", "unit", "evaluator", "viewer"]),
+        type=click.Choice(["admin", "finance", "unit", "evaluator", "viewer", "department"]),
         required=True,
-        help="角色：admin 管理员、finance 财政复核、unit 单位填报、evaluator 第三方、viewer 只读",
+        help="角色：admin 管理员、finance 财政复核、unit 单位填报、evaluator 第三方、viewer 只读、"
+        "department 主管部门审核",
     )
     @click.option("--org", "org_name", required=True, help="所属单位名称（不存在时创建）")
     @click.option(
         "--org-kind",
         type=click.Choice(["bureau", "department", "unit", "evaluator"]),
         default=None,
-        help="新建单位的层级（默认按角色：unit → 实施单位，evaluator → 第三方机构，其余 → 财政局）",
+        help="新建单位的层级（默认按角色：unit → 实施单位，evaluator → 第三方机构，department → 主管部门，其余 → 财政局）",
     )
     @click.option("--parent", default=None, help="新建实施单位的主管部门名称")
     @click.option("--name", "display_name", default=None, help="显示名称")
@@ -86,7 +87,9 @@ def register(group: click.Group) -> None:
         from jixiao.store.models import OrgKind, Role
         from jixiao.store.service import org_by_name
 
-        kind = org_kind or {"unit": "unit", "evaluator": "evaluator"}.get(role, "bureau")
+        kind = org_kind or {"unit": "unit", "evaluator": "evaluator", "department": "department"}.get(
+            role, "bureau"
+        )
         database = Database(database_url(data_dir))
         database.migrate()
         try:

@@ -66,6 +66,7 @@ class Role(StrEnum):
     unit = "unit"  # 单位填报
     evaluator = "evaluator"  # 第三方评价
     viewer = "viewer"  # 只读
+    department = "department"  # 主管部门审核: reviews its units' target declarations
 
 
 class Status(StrEnum):
@@ -147,6 +148,8 @@ class EvaluationRecord(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the approved target declaration the evaluation started from (``declarations.id``), if any
+    declaration_id: Mapped[int | None] = mapped_column(Integer, index=True)
     # The JSON last: SQLite then reads the indexed columns without walking its overflow pages.
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
 
@@ -352,3 +355,93 @@ class DataRevision(Base):
 
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     stamp: Mapped[str] = mapped_column(String(64))
+
+
+class DeclarationStatus(StrEnum):
+    """Where a target declaration (绩效目标申报) is in its round."""
+
+    draft = "draft"  # 填报中
+    submitted = "submitted"  # 待主管部门审核
+    forwarded = "forwarded"  # 主管部门审核通过，待财政审核
+    returned = "returned"  # 已退回修改 (by the department or by finance)
+    approved = "approved"  # 已审定: frozen as the year's baseline
+
+
+class DeclarationRound(Base):
+    """A declaration round opened by finance: the budget year, the deadline, the 审核 rubric."""
+
+    __tablename__ = "declaration_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    year: Mapped[int] = mapped_column(Integer, index=True)  # the budget year the targets are for
+    policy: Mapped[str] = mapped_column(String(100))  # the review rubric (a policy)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DeclarationRecord(Base):
+    """One project's target declaration in a round: the declaration's JSON, its automatic review and
+    the indexed columns the pages query; ``version`` guards concurrent edits and decisions."""
+
+    __tablename__ = "declarations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("declaration_rounds.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    project_name: Mapped[str] = mapped_column(String(500))
+    unit_name: Mapped[str] = mapped_column(String(300))
+    department_name: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20), default=DeclarationStatus.draft.value, index=True)
+    auto_grade: Mapped[str | None] = mapped_column(String(10))  # the rubric's result (优/良/中/差)
+    n_errors: Mapped[int] = mapped_column(Integer, default=0)
+    n_warnings: Mapped[int] = mapped_column(Integer, default=0)
+    review: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the automatic review as plain data
+    return_comment: Mapped[str | None] = mapped_column(Text)  # why it was last returned
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)  # the Declaration as plain data
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (
+        UniqueConstraint("round_id", "unit_id", "project_name", name="uq_declaration_project"),
+        Index("ix_declarations_lookup", "unit_id", "year", "project_name"),
+    )
+
+
+class DeclarationOpinion(Base):
+    """A reviewer's decision on a declaration: the stage (主管部门 or 财政), returned, passed on or
+    approved, with the opinion per criterion, 需补充完善事项 and the grade settled on."""
+
+    __tablename__ = "declaration_opinions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(20))  # department | finance
+    decision: Mapped[str] = mapped_column(String(20))  # return | forward | approve
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewer_name: Mapped[str | None] = mapped_column(String(200))
+    declaration_version: Mapped[int] = mapped_column(Integer)  # the version the reviewer decided on
+    grade: Mapped[str | None] = mapped_column(String(10))
+    opinion: Mapped[dict[str, Any]] = mapped_column(JSON)  # ReviewOpinion as plain data
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DeclarationBaseline(Base):
+    """The approved targets of a declaration, frozen: one row per approval, never changed."""
+
+    __tablename__ = "declaration_baselines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id", ondelete="CASCADE"), index=True)
+    declaration_version: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))  # sha256 of the frozen JSON
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -35,6 +35,7 @@ DEMO_ACCOUNTS = (
     ("danwei2", Role.unit, "养老经办中心填报员", UNIT_B),
     ("pingjia", Role.evaluator, "第三方评价员", EVALUATOR_ORG),
     ("chakan", Role.viewer, "只读用户", BUREAU),
+    ("bumen", Role.department, "人社局绩效审核员", DEPARTMENT),
 )
 
 

@@ -215,16 +215,27 @@ def add_evaluation(
 def assign_project(
     session: Session, actor: Actor, task: Task, unit: Organisation, project_name: str
 ) -> EvaluationRecord:
-    """Finance assigns a project of ``task`` to ``unit``: a blank 自评表 in draft."""
+    """Finance assigns a project of ``task`` to ``unit``: a 自评表 in draft, blank, or starting from
+    the project's targets approved for the task's year."""
     require_role(actor, Role.finance, Role.admin)
     if not project_name.strip():
         raise StoreError("项目名称不能为空")
     if unit.kind != OrgKind.unit:
         raise StoreError("只能分配给实施单位")
-    evaluation = blank_evaluation(task.framework, task.year, project_name.strip())
+    from jixiao.store.declarations import start_for_assignment
+
+    # the project's targets approved for that year (绩效目标申报), when there are: the thread
+    start = start_for_assignment(session, unit, task.year, project_name, task.framework)
+    if start is None:
+        evaluation = blank_evaluation(task.framework, task.year, project_name.strip())
+    else:
+        evaluation = start[0]
     evaluation.policy = task.policy
     department = session.get(Organisation, unit.parent_id) if unit.parent_id else None
     record = add_evaluation(session, actor, evaluation, unit=unit, department=department, task=task)
+    if start is not None:
+        record.declaration_id = start[1]
+        flush(session)
     notifications.on_assigned(session, record, task)
     return record
 

@@ -8,9 +8,9 @@ memory or its ability to answer other users.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.datastructures import FormData, UploadFile
 
@@ -38,7 +38,10 @@ __all__ = [
     "new_pool",
     "parse_import",
     "received",
+    "run_sandboxed",
 ]
+
+T = TypeVar("T")
 
 MAGIC = {
     ".pdf": (b"%PDF",),
@@ -99,6 +102,13 @@ def _isolated(app: AppState, func: Any, suffix: str, content: bytes) -> Any:
             return app.parse_pool.run(func, path)
         except SandboxError as exc:
             raise StoreError(exc.message) from None
+
+
+def run_sandboxed(app: AppState, func: Callable[[Path], T], suffix: str, content: bytes) -> T:
+    """``func(path)`` of the uploaded ``content`` in a bounded child process (``func`` must be a
+    module-level function returning plain data); a Chinese ``StoreError`` when the child is killed."""
+    result: T = _isolated(app, func, suffix, content)
+    return result
 
 
 def parse_import(app: AppState, suffix: str, content: bytes) -> list[ParsedPart]:

@@ -6,6 +6,7 @@ from jixiao.web.routes import (
     audit,
     auth,
     dashboard,
+    declarations,
     documents,
     evaluations,
     health,
@@ -17,6 +18,7 @@ from jixiao.web.routes import (
 ROUTERS = (
     auth.router,
     tasks.router,
+    declarations.router,
     evaluations.router,
     documents.router,
     review.router,

@@ -122,6 +122,8 @@ def add_user(
         errors["org_id"] = "请选择所属单位"
     elif values["role"] == Role.unit.value and org.kind != OrgKind.unit.value:
         errors["org_id"] = "单位填报账号须属于实施单位"
+    elif values["role"] == Role.department.value and org.kind != OrgKind.department.value:
+        errors["org_id"] = "主管部门审核账号须属于主管部门"
     if errors:
         values["password"] = ""
         return _page(request, session, errors=errors, form=values, status_code=422)

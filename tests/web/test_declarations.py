@@ -1,0 +1,381 @@
+"""The declaration round on the web (绩效目标申报): finance opens a round, a unit fills, imports and
+submits, the department reviews and passes it on, finance approves (frozen), and the project's
+next self-evaluation starts from the approved targets."""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from jixiao.store.models import (
+    AuditEntry,
+    DeclarationBaseline,
+    DeclarationRecord,
+    EvaluationRecord,
+    Notification,
+    User,
+)
+from tests.web.conftest import csrf_of, login, version_of
+
+PROJECT = "城乡居民基本养老保险经办服务"
+
+
+def open_round(app: object, year: int = 2026) -> int:
+    """Finance opens a round; its id."""
+    finance = login(app, "caizheng")
+    r = finance.post(
+        "/declarations/rounds",
+        data={
+            "csrf_token": csrf_of(finance, "/declarations"),
+            "name": f"{year}年度项目支出绩效目标申报",
+            "year": str(year),
+            "policy": "national-2020",
+            "deadline": f"{year - 1}-10-31",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text[:500]
+    return int(r.headers["location"].rsplit("/", 1)[1])
+
+
+def new_declaration(unit: TestClient, round_id: int, name: str = PROJECT) -> int:
+    """The unit starts a declaration; its id."""
+    url = f"/declarations/rounds/{round_id}"
+    r = unit.post(
+        url + "/new", data={"csrf_token": csrf_of(unit, url), "project_name": name}, follow_redirects=False
+    )
+    assert r.status_code == 303, r.text[:500]
+    return int(r.headers["location"].rsplit("/", 1)[1])
+
+
+def filled(token: str, version: str, **extra: str) -> dict[str, str]:
+    """A complete declaration form: key fields and a three-row indicator table."""
+    form = {
+        "csrf_token": token,
+        "version": version,
+        "project_name": PROJECT,
+        "novelty": "continuing",
+        "attribute": "recurring",
+        "period_years": "3",
+        "basis": "《国务院关于建立统一的城乡居民基本养老保险制度的意见》",
+        "funds_annual_total": "500",
+        "funds_appropriation": "450",
+        "funds_other": "50",
+        "funds_last_budget": "480",
+        "funds_last_spent": "470",
+        "goals_annual": "按时足额发放养老金\n提高经办服务满意度",
+        "indicator_count": "3",
+        "ind-0-level1": "产出指标",
+        "ind-0-level2": "数量指标",
+        "ind-0-name": "参保人数",
+        "ind-0-nature": ">=",
+        "ind-0-target": "12000",
+        "ind-0-unit": "人",
+        "ind-0-basis_kind": "history",
+        "ind-0-last_actual": "11800",
+        "ind-1-level1": "效益指标",
+        "ind-1-level2": "社会效益指标",
+        "ind-1-name": "养老金按时足额发放率",
+        "ind-1-nature": ">=",
+        "ind-1-target": "100%",
+        "ind-1-basis_kind": "plan",
+        "ind-2-level1": "满意度指标",
+        "ind-2-level2": "服务对象满意度指标",
+        "ind-2-name": "参保群众满意度",
+        "ind-2-nature": ">=",
+        "ind-2-target": "90%",
+        "ind-2-basis_kind": "industry",
+    }
+    form.update(extra)
+    return form
+
+
+def submit_filled(app: object, round_id: int) -> int:
+    """The unit creates, fills and submits a declaration; its id."""
+    unit = login(app, "danwei")
+    declaration_id = new_declaration(unit, round_id)
+    url = f"/declarations/{declaration_id}"
+    page = unit.get(url).text
+    r = unit.post(url, data={**filled(csrf_of(unit, url), version_of(page)), "action": "submit"})
+    assert r.status_code == 200 and "已提交，等待审核" in r.text, r.text[:800]
+    return declaration_id
+
+
+def decide(client: TestClient, declaration_id: int, action: str, **fields: str) -> Any:
+    """Post a review decision with the version the page shows."""
+    url = f"/declarations/{declaration_id}"
+    page = client.get(url).text
+    data = {"csrf_token": csrf_of(client, url), "version": version_of(page), "action": action, **fields}
+    return client.post(url + "/decision", data=data, follow_redirects=False)
+
+
+def test_a_round_from_opening_to_frozen_targets_and_the_next_self_evaluation(app: object, db: Any) -> None:
+    round_id = open_round(app)
+    unit = login(app, "danwei")
+    assert "2026年度项目支出绩效目标申报" in unit.get("/declarations").text
+    declaration_id = new_declaration(unit, round_id)
+    url = f"/declarations/{declaration_id}"
+    page = unit.get(url)
+    assert page.status_code == 200 and 'id="declaration-form"' in page.text
+    assert "示范市人力资源和社会保障局" in page.text  # 主管部门 from the organisation tree
+
+    # a row added: the form again with every input kept, nothing saved
+    token, version = csrf_of(unit, url), version_of(page.text)
+    r = unit.post(url, data={**filled(token, version), "action": "add-0"})
+    assert r.status_code == 200 and "已在" in r.text and 'value="参保人数"' in r.text
+    assert 'name="indicator_count" value="4"' in r.text
+    # a malformed amount: beside its field, nothing saved
+    r = unit.post(url, data={**filled(token, version, funds_annual_total="五百万"), "action": "save"})
+    assert r.status_code == 422 and 'id="funds_annual_total-error"' in r.text and 'value="五百万"' in r.text
+    r = unit.post(url, data={**filled(token, version), "action": "save"})
+    assert r.status_code == 200 and "草稿已保存" in r.text
+    # the stale version: a conflict, the input kept
+    r = unit.post(url, data={**filled(token, version, basis="另一依据"), "action": "save"})
+    assert r.status_code == 409 and "冲突" in r.text and "另一依据" in r.text
+    page = unit.get(url).text
+    r = unit.post(url, data={**filled(token, version_of(page)), "action": "submit"})
+    assert "已提交，等待审核" in r.text and "待主管部门审核" in r.text
+    assert 'id="declaration-form"' not in r.text  # no more edits once submitted
+
+    # finance cannot decide before the department has
+    finance = login(app, "caizheng")
+    assert 'id="review-form"' not in finance.get(url).text
+    department = login(app, "bumen")
+    assert PROJECT in department.get("/declarations?status=submitted").text
+    page = department.get(url).text
+    assert 'id="review-form"' in page and 'id="forward"' in page
+    # returning needs what is to be completed; the typed opinion comes back
+    r = decide(
+        department, declaration_id, "return", **{"op-overall": ""}, **{"op-relevance": "指标与目标对应"}
+    )
+    assert r.status_code == 400 and "需补充完善事项" in r.text and "指标与目标对应" in r.text
+    r = decide(department, declaration_id, "return", to_complete="补充成本指标\n细化时效指标")
+    assert r.status_code == 303
+    page = unit.get(url).text
+    assert "已退回" in page and "补充成本指标" in page and 'id="declaration-form"' in page
+    r = unit.post(url, data={**filled(csrf_of(unit, url), version_of(page)), "action": "submit"})
+    assert "已提交，等待审核" in r.text
+
+    r = decide(
+        department,
+        declaration_id,
+        "forward",
+        grade="良",
+        **{"op-completeness": "要素齐全", "op-feasibility": "目标可实现"},
+    )
+    assert r.status_code == 303
+    assert "待财政审核" in finance.get(url).text
+    # 差 cannot be approved; no grade is no approval
+    r = decide(finance, declaration_id, "approve", grade="差")
+    assert r.status_code == 400 and "不得进入预算安排" in r.text
+    r = decide(finance, declaration_id, "approve")
+    assert r.status_code == 400 and "请选择审核结果" in r.text
+    r = decide(finance, declaration_id, "approve", grade="良", **{"op-overall": "目标明确"})
+    assert r.status_code == 303
+    page = finance.get(url).text
+    assert "已审定" in page and 'id="frozen"' in page and "要素齐全" in page and "目标明确" in page
+
+    # frozen: the unit cannot save, nobody can decide again
+    assert 'name="version"' not in unit.get(url).text
+    with db.session() as session:
+        current = str(session.get(DeclarationRecord, declaration_id).version)
+    r = unit.post(url, data={**filled(csrf_of(unit, url), current), "action": "save"})
+    assert r.status_code == 403 and "已审定" in r.text
+    r = finance.post(
+        url + "/decision",
+        data={
+            "csrf_token": csrf_of(finance, url),
+            "version": current,
+            "action": "return",
+            "to_complete": "再改",
+        },
+    )
+    assert r.status_code == 403
+    with db.session() as session:
+        record = session.get(DeclarationRecord, declaration_id)
+        frozen = session.scalars(
+            select(DeclarationBaseline).where(DeclarationBaseline.declaration_id == declaration_id)
+        ).one()
+        assert frozen.data == record.data and frozen.declaration_version == record.version
+        actions = set(
+            session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "declaration")).all()
+        )
+        assert {
+            "declaration.create",
+            "declaration.save",
+            "declaration.submitted",
+            "declaration.returned",
+            "declaration.forwarded",
+            "declaration.approved",
+        } <= actions
+        told = session.scalars(
+            select(Notification.text)
+            .join(User, User.id == Notification.user_id)
+            .where(User.username == "danwei")
+        ).all()
+        assert any("已审定" in t for t in told)
+
+    # the thread: a task of that year assigning the project starts from the approved targets
+    r = finance.post(
+        "/tasks",
+        data={
+            "csrf_token": csrf_of(finance, "/tasks"),
+            "name": "2026年度项目支出绩效自评",
+            "year": "2026",
+            "framework": "self-2020",
+            "policy": "national-2020",
+        },
+        follow_redirects=False,
+    )
+    task_url = r.headers["location"]
+    unit_id = re.search(
+        r'name="unit_id" value="(\d+)"[^>]*>\s*示范市社会保险事业管理中心', finance.get(task_url).text
+    )
+    with db.session() as session:
+        unit_org = session.get(DeclarationRecord, declaration_id).unit_id
+    r = finance.post(
+        task_url + "/assign",
+        data={"csrf_token": csrf_of(finance, task_url), "projects": PROJECT, "unit_id": str(unit_org)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text[:500]
+    del unit_id
+    with db.session() as session:
+        evaluation = session.scalars(
+            select(EvaluationRecord).where(EvaluationRecord.project_name == PROJECT)
+        ).one()
+        assert evaluation.declaration_id == declaration_id and evaluation.year == 2026
+        names = [i.get("name") for i in evaluation.data["indicators"]]
+        targets = [(i.get("target") or {}).get("text") for i in evaluation.data["indicators"]]
+        assert "参保人数" in names and any(t and "12000" in t for t in targets)
+        evaluation_id = evaluation.id
+    page = unit.get(f"/evaluations/{evaluation_id}").text
+    assert "参保人数" in page
+    page = finance.get(url).text
+    assert f'href="/evaluations/{evaluation_id}"' in page  # the declaration links to its evaluation
+
+
+def test_generate_next_self_evaluation_from_the_declaration_page(app: object, db: Any) -> None:
+    round_id = open_round(app, 2027)
+    declaration_id = submit_filled(app, round_id)
+    assert decide(login(app, "bumen"), declaration_id, "forward", grade="优").status_code == 303
+    finance = login(app, "caizheng")
+    assert decide(finance, declaration_id, "approve", grade="优").status_code == 303
+    url = f"/declarations/{declaration_id}"
+    assert login(app, "danwei").get(url).status_code == 200
+    r = finance.post(
+        url + "/evaluation", data={"csrf_token": csrf_of(finance, url), "task_id": ""}, follow_redirects=False
+    )
+    assert r.status_code == 303 and r.headers["location"].startswith("/evaluations/")
+    page = login(app, "danwei").get(r.headers["location"]).text
+    assert "参保人数" in page and "12000" in page
+    again = finance.post(url + "/evaluation", data={"csrf_token": csrf_of(finance, url), "task_id": ""})
+    assert again.status_code == 409 and "已按该申报生成过自评表" in again.text
+
+
+def test_who_sees_which_declaration(app: object) -> None:
+    round_id = open_round(app, 2028)
+    declaration_id = submit_filled(app, round_id)
+    url = f"/declarations/{declaration_id}"
+    for who, status in {
+        "danwei": 200,
+        "danwei2": 404,
+        "bumen": 200,
+        "caizheng": 200,
+        "admin": 200,
+        "chakan": 200,
+        "pingjia": 404,
+    }.items():
+        assert login(app, who).get(url).status_code == status, who
+    assert PROJECT not in login(app, "danwei2").get("/declarations").text
+    unit = login(app, "danwei")
+    r = unit.post(
+        url + "/decision",
+        data={"csrf_token": csrf_of(unit, url), "version": "2", "action": "forward", "grade": "优"},
+    )
+    assert r.status_code == 403
+
+
+def test_two_reviewers_deciding_at_once_one_wins(app: object, db: Any) -> None:
+    round_id = open_round(app, 2029)
+    declaration_id = submit_filled(app, round_id)
+    assert decide(login(app, "bumen"), declaration_id, "forward", grade="良").status_code == 303
+    url = f"/declarations/{declaration_id}"
+    finance, admin = login(app, "caizheng"), login(app, "admin")
+    posts = []
+    for client, action in ((finance, "approve"), (admin, "return")):
+        page = client.get(url).text
+        posts.append(
+            (
+                client,
+                {
+                    "csrf_token": csrf_of(client, url),
+                    "version": version_of(page),
+                    "action": action,
+                    "grade": "良",
+                    "to_complete": "补充",
+                },
+            )
+        )
+    results: list[int] = []
+    texts: list[str] = []
+
+    def post(client: TestClient, data: dict[str, str]) -> None:
+        r = client.post(url + "/decision", data=data, follow_redirects=False)
+        results.append(r.status_code)
+        texts.append(r.text)
+
+    threads = [threading.Thread(target=post, args=p) for p in posts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [303, 409], results
+    assert any("操作冲突" in t for t in texts)
+    with db.session() as session:
+        record = session.get(DeclarationRecord, declaration_id)
+        assert record.status in ("approved", "returned")
+        decided = [
+            a
+            for a in session.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == declaration_id))
+        ]
+        assert sum(a in ("declaration.approved", "declaration.returned") for a in decided) == 1
+
+
+def test_import_reads_a_declaration_file_and_refuses_hostile_files(app: object, db: Any) -> None:
+    round_id = open_round(app, 2030)
+    unit = login(app, "danwei")
+    url = f"/declarations/rounds/{round_id}"
+    token = csrf_of(unit, url)
+    text = (
+        "kind: declaration\nyear: 2030\nproject:\n  name: 就业见习补贴\nnovelty: new\n"
+        "funds:\n  annual_total: 120\nannual:\n  period: annual\n  goals: [组织见习]\n"
+        "  indicators:\n    - {level1: 产出指标, level2: 数量指标, name: 见习人数, target: ≥300人}\n"
+    )
+    r = unit.post(
+        url + "/import", data={"csrf_token": token}, files={"file": ("申报.yaml", text.encode(), "text/yaml")}
+    )
+    assert r.status_code == 200 and "已从“申报.yaml”导入 1 个项目" in r.text, r.text[:800]
+    with db.session() as session:
+        record = session.scalars(
+            select(DeclarationRecord).where(DeclarationRecord.project_name == "就业见习补贴")
+        ).one()
+        assert record.status == "draft" and record.year == 2030
+        assert record.data["project"]["unit"] == "示范市社会保险事业管理中心"
+    for name, content, said in (
+        ("空.yaml", b"", "文件是空的"),
+        ("病毒.exe", b"MZ\x90\x00", "只能导入"),
+        ("假的.xlsx", b"not a zip at all", "文件内容与扩展名不符"),
+        ("坏.yaml", b"kind: [declaration\n", "无法从文件中读出绩效目标申报"),
+        ("评价.yaml", b"kind: self\nproject: {name: x}\n", "无法从文件中读出绩效目标申报"),
+    ):
+        r = unit.post(
+            url + "/import", data={"csrf_token": token}, files={"file": (name, content, "text/plain")}
+        )
+        assert r.status_code == 400, (name, r.status_code)
+        assert re.search(r'id="import-error"[^>]*>[^<]*' + re.escape(said), r.text), (name, r.text[-1500:])
+        assert 'id="new-declaration"' in r.text  # back on the round page, not an error page
