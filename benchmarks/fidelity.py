@@ -337,11 +337,11 @@ TYPE_CODES: dict[str, set[str]] = {
     "items-total": {"arithmetic.total-sum", "arithmetic.level-sum", "arithmetic.line-score"},
     "full-marks-missed": {"inflation.full-marks", "inflation.total"},
     "weight-twice": {"arithmetic.line-score", "arithmetic.total-sum"},
-    "unit": {"funds.unit-label", "funds.unit-mix"},
+    "unit": {"funds.unit-label", "funds.unit-mix", "decl.unit-slip"},
     "count-list": {"text.count-list"},
     "score-no-table": {"arithmetic.unverifiable", "funds.score-without-figures"},
     "grade": {"grade.mismatch", "grade.recomputed"},
-    "target-budget": {"targets.cost-budget"},
+    "target-budget": {"targets.cost-budget", "decl.cost-over-budget"},
 }
 
 
@@ -441,9 +441,25 @@ def _audit_findings(loaded: Any) -> list[Any]:
     from jixiao import api
 
     findings = [f for f in loaded.findings if not f.code.startswith("ingest.")]
-    if loaded.evaluation is not None:
+    if isinstance(loaded, api.LoadedDeclaration):  # a target declaration: its review (审核)
+        if loaded.declaration is not None:
+            findings += _review(loaded.declaration)
+    elif loaded.evaluation is not None:
         findings += api.check(loaded.evaluation).findings
     return findings
+
+
+def _review(declaration: Any) -> list[Any]:
+    """The findings of a declaration's review, when the review is present in this checkout."""
+    from jixiao import api
+
+    review = getattr(api, "review_declaration", None)
+    if review is None:
+        try:
+            from jixiao.checks.declaration import review_declaration as review
+        except ImportError:  # pragma: no cover - the review not built yet
+            return []
+    return list(review(declaration).findings)
 
 
 def _whole(path: Path) -> Any:
@@ -498,7 +514,7 @@ def measure(truths: list[Truth], index: dict[str, Path], split: dict[str, str]) 
     """
     import time
 
-    from jixiao.ingest import ingest_parts, summarize
+    from jixiao.ingest import ingest_any, summarize
 
     cache: dict[str, tuple[list[Any], float]] = {}
     out = []
@@ -508,7 +524,7 @@ def measure(truths: list[Truth], index: dict[str, Path], split: dict[str, str]) 
             continue
         if truth.sha not in cache:
             start = time.perf_counter()
-            parts = ingest_parts(path)
+            parts = ingest_any(path)  # declarations read as such, their overlapping facts compared
             cache[truth.sha] = (parts, time.perf_counter() - start)
         parts, seconds = cache[truth.sha]
         loaded = matching_part(truth, parts, path, truths)

@@ -1,13 +1,20 @@
-"""``jixiao ingest``: read published reports into evaluation files, or print a flat summary."""
+"""``jixiao ingest``: read published reports into evaluation files and target declarations (绩效目标申报表)
+into declaration files (``kind: declaration``), or print a flat summary."""
 
 from __future__ import annotations
 
 import sys
+from decimal import Decimal
+from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from jixiao.cli.common import dump_json, echo_findings
+
+if TYPE_CHECKING:
+    from jixiao.api import Declaration
 
 
 def register(group: click.Group) -> None:
@@ -26,28 +33,36 @@ def register(group: click.Group) -> None:
     @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", help="输出格式")
     @click.option("--summary", is_flag=True, help="只输出扁平摘要（金额单位万元，比率为 %，未知为 null）")
     def ingest(docs: tuple[Path, ...], out_dir: Path | None, fmt: str, summary: bool) -> None:
-        """读取评价报告/自评表（txt、html、docx、doc、xlsx、xls、pdf），生成评价文件。"""
-        from jixiao.api import ingest_parts, summarize, to_json, to_yaml
+        """读取评价报告/自评表和绩效目标申报表（txt、html、docx、doc、xlsx、xls、pdf），生成评价文件或申报文件。"""
+        from jixiao.api import LoadedDeclaration, ingest_any, summarize, to_json, to_yaml
 
         failed = False
         written: set[Path] = set()
         summaries = []
         for doc in docs:
-            parts = ingest_parts(doc)
+            parts = ingest_any(doc)
             for number, loaded in enumerate(parts, start=1):
                 echo_findings(loaded.findings, loaded.label)
-                if loaded.evaluation is None:
+                record = loaded.declaration if isinstance(loaded, LoadedDeclaration) else loaded.evaluation
+                if record is None:
                     failed = True
                 if summary:
                     summaries.append(summarize(loaded))
-                if summary or loaded.evaluation is None:
+                if summary or record is None:
                     continue
                 origin = f"{doc}（工作表“{loaded.part}”）" if loaded.part else str(doc)
-                text = (
-                    to_json(loaded.evaluation)
-                    if fmt == "json"
-                    else to_yaml(loaded.evaluation, f"由 jixiao ingest 从 {origin} 提取")
-                )
+                if isinstance(loaded, LoadedDeclaration) and loaded.declaration is not None:
+                    text = declaration_text(
+                        loaded.declaration, fmt, f"由 jixiao ingest 从 {origin} 提取的绩效目标申报表"
+                    )
+                elif isinstance(loaded, LoadedDeclaration) or loaded.evaluation is None:
+                    continue
+                else:
+                    text = (
+                        to_json(loaded.evaluation)
+                        if fmt == "json"
+                        else to_yaml(loaded.evaluation, f"由 jixiao ingest 从 {origin} 提取")
+                    )
                 if out_dir is None:
                     click.echo(text)
                     continue
@@ -69,3 +84,39 @@ def register(group: click.Group) -> None:
                 click.echo(text)
         if failed:
             sys.exit(1)
+
+
+def _plain(value: Any) -> Any:
+    """Model data for YAML: enums as their values, empty lists and mappings left out."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v not in ({}, [])}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def declaration_text(declaration: Declaration, fmt: str, header: str) -> str:
+    """A declaration file (``kind: declaration``) in YAML or JSON, as ``jixiao ingest`` writes it."""
+    if fmt == "json":
+        return dump_json(declaration.model_dump(mode="json", exclude_none=True))
+    import io
+
+    from ruamel.yaml import YAML
+
+    data = _plain(declaration.model_dump(mode="python", exclude_none=True))
+    data = {"schema_version": data.pop("schema_version", 1), "kind": data.pop("kind", "declaration"), **data}
+    yaml = YAML()
+    yaml.allow_unicode = True
+    yaml.width = 4096
+    yaml.representer.add_representer(
+        Decimal,
+        lambda r, d: r.represent_scalar(
+            "tag:yaml.org,2002:float" if "." in str(d) else "tag:yaml.org,2002:int", str(d)
+        ),
+    )
+    buffer = io.StringIO()
+    buffer.write("".join(f"# {line}\n" for line in header.splitlines()))
+    yaml.dump(data, buffer)
+    return buffer.getvalue()
