@@ -113,14 +113,15 @@ def _weights(framework: Framework, declared: list[TargetIndicator]) -> list[Deci
         else:
             group_weights = [fl.weight / len(groups)] * len(groups)
         assigned = Decimal(0)
-        flat: list[int] = []
+        last = members[0]
         for (_, items), weight in zip(groups.items(), group_weights, strict=True):
+            share = weight.quantize(CENT)
             for i in items:
-                out[i] = (weight / len(items)).quantize(CENT)
-                assigned += out[i] or 0
-                flat.append(i)
-        last = flat[-1]
-        out[last] = (out[last] or Decimal(0)) + fl.weight - assigned
+                out[i] = (share / len(items)).quantize(CENT)
+            out[items[-1]] = share - (share / len(items)).quantize(CENT) * (len(items) - 1)
+            assigned += share
+            last = items[-1]
+        out[last] = (out[last] or Decimal(0)) + fl.weight - assigned  # the level adds up exactly
     return out
 
 
