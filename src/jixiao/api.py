@@ -18,6 +18,14 @@ from jixiao import __version__
 if TYPE_CHECKING:  # for the type checker; at run time each name is imported on first use (below)
     DOCUMENT_SUFFIXES: frozenset[str]  # the suffixes the document readers take
     from jixiao.checks import Audit, run_checks
+    from jixiao.checks.declaration import (
+        DeclarationAudit,
+        Standards,
+        compare_with_declaration,
+        evaluation_from_declaration,
+        load_standards,
+    )
+    from jixiao.checks.declaration import review_declaration as run_declaration_review
     from jixiao.declaration import Criterion, Declaration, ReviewGrade, ReviewOpinion, ReviewResult
     from jixiao.examples import example_files, examples_dir
     from jixiao.findings import Finding, Severity, has_errors
@@ -47,6 +55,13 @@ if TYPE_CHECKING:  # for the type checker; at run time each name is imported on 
     from jixiao.pension.params import PensionParams, builtin_region_names, load_params_with_findings
     from jixiao.places import INDICATOR_FIELDS, place_of
     from jixiao.policies import Policy, PolicyError, builtin_policy_names, load_policy
+    from jixiao.policies.rubric import (
+        Rubric,
+        RubricError,
+        builtin_rubric_names,
+        load_rubric,
+        load_rubric_with_findings,
+    )
     from jixiao.render import FORMATS, KINDS, MEDIA_TYPES, DocumentKind, Format, RenderError, render_bytes
     from jixiao.render.declaration_documents import (
         DECLARATION_KINDS,
@@ -173,6 +188,17 @@ _LAZY: dict[str, tuple[str, str]] = {
     "DeclarationDocument": ("jixiao.render.declaration_documents", "DeclarationDocument"),
     "render_declaration_bytes": ("jixiao.render.declaration_documents", "render_declaration_bytes"),
     "run_checks": ("jixiao.checks", "run_checks"),
+    "DeclarationAudit": ("jixiao.checks.declaration", "DeclarationAudit"),
+    "Standards": ("jixiao.checks.declaration", "Standards"),
+    "compare_with_declaration": ("jixiao.checks.declaration", "compare_with_declaration"),
+    "evaluation_from_declaration": ("jixiao.checks.declaration", "evaluation_from_declaration"),
+    "load_standards": ("jixiao.checks.declaration", "load_standards"),
+    "run_declaration_review": ("jixiao.checks.declaration", "review_declaration"),
+    "Rubric": ("jixiao.policies.rubric", "Rubric"),
+    "RubricError": ("jixiao.policies.rubric", "RubricError"),
+    "builtin_rubric_names": ("jixiao.policies.rubric", "builtin_rubric_names"),
+    "load_rubric": ("jixiao.policies.rubric", "load_rubric"),
+    "load_rubric_with_findings": ("jixiao.policies.rubric", "load_rubric_with_findings"),
     "run_pension_checks": ("jixiao.pension.checks", "run_pension_checks"),
     "score_evaluation": ("jixiao.scoring", "score_evaluation"),
     "score_record": ("jixiao.serialize", "score_record"),
@@ -246,6 +272,7 @@ __all__ = [
     "AuditedFile",
     "Criterion",
     "Declaration",
+    "DeclarationAudit",
     "DeclarationDocument",
     "DocumentKind",
     "Estimate",
@@ -265,18 +292,24 @@ __all__ = [
     "ReviewGrade",
     "ReviewOpinion",
     "ReviewResult",
+    "Rubric",
+    "RubricError",
     "ScoreResult",
     "Severity",
+    "Standards",
     "Survey",
     "__version__",
     "builtin_framework_names",
     "builtin_policy_names",
     "builtin_region_names",
+    "builtin_rubric_names",
     "check",
+    "compare_with_declaration",
     "describe_estimate",
     "document_kind",
     "dump_json",
     "estimate_data",
+    "evaluation_from_declaration",
     "example_files",
     "examples_dir",
     "finding_line",
@@ -296,6 +329,9 @@ __all__ = [
     "load_framework",
     "load_framework_with_findings",
     "load_params_with_findings",
+    "load_rubric",
+    "load_rubric_with_findings",
+    "load_standards",
     "new_declaration",
     "new_evaluation",
     "params_lines",
@@ -309,6 +345,7 @@ __all__ = [
     "render_declaration",
     "render_declaration_to_file",
     "render_to_file",
+    "review_declaration",
     "score",
     "score_record",
     "source_note",
@@ -371,6 +408,29 @@ def check(evaluation: Evaluation, policy: Policy | None = None) -> Audit:
     """Audit (复核) an evaluation: the recomputed result plus every finding."""
     _ready()
     return run_checks(evaluation, policy or get_policy(evaluation.policy))
+
+
+def review_declaration(
+    declaration: Declaration,
+    rubric: Rubric | str | Path | None = None,
+    standards: Standards | str | Path | None = None,
+) -> DeclarationAudit:
+    """Review (审核) a target declaration: every declaration check, then the rubric's points per
+    criterion, total, result (优 / 良 / 中 / 差) and its consequence (``.result``, a ``ReviewResult``)
+    beside the findings (``.findings``, most severe first).
+
+    ``rubric`` is a rubric, a built-in rubric name or a rubric file (default: the one the
+    declaration names, else ``national``); ``standards`` a 预算支出标准 table or its YAML/CSV file.
+    Raises ``RubricError`` when the rubric or the standards file cannot be used.
+    """
+    _ready()
+    chosen = load_rubric(rubric) if isinstance(rubric, str | Path) else rubric
+    if isinstance(standards, str | Path):
+        table, problems = load_standards(standards)
+        if table is None:
+            raise RubricError(problems)
+        standards = table
+    return run_declaration_review(declaration, chosen, standards)
 
 
 def render(

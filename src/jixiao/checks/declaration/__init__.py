@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,7 +29,7 @@ from jixiao.checks.declaration.thread import compare_with_declaration, evaluatio
 from jixiao.checks.registry import CRASHED
 from jixiao.declaration import Criterion, CriterionResult, Declaration, ReviewGrade, ReviewResult
 from jixiao.findings import Finding, Severity, finding
-from jixiao.policies.rubric import Rubric, load_rubric
+from jixiao.policies.rubric import Rubric, builtin_rubric_names, load_rubric
 
 __all__ = [
     "DECLARATION_MODULES",
@@ -43,6 +44,7 @@ __all__ = [
     "load_standards",
     "review_declaration",
     "review_result",
+    "rubric_of",
 ]
 
 GRADE_ORDER = list(ReviewGrade)  # 优 first
@@ -133,11 +135,20 @@ def review_result(findings: list[Finding], criteria: dict[str, Criterion], rubri
     )
 
 
+def rubric_of(declaration: Declaration) -> Rubric:
+    """The rubric a declaration names (``policy``: a built-in rubric or a rubric file), else the
+    default: a round's evaluation policy (national-2020 …) is no review rubric."""
+    name = declaration.policy
+    if name and (name in builtin_rubric_names() or Path(name).is_file()):
+        return load_rubric(name)
+    return load_rubric()
+
+
 def review_declaration(
     declaration: Declaration, rubric: Rubric | None = None, standards: Standards | None = None
 ) -> DeclarationAudit:
     """Review (审核) one declaration: every registered check, then the rubric's result."""
-    rubric = rubric or load_rubric(declaration.policy)
+    rubric = rubric or rubric_of(declaration)
     checks = load_declaration_checks()
     criteria = {code: item.criterion for item in checks for code in item.codes}
     ctx = DeclarationContext(
