@@ -1,9 +1,12 @@
 """Authorisation matrix: who may open which page and post which form, written as one table.
 
-Identities: anonymous, every demo role, and a second third-party evaluator of another firm.
+Identities: anonymous, every demo role (bumen: the 主管部门 of units A and B), and a second
+third-party evaluator of another firm.
 The records: evaluations A (submitted) and A2 (draft) of unit A, both in a task that pingjia's
 firm is assigned to (through the finance route ``POST /tasks/{id}/evaluators``), and B (submitted)
 and B2 (draft) of unit B, in no task; evidence files on A and B, surveys on A2 and B2.
+Target declarations (绩效目标申报) in one round: DA (submitted) and DA2 (draft) of unit A, DX
+(submitted) and DX2 (draft) of a unit under another department.
 
 A third-party evaluator sees only the evaluations (and their evidence and surveys) of the tasks
 its firm is assigned to.  Denied is 403 or 404; a record one may not see is a 404 (so its id leaks
@@ -21,6 +24,7 @@ from sqlalchemy import select
 
 from jixiao.store.accounts import create_user
 from jixiao.store.models import (
+    DeclarationRecord,
     EvaluationRecord,
     Organisation,
     OrgKind,
@@ -28,64 +32,79 @@ from jixiao.store.models import (
     SurveyRecord,
     TaskEvaluator,
     Upload,
+    User,
 )
 from jixiao.store.seed import BUREAU, EVALUATOR_ORG, UNIT_A, UNIT_B
 from tests.web.conftest import PASSWORD, csrf_of, login
 
 OTHER_FIRM = "另一绩效评价咨询有限公司"
-IDENTITIES = ("anon", "admin", "caizheng", "danwei", "danwei2", "pingjia", "chakan", "pingjia2")
+IDENTITIES = ("anon", "admin", "caizheng", "danwei", "danwei2", "pingjia", "chakan", "pingjia2", "bumen")
 
 # ok: allowed (200 for a page, the route's own code for a form); no: 403 or 404; 404: must be 404;
 # L: redirect to the login page.  Forms that are allowed are posted with an invalid value where the
 # handler checks it after authorisation (so "allowed" shows as a validation error and changes nothing).
 MATRIX = """
-route            anon admin caizheng danwei danwei2 pingjia chakan pingjia2
-evaluations      L    ok    ok       ok     ok      ok      ok     ok
-eval_a           L    ok    ok       ok     404     ok      ok     404
-eval_b           L    ok    ok       404    ok      404     ok     404
-doc_a            L    ok    ok       ok     404     ok      ok     404
-doc_b            L    ok    ok       404    ok      404     ok     404
-upload_a         L    ok    ok       ok     404     ok      ok     404
-upload_b         L    ok    ok       404    ok      404     ok     404
-review_list      L    ok    ok       no     no      no      no     no
-review_a         L    ok    ok       no     no      ok      no     404
-review_b         L    ok    ok       no     no      404     no     404
-surveys          L    ok    ok       no     no      ok      no     ok
-survey_a         L    ok    ok       no     no      ok      no     404
-survey_b         L    ok    ok       no     no      404     no     404
-qr_a             L    ok    ok       no     no      ok      no     404
-qr_b             L    ok    ok       no     no      404     no     404
-codes_a          L    ok    ok       no     no      ok      no     404
-codes_b          L    ok    ok       no     no      404     no     404
-dashboard        L    ok    ok       no     no      no      ok     no
-dashboard_xlsx   L    ok    ok       no     no      no      ok     no
-audit            L    ok    ok       no     no      no      no     no
-audit_a          L    ok    ok       no     no      no      no     no
-admin            L    ok    no       no     no      no      no     no
-tasks            L    ok    ok       ok     ok      ok      ok     ok
-task             L    ok    ok       no     no      no      ok     no
-preview_a        L    ok    ok       ok     404     ok      ok     404
-preview_b        L    ok    ok       404    ok      404     ok     404
-save_a2          L    ok    no       ok     404     no      no     404
-save_b2          L    ok    no       404    ok      404     no     404
-evidence_a2      L    ok    no       ok     404     no      no     404
-evidence_b2      L    ok    no       404    ok      404     no     404
-import_a2        L    ok    no       ok     404     no      no     404
-import_b2        L    ok    no       404    ok      404     no     404
-scores_a         L    ok    ok       no     no      ok      no     404
-decision_a       L    ok    ok       no     no      no      no     no
-decision_b       L    ok    ok       no     no      no      no     no
-survey_new_a2    L    ok    ok       no     no      ok      no     404
-survey_new_b2    L    ok    ok       no     no      404     no     404
-survey_apply_a2  L    ok    ok       no     no      ok      no     404
-survey_apply_b2  L    ok    ok       no     no      404     no     404
-task_new         L    ok    ok       no     no      no      no     no
-task_evaluators  L    ok    ok       no     no      no      no     no
-task_assign      L    ok    ok       no     no      no      no     no
-admin_org        L    ok    no       no     no      no      no     no
-admin_user       L    ok    no       no     no      no      no     no
-admin_password   L    ok    no       no     no      no      no     no
-admin_active     L    ok    no       no     no      no      no     no
+route           anon admin caizheng danwei danwei2 pingjia chakan pingjia2 bumen
+evaluations     L    ok    ok       ok     ok      ok      ok     ok       ok
+eval_a          L    ok    ok       ok     404     ok      ok     404      404
+eval_b          L    ok    ok       404    ok      404     ok     404      404
+doc_a           L    ok    ok       ok     404     ok      ok     404      404
+doc_b           L    ok    ok       404    ok      404     ok     404      404
+upload_a        L    ok    ok       ok     404     ok      ok     404      404
+upload_b        L    ok    ok       404    ok      404     ok     404      404
+review_list     L    ok    ok       no     no      no      no     no       no
+review_a        L    ok    ok       no     no      ok      no     404      no
+review_b        L    ok    ok       no     no      404     no     404      no
+surveys         L    ok    ok       no     no      ok      no     ok       no
+survey_a        L    ok    ok       no     no      ok      no     404      no
+survey_b        L    ok    ok       no     no      404     no     404      no
+qr_a            L    ok    ok       no     no      ok      no     404      no
+qr_b            L    ok    ok       no     no      404     no     404      no
+codes_a         L    ok    ok       no     no      ok      no     404      no
+codes_b         L    ok    ok       no     no      404     no     404      no
+dashboard       L    ok    ok       no     no      no      ok     no       no
+dashboard_xlsx  L    ok    ok       no     no      no      ok     no       no
+audit           L    ok    ok       no     no      no      no     no       no
+audit_a         L    ok    ok       no     no      no      no     no       no
+admin           L    ok    no       no     no      no      no     no       no
+tasks           L    ok    ok       ok     ok      ok      ok     ok       ok
+task            L    ok    ok       no     no      no      ok     no       no
+preview_a       L    ok    ok       ok     404     ok      ok     404      404
+preview_b       L    ok    ok       404    ok      404     ok     404      404
+save_a2         L    ok    no       ok     404     no      no     404      404
+save_b2         L    ok    no       404    ok      404     no     404      404
+evidence_a2     L    ok    no       ok     404     no      no     404      404
+evidence_b2     L    ok    no       404    ok      404     no     404      404
+import_a2       L    ok    no       ok     404     no      no     404      404
+import_b2       L    ok    no       404    ok      404     no     404      404
+scores_a        L    ok    ok       no     no      ok      no     404      no
+decision_a      L    ok    ok       no     no      no      no     no       no
+decision_b      L    ok    ok       no     no      no      no     no       no
+survey_new_a2   L    ok    ok       no     no      ok      no     404      no
+survey_new_b2   L    ok    ok       no     no      404     no     404      no
+survey_apply_a2 L    ok    ok       no     no      ok      no     404      no
+survey_apply_b2 L    ok    ok       no     no      404     no     404      no
+task_new        L    ok    ok       no     no      no      no     no       no
+task_evaluators L    ok    ok       no     no      no      no     no       no
+task_assign     L    ok    ok       no     no      no      no     no       no
+admin_org       L    ok    no       no     no      no      no     no       no
+admin_user      L    ok    no       no     no      no      no     no       no
+admin_password  L    ok    no       no     no      no      no     no       no
+admin_active    L    ok    no       no     no      no      no     no       no
+decls           L    ok    ok       ok     ok      no      ok     no       ok
+decl_round      L    ok    ok       ok     ok      no      ok     no       ok
+decl_a          L    ok    ok       ok     404     404     ok     404      ok
+decl_x          L    ok    ok       404    404     404     ok     404      404
+decl_doc_a      L    ok    ok       ok     404     404     ok     404      ok
+decl_doc_x      L    ok    ok       404    404     404     ok     404      404
+round_new       L    ok    ok       no     no      no      no     no       no
+decl_new        L    ok    no       ok     ok      no      no     no       no
+decl_import     L    ok    no       ok     ok      no      no     no       no
+decl_save_a2    L    ok    no       ok     404     no      no     no       no
+decl_save_x2    L    ok    no       404    404     no      no     no       no
+decl_decide_a   L    ok    no       no     no      no      no     no       ok
+decl_decide_x   L    ok    no       no     no      no      no     no       404
+decl_start      L    ok    ok       no     no      no      no     no       no
 """
 
 
@@ -106,6 +125,11 @@ class World:
     firm: int
     other_firm: int
     spare_user: int
+    round: int = 0
+    da: int = 0
+    da2: int = 0
+    dx: int = 0
+    dx2: int = 0
 
 
 def _org(session: Any, name: str) -> Organisation:
@@ -192,7 +216,40 @@ def _build(app: object, db: Any) -> World:
         follow_redirects=False,
     )
     assert r.status_code in (200, 303), (r.status_code, r.text[:300])
+    _declarations(db, world)
     return world
+
+
+def _declarations(db: Any, world: World) -> None:
+    """A round with two declarations of unit A and two of a unit under another department."""
+    from jixiao.store import declarations
+    from jixiao.store.queries import Actor
+
+    with db.session() as session:
+        finance = Actor.of(session.scalars(select(User).where(User.username == "caizheng")).one())
+        admin = Actor.of(session.scalars(select(User).where(User.username == "admin")).one())
+        other_department = Organisation(name="另一主管部门", kind=OrgKind.department.value)
+        session.add(other_department)
+        session.flush()
+        other_unit = Organisation(name="另一实施单位", kind=OrgKind.unit.value, parent_id=other_department.id)
+        session.add(other_unit)
+        session.flush()
+        round_ = declarations.create_round(
+            session, finance, name="2026年度绩效目标申报", year=2026, policy="national-2020", deadline=None
+        )
+        ids = []
+        for unit, name, submit in (
+            (world.unit_a, "申报甲", True),
+            (world.unit_a, "申报乙", False),
+            (other_unit.id, "申报丙", True),
+            (other_unit.id, "申报丁", False),
+        ):
+            record = declarations.create_declaration(session, admin, round_, name, unit_id=unit)
+            if submit:
+                declarations.submit(session, admin, record.id, record.version)
+            ids.append(record.id)
+        world.round = round_.id
+        world.da, world.da2, world.dx, world.dx2 = ids
 
 
 @dataclass(frozen=True)
@@ -205,6 +262,7 @@ class Route:
     data: dict[str, str] | None = None
     files: dict[str, tuple[str, bytes, str]] | None = None
     versioned: int | None = None  # evaluation whose current version the form carries
+    declared: int | None = None  # declaration whose current version the form carries
 
 
 def _routes(w: World) -> dict[str, Route]:
@@ -277,6 +335,31 @@ def _routes(w: World) -> dict[str, Route]:
         "admin_user": Route("POST", "/admin/users", (422,), {"username": "x y", "role": "viewer"}),
         "admin_password": Route("POST", f"/admin/users/{w.spare_user}/password", (200,), {}),
         "admin_active": Route("POST", f"/admin/users/{w.spare_user}/active", (200,), {"active": "1"}),
+        "decls": Route("GET", "/declarations"),
+        "decl_round": Route("GET", f"/declarations/rounds/{w.round}"),
+        "decl_a": Route("GET", f"/declarations/{w.da}"),
+        "decl_x": Route("GET", f"/declarations/{w.dx}"),
+        # the documents: 200 once the renderer is there, else a Chinese 400 — to those who may see it
+        "decl_doc_a": Route("GET", f"/declarations/{w.da}/download/declaration.docx", (200, 400)),
+        "decl_doc_x": Route("GET", f"/declarations/{w.dx}/download/declaration.docx", (200, 400)),
+        "round_new": Route("POST", "/declarations/rounds", (422,), {"name": "", "year": "2026"}),
+        # an empty project name (an admin names no unit): 400 once the user may declare
+        "decl_new": Route("POST", f"/declarations/rounds/{w.round}/new", (400,), {"project_name": ""}),
+        "decl_import": Route("POST", f"/declarations/rounds/{w.round}/import", (400,), {}),
+        "decl_save_a2": Route(
+            "POST", f"/declarations/{w.da2}", (422,), {"project_name": "", "action": "save"}, declared=w.da2
+        ),
+        "decl_save_x2": Route(
+            "POST", f"/declarations/{w.dx2}", (422,), {"project_name": "", "action": "save"}, declared=w.dx2
+        ),
+        # returning without saying what to complete: 400 at the reviewer's stage
+        "decl_decide_a": Route(
+            "POST", f"/declarations/{w.da}/decision", (400,), {"action": "return"}, declared=w.da
+        ),
+        "decl_decide_x": Route(
+            "POST", f"/declarations/{w.dx}/decision", (400,), {"action": "return"}, declared=w.dx
+        ),
+        "decl_start": Route("POST", f"/declarations/{w.da}/evaluation", (400,), {"task_id": "不是编号"}),
     }
 
 
@@ -290,6 +373,11 @@ def _expected() -> dict[tuple[str, str], str]:
 def _version(db: Any, evaluation_id: int) -> str:
     with db.session() as session:
         return str(session.get(EvaluationRecord, evaluation_id).version)
+
+
+def _declared_version(db: Any, declaration_id: int) -> str:
+    with db.session() as session:
+        return str(session.get(DeclarationRecord, declaration_id).version)
 
 
 def _client(app: object, who: str) -> TestClient:
@@ -329,6 +417,8 @@ def test_authorisation_matrix(app: object, db: Any) -> None:
                 data = {**(route.data or {}), "csrf_token": token}
                 if route.versioned is not None:
                     data["version"] = _version(db, route.versioned)
+                if route.declared is not None:
+                    data["version"] = _declared_version(db, route.declared)
                 r = client.post(route.url, data=data, files=route.files, follow_redirects=False)
             problem = _verdict(expected[name, who], route, r)
             if problem:
@@ -337,6 +427,8 @@ def test_authorisation_matrix(app: object, db: Any) -> None:
     with db.session() as session:  # the allowed forms changed nothing they should not
         assert session.get(EvaluationRecord, world.a).status == "submitted"
         assert session.get(EvaluationRecord, world.a2).project_name
+        assert session.get(DeclarationRecord, world.da).status == "submitted"
+        assert session.get(DeclarationRecord, world.da2).project_name == "申报乙"
         assert {
             t.org_id
             for t in session.scalars(select(TaskEvaluator).where(TaskEvaluator.task_id == world.task))

@@ -28,7 +28,7 @@ from jixiao.store.models import (
     Role,
     Task,
 )
-from jixiao.store.queries import Actor, Conflict, StoreError, require_role
+from jixiao.store.queries import Actor, Conflict, Forbidden, StoreError, require_role
 from jixiao.web import uploads
 from jixiao.web.declaration_form import (
     BASIS_KINDS,
@@ -148,7 +148,7 @@ def declaration_list(
 ) -> Response:
     """The rounds, and the declarations the user may see (a reviewer filters on its queue)."""
     if actor.role == Role.evaluator:
-        raise StoreError("第三方机构不参与绩效目标申报") from None
+        raise Forbidden("第三方机构不参与绩效目标申报")
     return _list_page(request, session, actor, status=status, year=year, page=page)
 
 
@@ -242,7 +242,7 @@ def round_page(
 ) -> Response:
     """A round: the declarations the user may see, with the forms to add or import one (units)."""
     if actor.role == Role.evaluator:
-        raise StoreError("第三方机构不参与绩效目标申报")
+        raise Forbidden("第三方机构不参与绩效目标申报")
     return _round_page(request, session, actor, store.get_round(session, round_id))
 
 
