@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import click
 
@@ -28,12 +28,9 @@ def _fail(message: str) -> NoReturn:
     sys.exit(2)
 
 
-def _declarations(file: Path) -> list[Any]:
+def _declarations(file: Path) -> list[api.Declaration]:
     """The declarations a file holds (a published 申报表 may hold several projects); exits on none."""
-    if "ingest_declarations" in api.__all__:  # published and exported 申报表 too
-        loaded = api.ingest_declarations(file)
-    else:
-        loaded = [api.load_declaration(file)]
+    loaded = api.ingest_declarations(file)  # a file, a form jixiao wrote, a published or exported 申报表
     for item in loaded:
         echo_findings(item.findings, item.label)
     found = [item.declaration for item in loaded if item.declaration is not None]
@@ -42,31 +39,36 @@ def _declarations(file: Path) -> list[Any]:
     return found
 
 
-def _review(declaration: Any, policy: str | None) -> tuple[Any, list[Any] | None]:
-    """The automatic review (审核) of a declaration: its result and findings (None, None before the
-    review is available)."""
-    if "review_declaration" not in api.__all__:
-        return None, None
+def _review(
+    declaration: api.Declaration, policy: str | None, standards: Path | None
+) -> tuple[api.ReviewResult, list[api.Finding]]:
+    """The automatic review (审核) of a declaration by its rubric: the result and the findings."""
     try:
-        audit = api.review_declaration(declaration, policy) if policy else api.review_declaration(declaration)
-    except Exception as exc:  # a rubric that cannot be loaded: the user's to fix
-        message = getattr(exc, "message", None) or str(exc)
-        _fail(f"审核规则无法加载：{message}")
-    if isinstance(audit, tuple):
-        return audit[0], list(audit[1])
+        audit = api.review_declaration(declaration, policy, standards)
+    except api.RubricError as exc:  # a rubric or standards file that cannot be used: the user's to fix
+        for item in exc.findings:
+            click.echo(f"{item.location.describe() or policy or standards}: {item.message}", err=True)
+        _fail("无法生成文书：审核规则或预算支出标准无法加载")
     return audit.result, list(audit.findings)
 
 
 def declaration_report(
-    file: Path, kind: str, fmt: str, out: Path | None, with_findings: bool, policy: str | None
+    file: Path,
+    kind: str,
+    fmt: str,
+    out: Path | None,
+    with_findings: bool,
+    policy: str | None,
+    standards: Path | None = None,
 ) -> None:
     """Write the 申报表 or 审核意见表 of each declaration ``file`` holds; print each path written."""
     declarations = _declarations(file)
     target = out or _default_out(file, kind, fmt)
     for n, declaration in enumerate(declarations, start=1):
-        review, findings = (None, None)
+        review: api.ReviewResult | None = None
+        findings: list[api.Finding] | None = None
         if kind == "review-opinion" or with_findings:
-            review, findings = _review(declaration, policy)
+            review, findings = _review(declaration, policy, standards)
         path = target if len(declarations) == 1 else target.with_name(f"{target.stem}-{n}{target.suffix}")
         try:
             written = api.render_declaration_to_file(
@@ -120,6 +122,12 @@ def register(group: click.Group) -> None:
     )
     @click.option("--with-findings", is_flag=True, help="附上自动复核（申报表：自动审核）发现的问题")
     @click.option("--policy", default=None, help="评价政策（申报：审核规则）名称或文件，默认按文件所写")
+    @click.option(
+        "--standards",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="预算支出标准表（YAML/CSV），审核申报的成本指标时使用",
+    )
     def report(
         file: Path,
         kind: str,
@@ -128,12 +136,13 @@ def register(group: click.Group) -> None:
         template: Path | None,
         with_findings: bool,
         policy: str | None,
+        standards: Path | None,
     ) -> None:
         """生成官方文书：项目支出绩效自评表、绩效评价报告、绩效目标申报表或绩效目标审核意见表。"""
         if kind in api.DECLARATION_DOCUMENT_NAMES:
             if template is not None:
                 _fail("申报表和审核意见表使用固定的官方版式，不支持自定义模板（--template 只用于评价报告）")
-            declaration_report(file, kind, fmt, out, with_findings, policy)
+            declaration_report(file, kind, fmt, out, with_findings, policy, standards)
             return
         loaded = api.load(file)
         if (

@@ -27,6 +27,7 @@ from jixiao.office import (
     DECLARATION_MARKER,
     DECLARATION_XML_NAMESPACE,
     bookmark_name,
+    clean,
     declaration_shape,
     written_text,
 )
@@ -165,4 +166,4 @@ def _mark(document: DocumentObject, declaration: Declaration, written: dict[str,
     properties = document.core_properties
     properties.title = FORM_TITLE
     properties.keywords = DECLARATION_MARKER
-    properties.subject = declaration.project.name
+    properties.subject = clean(declaration.project.name)[:255]
