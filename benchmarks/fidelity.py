@@ -453,12 +453,13 @@ def _review(declaration: Any) -> list[Any]:
     """The findings of a declaration's review, when the review is present in this checkout."""
     from jixiao import api
 
-    review = getattr(api, "review_declaration", None)
+    review: Any = getattr(api, "review_declaration", None)
     if review is None:
         try:
-            from jixiao.checks.declaration import review_declaration as review
+            from jixiao.checks import declaration as checks
         except ImportError:  # pragma: no cover - the review not built yet
             return []
+        review = checks.review_declaration
     return list(review(declaration).findings)
 
 

@@ -114,10 +114,10 @@ def _table(ctx: Context, table: Table, read: _Read) -> None:
         heads = {c: span for c, t in enumerate(cells) if t and (span := fund_column_of(t)) is not None}
         numbers = [c for c, t in enumerate(cells) if t and cell_number(t) is not None]
         labelled = [c for c, t in enumerate(cells) if t and (fund_label_of(t) or fund_line_of(t))]
-        if heads and not numbers and not any(fund_line_of(cells[c]) for c in labelled):
-            if len(heads) >= 2 or _heads_column(rows[r + 1 :], next(iter(heads))):
-                columns = heads
-                continue
+        head_row = heads and not numbers and not any(fund_line_of(cells[c]) for c in labelled)
+        if head_row and (len(heads) >= 2 or _heads_column(rows[r + 1 :], next(iter(heads)))):
+            columns = heads
+            continue
         previous = ""
         for c, text in enumerate(cells):
             if not text or text == previous:
