@@ -135,6 +135,30 @@ def cost_against_budget(declaration: Declaration, ctx: DeclarationContext) -> li
         budget = budget * ctx.factor
         total = sum((value for _, value in costs), Decimal(0))
         first = costs[0][0]
+        medium = declaration.funds.medium_total
+        whole = (
+            medium * ctx.factor
+            if period is Period.annual
+            and medium is not None
+            and (declaration.medium is None or not declaration.medium.indicators)
+            else None
+        )  # the one indicator table of a multi-year form may speak of the whole 项目期
+        if total > budget and whole is not None and total <= whole:
+            out.append(
+                decl_finding(
+                    "decl.cost-budget",
+                    Severity.warning,
+                    f"成本指标“{first.ind.name}”为{shown(first.ind)}，高于年度资金总额{money(budget, unit)}、"
+                    f"不超过中期资金总额{money(whole, unit)}：年度指标应按本年度资金设定成本目标",
+                    first.at("target"),
+                    place=first.place,
+                    source=first.ind.source,
+                    expected=f"≤ {format_number(budget, 2)}",
+                    actual=total,
+                    rule=RULE_FIT,
+                )
+            )
+            continue
         if total > budget and not matches_printed(budget, total, 2):
             what = (
                 f"成本指标“{first.ind.name}”为{shown(first.ind)}"

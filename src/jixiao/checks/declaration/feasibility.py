@@ -360,7 +360,10 @@ def zero_target(declaration: Declaration, ctx: DeclarationContext) -> list[Findi
     return out
 
 
-_EVEN = re.compile(r"(每年|每年度|年均|逐年相同|各年相同|分年平均)")
+_EVEN = re.compile(
+    r"(年均|逐年相同|各年相同|分年平均|每年(金额|资金|经费|预算|投入)?(均)?相同"
+    r"|每年(安排|预算|经费|资金|投入|需要?)[^，。；\d]{0,6}\d)"
+)
 
 
 @declaration_check("decl.multi-year", criterion=C)
@@ -371,6 +374,7 @@ def multi_year(declaration: Declaration, ctx: DeclarationContext) -> list[Findin
     medium, annual, years = funds.medium_total, funds.annual_total, declaration.period_years
     if medium is None or annual is None or annual <= 0:
         return []
+    medium, annual = medium * ctx.factor, annual * ctx.factor  # as meant, after decl.unit-slip
     unit = funds.unit
     place = "资金情况 / 中期资金总额"
     source = funds.sources.get("medium_total") or declaration.source
@@ -388,7 +392,7 @@ def multi_year(declaration: Declaration, ctx: DeclarationContext) -> list[Findin
                 rule=RULE_FEASIBLE,
             )
         ]
-    said = f"{funds.estimate or ''}{declaration.basis or ''}"
+    said = funds.estimate or ""
     if years is None or years < 2 or not _EVEN.search(said):
         return []
     expected = annual * years

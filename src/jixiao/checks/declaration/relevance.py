@@ -15,6 +15,82 @@ C = Criterion.relevance
 RULE_RELEVANT = f"{RULE_88}：相关性（绩效目标与部门职能、项目内容和预算资金相关）"
 
 
+# Bigrams of names any project may use (发放准确率, 补贴发放及时性, 受益人次, 社会影响, 合格率 …):
+# such a name neither ties an indicator to the project nor shows it unrelated.
+GENERIC = set(
+    [
+        "发放",
+        "放准",
+        "准确",
+        "确率",
+        "确性",
+        "及时",
+        "时性",
+        "时率",
+        "补贴",
+        "贴发",
+        "放补",
+        "贴人",
+        "人数",
+        "人次",
+        "受益",
+        "益人",
+        "益群",
+        "合格",
+        "格率",
+        "覆盖",
+        "盖率",
+        "到位",
+        "位率",
+        "经费",
+        "费发",
+        "社会",
+        "会影",
+        "影响",
+        "效果",
+        "幸福",
+        "福感",
+        "获得",
+        "得感",
+        "安全",
+        "全感",
+        "意识",
+        "水平",
+        "能力",
+        "知晓",
+        "晓率",
+        "参与",
+        "与率",
+        "使用",
+        "用率",
+        "正常",
+        "常运",
+        "运行",
+        "行率",
+        "投诉",
+        "诉率",
+        "问题",
+        "整改",
+        "改率",
+        "办结",
+        "结率",
+        "完好",
+        "好率",
+        "服务",
+        "务质",
+        "质量",
+        "工作",
+        "作量",
+        "活动",
+        "动次",
+        "次数",
+        "场次",
+        "宣传",
+        "传次",
+    ]
+)
+
+
 def content_terms(declaration: Declaration) -> set[str]:
     """The key terms of what the project is: its name, category, description, 立项依据, goals,
     spending details and 测算依据."""
@@ -51,9 +127,10 @@ def unrelated(declaration: Declaration, ctx: DeclarationContext) -> list[Finding
             or funds_as_output(row)
         ):
             continue
+        specific = key_terms(ind.name) - GENERIC
         own = key_terms(f"{ind.name or ''}") | key_terms(text_of(ind)) | key_terms(ind.explanation)
-        if len(key_terms(ind.name)) < 1 or own & content:
-            continue
+        if len(specific) < 2 or own & content:
+            continue  # a generic name (发放准确率, 受益人次, 社会影响) says nothing either way
         out.append(
             decl_finding(
                 "decl.unrelated-indicator",
@@ -109,14 +186,22 @@ def duplicates(declaration: Declaration, ctx: DeclarationContext) -> list[Findin
     """The same indicator in 产出 and in 效益 (or twice in one target set)."""
     out: list[Finding] = []
     for target_set in declaration.target_sets():
-        seen: dict[str, Row] = {}
+        seen: dict[str, list[Row]] = {}
         for row in active(declaration):
             if row.set is not target_set or not row.ind.name:
                 continue
             key = _norm(row.ind.name)
-            first = seen.get(key)
+            earlier = seen.setdefault(key, [])
+            first = next(
+                (
+                    r
+                    for r in earlier
+                    if level_of(r.ind) != level_of(row.ind) or _norm(r.ind.level2) == _norm(row.ind.level2)
+                ),
+                None,
+            )  # the same name under 数量 and 时效 of 产出 is two indicators of one task, not a duplicate
+            earlier.append(row)
             if first is None:
-                seen[key] = row
                 continue
             levels = {level_of(first.ind), level_of(row.ind)}
             where = "同时列为产出指标和效益指标" if levels == {"产出", "效益"} else "重复列出"
