@@ -96,7 +96,7 @@ def review_rows(
         [
             Cell("合计", head=True, span=3),
             Cell(score_text(review.total) if review else ""),
-            Cell(f"自动审核结果：{review.grade.value}" if review else "自动审核结果：", span=2, align="left"),
+            Cell("", span=2),
         ]
     )
     settled = o.grade.value if o.grade else ""
