@@ -235,17 +235,13 @@ class AutoReview:
 
 
 def auto_review(declaration: Declaration) -> AutoReview:
-    """The 审核 checks and rubric (``api.review_declaration``) when the front door offers them."""
-    review = getattr(api, "review_declaration", None)
-    if review is None:
-        return AutoReview()
-    outcome = review(declaration)
-    if isinstance(outcome, tuple):
-        result, findings = outcome
-    else:
-        result = getattr(outcome, "result", None) or getattr(outcome, "review", None)
-        findings = getattr(outcome, "findings", [])
-    return AutoReview(result if isinstance(result, ReviewResult) else None, list(findings))
+    """The 审核 checks and the rubric's result (``api.review_declaration``, by the rubric the
+    declaration names: its round's)."""
+    try:
+        audit = api.review_declaration(declaration)
+    except api.RubricError:
+        audit = api.review_declaration(declaration, "national")  # a rubric since removed: the default
+    return AutoReview(audit.result, list(audit.findings))
 
 
 def _apply(session: Session, record: DeclarationRecord, declaration: Declaration) -> AutoReview:
@@ -271,20 +267,10 @@ def place(record: DeclarationRecord, declaration: Declaration, round_: Declarati
 
 
 def blank(round_: DeclarationRound, project_name: str) -> Declaration:
-    """A ready-to-fill declaration: the project's name and the national form's indicator blocks."""
-    data: dict[str, Any] = {
-        "kind": "declaration",
-        "year": round_.year,
-        "policy": round_.policy,
-        "project": {"name": project_name},
-        "annual": {
-            "period": "annual",
-            "indicators": [{"level1": one, "level2": two} for one, two in STARTER_ROWS],
-        },
-    }
-    loaded = api.load_declaration_data(data, file="新建申报")
-    assert loaded.declaration is not None, loaded.findings
-    return loaded.declaration
+    """A ready-to-fill declaration: the project's name and the 申报表's standard indicator rows."""
+    declaration = api.new_declaration(year=round_.year, project_name=project_name, medium=False)
+    declaration.policy = round_.policy
+    return declaration
 
 
 def _unit_of(session: Session, actor: Actor, unit_id: int | None) -> Organisation:
@@ -610,37 +596,11 @@ def approved_for(
 
 def evaluation_from(declaration: Declaration, framework: str | None = None) -> Evaluation:
     """The self-evaluation of a declared project, its indicators starting from the approved targets."""
-    start = getattr(api, "evaluation_from_declaration", None)
-    if start is not None:
-        evaluation: Evaluation = start(declaration)
-        return evaluation
-    # until the front door offers it: the declared annual indicators with their target values
-    data: dict[str, Any] = {
-        "kind": "self",
-        "year": declaration.year,
-        "framework": framework or "self-2020",
-        "policy": declaration.policy,
-        "project": declaration.project.model_dump(mode="json", exclude_none=True),
-        "goals": {"annual": "\n".join(declaration.annual.goals) or None},
-        "funds": {"total": {"source": "total", "budget": str(declaration.funds.annual_total)}}
-        if declaration.funds.annual_total is not None
-        else {},
-        "indicators": [
-            {
-                "level1": i.level1,
-                **({"level2": i.level2} if i.level2 else {}),
-                **({"name": i.name} if i.name else {}),
-                **({"type": i.type.value} if i.type else {}),
-                **({"target": {"text": i.target.text}} if i.target and i.target.text else {}),
-                **({"explanation": i.explanation} if i.explanation else {}),
-            }
-            for i in declaration.annual.indicators
-        ],
-    }
-    loaded = api.load_data(data, file="审定的绩效目标")
-    if loaded.evaluation is None:
-        raise StoreError("无法按审定的绩效目标生成自评表：" + "；".join(f.message for f in loaded.findings))
-    return loaded.evaluation
+    try:
+        return api.evaluation_from_declaration(declaration, framework or "self-2020")
+    except api.FrameworkError as exc:
+        problems = "；".join(f.message for f in exc.findings)
+        raise StoreError(f"无法按审定的绩效目标生成自评表：{problems}") from exc
 
 
 def start_for_assignment(
@@ -710,13 +670,9 @@ def declared_for(session: Session, evaluation: EvaluationRecord) -> DeclarationR
 
 
 def differences(session: Session, record: DeclarationRecord, evaluation: Evaluation) -> list[Finding]:
-    """Findings naming each change of the evaluation's targets from the approved ones
-    (``api.compare_with_declaration``; none until the front door offers it)."""
-    compare = getattr(api, "compare_with_declaration", None)
-    if compare is None:
-        return []
+    """Findings naming each change of the evaluation's targets from the approved (frozen) ones."""
     frozen = baseline(session, record.id)
-    return list(compare(evaluation, load(frozen if frozen is not None else record)))
+    return api.compare_with_declaration(evaluation, load(frozen if frozen is not None else record))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -732,31 +688,14 @@ class ParsedDeclarations:
 
 
 def read_declarations(path: Path) -> ParsedDeclarations:
-    """Every declaration an uploaded file holds (a jixiao declaration form, a system-export workbook
-    with one project per sheet, a declaration file). Runs in the upload sandbox: plain data out."""
+    """Every declaration an uploaded file holds (a 申报表 jixiao wrote, a system-export workbook
+    with one project per sheet, a published 申报表, a declaration file): ``api.ingest_declarations``
+    in the upload sandbox, plain data out."""
     out = ParsedDeclarations()
-    suffix = path.suffix.lower()
-    found: list[Any] = []
-    if suffix in (".yaml", ".yml", ".json"):
-        found = [api.load_declaration_file(path)]
-    else:
-        for name in ("ingest_declarations", "load_declarations", "load_declaration"):
-            reader = getattr(api, name, None)
-            if reader is None:
-                continue
-            result = reader(path)
-            found = list(result) if isinstance(result, list | tuple) else [result]
-            break
-        else:
-            out.messages.append("暂不能读取该格式的申报表，请上传 jixiao 申报文件（.yaml/.json）")
-            return out
-    for item in found:
-        declaration = getattr(item, "declaration", item)
-        for f in getattr(item, "findings", []):
-            if f.severity is Severity.error:
-                out.messages.append(f.message)
-        if isinstance(declaration, Declaration):
-            data = to_data(declaration)
+    for loaded in api.ingest_declarations(path):
+        out.messages += [f.message for f in loaded.findings if f.severity is Severity.error]
+        if loaded.declaration is not None:
+            data = to_data(loaded.declaration)
             data.pop("source", None)
             out.declarations.append(data)
     return out

@@ -52,13 +52,14 @@ DECLARATION_TYPES = (".xlsx", ".yaml", ".yml", ".json")
 DECLARATION_REFUSED = (
     "只能导入 Excel 申报表（.xlsx，jixiao 申报表或系统导出的工作簿）或申报文件（.yaml/.json）"
 )
-KINDS = {"declaration": "绩效目标申报表", "review": "绩效目标审核意见表"}
 FORMATS = ("docx", "xlsx", "pdf")
+DEFAULT_RUBRIC = "national"
 
 
 def _policies() -> dict[str, str]:
-    titles = api.policy_titles()
-    return {name: titles[name] for name in sorted(titles, key=lambda n: (n != "national-2020", n))}
+    """The built-in review rubrics (审核口径) by name with their Chinese titles, the national one first."""
+    names = sorted(api.builtin_rubric_names(), key=lambda n: (n != DEFAULT_RUBRIC, n))
+    return {name: api.load_rubric(name).title or name for name in names}
 
 
 def _version(form: FormData) -> int:
@@ -121,7 +122,7 @@ def _list_page(
             "policies": _policies(),
             "can_open": actor.role in (Role.finance, Role.admin),
             "errors": errors or {},
-            "form": form or {"year": str(date.today().year + 1), "policy": "national-2020"},
+            "form": form or {"year": str(date.today().year + 1), "policy": DEFAULT_RUBRIC},
             "to_review": _to_review(actor),
         },
         status_code=status_code,
@@ -185,7 +186,7 @@ def open_round(
         actor,
         name=values["name"],
         year=int(values["year"]),
-        policy=values["policy"] or "national-2020",
+        policy=values["policy"] or DEFAULT_RUBRIC,
         deadline=deadline,
     )
     request.session["flash"] = f"已开启申报批次“{row.name}”"
@@ -226,7 +227,7 @@ def _round_page(
             "records": records,
             "counts": counts,
             "status_names": store.STATUS_NAMES,
-            "policy_title": api.policy_titles().get(round_.policy, round_.policy),
+            "policy_title": _policies().get(round_.policy, round_.policy),
             "can_declare": actor.role in (Role.unit, Role.admin),
             "units": units,
             "errors": errors or {},
@@ -388,9 +389,8 @@ def _page(
         "grades": store.GRADES,
         "posted": posted_opinion or {},
         "opinion_errors": opinion_errors or {},
-        "kinds": KINDS,
+        "kinds": api.DECLARATION_DOCUMENT_NAMES,
         "formats": FORMATS,
-        "can_download": hasattr(api, "render_declaration"),
         "tasks": tasks,
         "linked": linked,
         "can_start": actor.role in (Role.finance, Role.admin) and record.status == DeclarationStatus.approved,
@@ -539,18 +539,20 @@ def download(
 ) -> Response:
     """The 申报表 or the 绩效目标审核意见表 (Word, Excel, PDF)."""
     record = store.get_visible(session, actor, declaration_id)
-    if kind not in KINDS or fmt not in FORMATS:
+    if kind not in api.DECLARATION_KINDS or fmt not in FORMATS:
         raise StoreError("未知的文书种类或格式：可下载申报表、审核意见表（Word、Excel 或 PDF）")
-    render_declaration = getattr(api, "render_declaration", None)
-    if render_declaration is None:
-        raise StoreError("本系统暂不能生成该文书")
     declaration = store.load(record)
     review = store.auto_review(declaration)
     decided = store.opinions(session, record.id)
     opinion = ReviewOpinion.model_validate(decided[-1].opinion) if decided else None
     try:
-        content = render_declaration(
-            declaration, kind, fmt, review=review.result, findings=review.findings, opinion=opinion
+        content = api.render_declaration(
+            declaration,
+            kind,
+            fmt,  # type: ignore[arg-type]
+            review=review.result,
+            findings=review.findings,
+            opinion=opinion,
         )
     except api.RenderError as exc:
         raise StoreError(f"文书无法生成：{exc.message}") from exc
@@ -564,7 +566,7 @@ def download(
             None,
             {"kind": kind, "format": fmt},
         )
-    filename = f"{record.project_name}-{KINDS[kind]}.{fmt}"
+    filename = f"{record.project_name}-{api.DECLARATION_DOCUMENT_NAMES[kind]}.{fmt}"
     return Response(
         content,
         media_type=api.MEDIA_TYPES.get(fmt, "application/octet-stream"),
