@@ -322,6 +322,7 @@ __all__ = [
     "ingest_parts",
     "load",
     "load_all",
+    "load_any",
     "load_data",
     "load_declaration",
     "load_declaration_data",
@@ -395,6 +396,24 @@ def load_all(path: str | Path) -> list[Loaded]:
     p = Path(path)
     if _is_document(p):
         return ingest_parts(p)
+    return [load(p)]
+
+
+def load_any(path: str | Path) -> list[Loaded | LoadedDeclaration]:
+    """Every project a file holds, each as what it is: a target declaration (``LoadedDeclaration``:
+    a declaration file, a 申报表 jixiao wrote, a published or exported 申报表) or an evaluation
+    (``Loaded``, as :func:`load_all` reads it)."""
+    _ready()
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in (".yaml", ".yml", ".json"):
+        return [load_declaration_file(p)] if document_kind(p) == "declaration" else [load_file(p)]
+    from jixiao.ingest.readers.declaration_form import SUFFIXES, is_declaration_form
+
+    if suffix in SUFFIXES and p.is_file() and is_declaration_form(p):
+        return [load_declaration(p)]
+    if _is_document(p) and p.is_file():
+        return list(ingest_any(p))
     return [load(p)]
 
 

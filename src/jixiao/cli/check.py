@@ -17,8 +17,12 @@ COLORS = {"error": "red", "warning": "yellow", "info": "cyan"}
 SEVERITY_CHOICES = {**{s: s for s in SEVERITIES}, **{api.SEVERITY_NAMES[s]: s for s in SEVERITIES}}
 
 
-def audited_note(audited: int, files: int) -> str:
-    """``（含 23 个评价）`` when some file held several evaluations (a workbook of projects)."""
+def audited_note(audited: int, files: int, declarations: int = 0) -> str:
+    """``（含 23 个评价）`` when some file held several evaluations (a workbook of projects);
+    ``（含 20 个申报表）`` / ``（含 2 个评价、20 个申报表）`` when declarations were reviewed."""
+    if declarations:
+        parts = ([f"{audited}个评价"] if audited else []) + [f"{declarations}个申报表"]
+        return f"（含{'、'.join(parts)}）"
     return f"（含{audited}个评价）" if audited > files else ""
 
 
@@ -106,12 +110,32 @@ def register(group: click.Group) -> None:
         default="info",
         help="只列出不低于此严重程度的复核意见：error 错误、warning 警告、info 提示（退出码仍按全部错误计）",
     )
+    @click.option(
+        "--rubric",
+        default=None,
+        help="绩效目标申报表的审核评分规则：内置名称（national）或 YAML 文件（默认按申报文件所指，否则 national）",
+    )
+    @click.option(
+        "--standards",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="审核申报表时对照的预算支出标准表（YAML 或 CSV：支出项目、计量单位、标准上限）",
+    )
     def check_command(
-        files: tuple[Path, ...], fmt: str | None, out: Path | None, policy: str | None, min_severity: str
+        files: tuple[Path, ...],
+        fmt: str | None,
+        out: Path | None,
+        policy: str | None,
+        min_severity: str,
+        rubric: str | None,
+        standards: Path | None,
     ) -> None:
         """复核评价文件：逐项重算得分、核对资金与目标，列出问题（错误 / 警告 / 提示）。
 
-        退出码：0 无错误；1 有错误；2 文件或政策无法使用。
+        绩效目标申报表（申报文件，或读作申报表的文档）做绩效目标审核：按完整性、相关性、适当性、可行性
+        列出问题，给出审核得分、审核结果（优 / 良 / 中 / 差）和处理意见。
+
+        退出码：0 无错误；1 有错误；2 文件、政策、审核评分规则或预算支出标准无法使用。
         """
         fmt = _output_format(fmt, out)
         chosen: api.Policy | None = None
@@ -121,14 +145,22 @@ def register(group: click.Group) -> None:
             except api.PolicyError as exc:
                 echo_findings(exc.findings, str(policy))
                 sys.exit(2)
+        review = _review_options(rubric, standards)
         threshold = api.Severity(SEVERITY_CHOICES[min_severity]).rank
         printer = Printer() if fmt == "text" else None
         audited_files: list[api.AuditedFile] = []
         counts = {s: 0 for s in SEVERITIES}
         unusable = errors = False
-        audited = 0
+        audited = reviewed = 0
         for path in files:
-            for loaded in api.load_all(path):
+            for item in api.load_any(path):
+                if isinstance(item, api.LoadedDeclaration):
+                    outcome = _check_declaration(item, review, threshold, printer, audited_files, counts)
+                    unusable = unusable or outcome is None
+                    errors = errors or bool(outcome)
+                    reviewed += outcome is not None
+                    continue
+                loaded = item
                 file, origin = loaded.label, loaded.file
                 if loaded.evaluation is None:
                     echo_findings(loaded.findings, file)
@@ -175,7 +207,7 @@ def register(group: click.Group) -> None:
                             f"等级 填报{score.claimed_grade or '未标明'} / 重算{score.computed_grade or '—'}"
                         )
         tally = (
-            f"共复核{len(files)}个文件{audited_note(audited, len(files))}："
+            f"共复核{len(files)}个文件{audited_note(audited, len(files), reviewed)}："
             f"{counts['error']}个错误，{counts['warning']}个警告，{counts['info']}个提示"
         )
         if fmt == "text":
@@ -187,6 +219,90 @@ def register(group: click.Group) -> None:
             _write(out, fmt, api.AUDIT_FILE_WRITERS[fmt](audited_files) + ("\n" if fmt == "json" else ""))
             click.echo(f"{tally}；结果已写入 {out}", err=True)
         sys.exit(2 if unusable else (1 if errors else 0))
+
+
+class ReviewOptions:
+    """What every declaration is reviewed with: the rubric (None: the one each declaration names)
+    and the 预算支出标准 table."""
+
+    def __init__(self, rubric: api.Rubric | None, standards: api.Standards | None) -> None:
+        self.rubric = rubric
+        self.standards = standards
+
+
+def _review_options(rubric: str | None, standards: Path | None) -> ReviewOptions:
+    """The ``--rubric`` and ``--standards`` loaded once (exit 2 with the reasons when unusable)."""
+    chosen: api.Rubric | None = None
+    if rubric:
+        chosen, problems = api.load_rubric_with_findings(rubric)
+        if chosen is None:
+            echo_findings(problems, rubric)
+            sys.exit(2)
+    table: api.Standards | None = None
+    if standards is not None:
+        table, problems = api.load_standards(standards)
+        if table is None or problems:
+            echo_findings(problems, str(standards))
+            sys.exit(2)
+    return ReviewOptions(chosen, table)
+
+
+def _check_declaration(
+    loaded: api.LoadedDeclaration,
+    options: ReviewOptions,
+    threshold: int,
+    printer: Printer | None,
+    audited_files: list[api.AuditedFile],
+    counts: dict[str, int],
+) -> bool | None:
+    """Review (审核) one declaration and print or collect the result: True with an error finding,
+    False without, None when the declaration or its rubric cannot be used."""
+    file, origin = loaded.label, loaded.file
+    declaration = loaded.declaration
+    if declaration is None:
+        echo_findings(loaded.findings, file)
+        return None
+    try:
+        audit = api.review_declaration(declaration, options.rubric, options.standards)
+    except api.RubricError as exc:
+        echo_findings(exc.findings, file)
+        return None
+    shown = [f for f in [*loaded.findings, *audit.findings] if f.severity.rank <= threshold]
+    for f in shown:
+        counts[f.severity.value] += 1
+    result = audit.result
+    has_errors = any(f.severity is api.Severity.error for f in [*loaded.findings, *audit.findings])
+    if printer is None:
+        shown.sort(key=lambda f: f.severity.rank)
+        audited_files.append(
+            api.AuditedFile(
+                file, origin, None, result.total, None, result.grade.value, shown, dict(loaded.line_of)
+            )
+        )
+        return has_errors
+
+    def emit(f: api.Finding) -> None:
+        line = api.finding_line(f, origin, loaded.line_of)
+        printer.finding(f"{file}:{line}" if line else file, f, api.source_note(f, origin))
+
+    printer.line(f"{file}: 绩效目标审核（{result.rubric}）")
+    read = [f for f in loaded.findings if f.severity.rank <= threshold]
+    for f in sorted(read, key=lambda f: f.severity.rank):
+        emit(f)
+    groups = audit.by_criterion()
+    for item in result.criteria:
+        off = f"，扣{_fmt(item.deducted)}分" if item.deducted else ""
+        printer.line(
+            f"{file}: {api.CRITERION_NAMES[item.criterion.value]} 得{_fmt(item.score)}分"
+            f"（满分{api.format_number(item.weight, 2, trim=True)}分{off}）"
+        )
+        for f in groups[item.criterion]:
+            if f.severity.rank <= threshold:
+                emit(f)
+    printer.line(
+        f"{file}: 审核得分 {_fmt(result.total)}，审核结果：{result.grade.value}——{result.consequence}"
+    )
+    return has_errors
 
 
 def _output_format(fmt: str | None, out: Path | None) -> str:
