@@ -4,6 +4,7 @@ as findings, drop-down lists, and jixiao's own forms told apart from published d
 from __future__ import annotations
 
 import io
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -265,3 +266,32 @@ def test_word_form_keeps_merged_level_cells(tmp_path: Path) -> None:
     assert all(m is not None and m.get(qn("w:val")) is None for m in merges[1:])
     assert document.core_properties.keywords == "jixiao-declaration-form"
     assert d.annual.indicators[0].level1 == "产出指标" and Period.annual.value == "annual"
+
+
+def test_forms_altered_beyond_reading_give_findings_not_tracebacks(tmp_path: Path) -> None:
+    path = _write(declaration(), "xlsx", tmp_path / "d.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    ws = workbook[DECLARATION_SHEET]
+    ws.cell(_row(ws, "ind:annual:1"), DECLARATION_KEY_COLUMN).value = "ind:nonsense:1"  # a key typed over
+    workbook.save(path)
+    loaded = read_declaration_form(path)
+    assert loaded.declaration is not None and len(loaded.declaration.annual.indicators) == 6
+    workbook["_jixiao"]["B3"] = '["not", "a", "mapping"]'
+    workbook.save(path)
+    assert "隐藏数据已损坏" in read_declaration_form(path).findings[0].message
+
+    word = _write(declaration(), "docx", tmp_path / "d.docx")
+    with zipfile.ZipFile(word) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    ours = next(n for n, data in parts.items() if n.startswith("customXml/") and b"urn:jixiao" in data)
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+        b'<jixiao xmlns="urn:jixiao:declaration-form"><declaration>&b;</declaration></jixiao>'
+    )
+    for replacement, message in ((bomb, "隐藏数据已损坏"), (b"<other/>", "不是 jixiao 生成的申报表")):
+        altered = tmp_path / "altered.docx"
+        with zipfile.ZipFile(altered, "w") as archive:
+            for name, data in parts.items():
+                archive.writestr(name, replacement if name == ours else data)
+        loaded = read_declaration_form(altered)
+        assert loaded.declaration is None and message in loaded.findings[0].message, loaded.findings

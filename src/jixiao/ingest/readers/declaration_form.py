@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from defusedxml import ElementTree as DefusedElementTree
 from pydantic import ValidationError
 
 from jixiao.declaration import (
@@ -75,6 +76,19 @@ _FUND_FIELDS = {
     "fund:last": (("last_budget", "上年度预算安排"), ("last_spent", "上年度实际执行")),
 }
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_PERIODS = "|".join(p.value for p in Period)
+# The keys a row may carry; any other text in the key column (or a bookmark) is an inserted row's.
+_KEY = re.compile(
+    rf"(?:year|project\.(?:name|department|novelty|category)|basis|estimate|goals(?:\.head)?|note"
+    rf"|fund:(?:total|appropriation|other|last)|details\.head|detail:(?:\d+|new)"
+    rf"|ind\.(?:head|cols):(?:{_PERIODS})|ind:(?:{_PERIODS}):(?:\d+|new))"
+)
+
+
+def _key(text: object) -> str:
+    """A row key as written by jixiao, or "" for anything else."""
+    key = str(text or "").strip()
+    return key if _KEY.fullmatch(key) else ""
 
 
 def is_declaration_form(path: str | Path) -> bool:
@@ -151,6 +165,10 @@ def read_declaration_form(path: str | Path) -> LoadedDeclaration:
     except ValidationError as exc:
         reader.findings.append(_error("form.invalid", f"{p.name} 中填写的内容无效：{str(exc)[:300]}", name))
         return LoadedDeclaration(name, None, reader.findings)
+    except Exception as exc:  # the module edge: a form altered beyond reading becomes a finding
+        message = f"{p.name} 的表格结构已被改动，无法读回：{type(exc).__name__}"
+        reader.findings.append(_error("form.invalid", message, name))
+        return LoadedDeclaration(name, None, reader.findings)
     return LoadedDeclaration(name, declaration, reader.findings)
 
 
@@ -183,7 +201,7 @@ def _read_xlsx(path: Path) -> _Form:
         for row in meta.iter_rows(min_row=2, max_row=3)
     }
     base = Declaration.model_validate_json(data["declaration"])
-    written = json.loads(data["written"])
+    written = _written(data["written"])
     ws = workbook[DECLARATION_SHEET]
     top: dict[tuple[int, int], tuple[int, int]] = {}
     for rng in ws.merged_cells.ranges:
@@ -194,7 +212,7 @@ def _read_xlsx(path: Path) -> _Form:
     year: str | None = None
     section: Shape | None = None
     for r in range(1, ws.max_row + 1):
-        key = str(ws.cell(r, DECLARATION_KEY_COLUMN).value or "").strip()
+        key = _key(ws.cell(r, DECLARATION_KEY_COLUMN).value)
         shape = declaration_shape(key) if key else None
         if key.startswith(("ind.head", "ind.cols", "ind:")):
             section = declaration_shape("ind:")
@@ -217,6 +235,16 @@ def _read_xlsx(path: Path) -> _Form:
 
 
 # ---------------------------------------------------------------- Word
+
+
+def _written(text: str) -> dict[str, list[str]]:
+    """The hidden record of what was written into each row (a ValueError when it is not one)."""
+    data = json.loads(text)
+    if not isinstance(data, dict) or not all(
+        isinstance(v, list) and all(isinstance(x, str) for x in v) for v in data.values()
+    ):
+        raise ValueError("written: not a mapping of rows to texts")
+    return data
 
 
 def _cell_text(tc: Any) -> str:
@@ -252,13 +280,13 @@ def _read_docx(path: Path) -> _Form:
         if rel.reltype.endswith("/customXml") and not rel.is_external:
             blob = rel.target_part.blob
             if DECLARATION_XML_NAMESPACE.encode() in blob:
-                data = ElementTree.fromstring(blob)
+                data = DefusedElementTree.fromstring(blob)
     if data is None:
         raise _NotOurs(f"{path.name} 不是 jixiao 生成的申报表（缺少申报表数据）")
     ns = f"{{{DECLARATION_XML_NAMESPACE}}}"
     base = Declaration.model_validate_json(data.findtext(f"{ns}declaration") or "")
-    written = json.loads(data.findtext(f"{ns}written") or "")
-    keys = {bookmark_name(key): key for key in written}
+    written = _written(data.findtext(f"{ns}written") or "")
+    keys = {bookmark_name(key): key for key in written if _key(key)}
     for period in Period:
         for head in ("ind.head", "ind.cols"):
             keys[bookmark_name(f"{head}:{period.value}")] = f"{head}:{period.value}"
