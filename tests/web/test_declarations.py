@@ -253,8 +253,24 @@ def test_a_round_from_opening_to_frozen_targets_and_the_next_self_evaluation(app
         targets = [(i.get("target") or {}).get("text") for i in evaluation.data["indicators"]]
         assert "参保人数" in names and any(t and "12000" in t for t in targets)
         evaluation_id = evaluation.id
-    page = unit.get(f"/evaluations/{evaluation_id}").text
-    assert "参保人数" in page
+    evaluation_url = f"/evaluations/{evaluation_id}"
+    page = unit.get(evaluation_url).text
+    assert "参保人数" in page and 'id="declared-targets"' in page and 'id="targets-match"' in page
+    # the unit lowers an approved target: the page names the change
+    row = names.index("参保人数")
+    r = unit.post(
+        evaluation_url,
+        data={
+            "csrf_token": csrf_of(unit, evaluation_url),
+            "version": version_of(page),
+            "action": "save",
+            f"ind-{row}-target": "≥10000人",
+        },
+    )
+    assert r.status_code == 200 and "草稿已保存" in r.text, r.text[:500]
+    assert (
+        'id="targets-match"' not in r.text and "参保人数" in r.text.split('id="declared-targets"')[1][:3000]
+    )
     page = finance.get(url).text
     assert f'href="/evaluations/{evaluation_id}"' in page  # the declaration links to its evaluation
 

@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from jixiao import api
 from jixiao.api import Audit, check
-from jixiao.store import service
+from jixiao.store import declarations, service
 from jixiao.store.models import EvaluationRecord, Task, Upload
 from jixiao.store.queries import (
     Actor,
@@ -148,6 +148,12 @@ def _evaluation_page(
     context["reviewable"] = can_review(actor, record)
     context["upload_errors"] = upload_errors or {}
     context["font_warnings"] = api.pdf_font_warnings()
+    declared = declarations.declared_for(session, record)
+    if declared is not None:  # the approved targets it is measured against (绩效目标申报)
+        context["declaration"] = declared
+        context["declaration_findings"] = declarations.differences(
+            session, declared, service.load_evaluation(record)
+        )
     return render(request, "evaluation.html", context, status_code=status_code)
 
 
