@@ -520,3 +520,15 @@ def test_a_province_adds_its_layout(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         monkeypatch.delenv("JIXIAO_DECLARATION_LAYOUTS")
         for cached in (layouts, lexicon):
             cached.cache_clear()
+
+
+def test_batch_rows_of_declarations() -> None:
+    from jixiao.batch import ROW_FIELDS, process_document
+
+    rows = process_document(str(_shared("004.xlsx")))
+    assert len(rows) == 20
+    for row in rows:
+        assert set(row) <= {*ROW_FIELDS, "findings"}
+        assert (row["status"], row["kind"], row["doc_kind"]) == ("ok", "declaration", "target")
+        assert row["computed_grade"] in ("优", "良", "中", "差") and row["indicators"] > 0
+        assert any(f["code"] == "ingest.kind" for f in row["findings"])
