@@ -97,6 +97,7 @@ DECLARATION_SHAPES: dict[str, Shape] = {
     "fund:total": _FUND,  # 中期资金总额 | 年度资金总额
     "fund:appropriation": _FUND,
     "fund:other": _FUND,
+    "fund:carryover": _FUND,  # 上年结转资金, printed when the declaration has it
     "fund:last": _FUND,  # 上年度预算安排 | 上年度实际执行
     "details.head": ((2, False), (2, False), (1, False), (4, False)),
     "detail": ((2, False), (2, True), (1, True), (4, True)),  # 支出内容 | 金额 | 测算依据

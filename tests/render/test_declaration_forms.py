@@ -295,3 +295,26 @@ def test_forms_altered_beyond_reading_give_findings_not_tracebacks(tmp_path: Pat
                 archive.writestr(name, replacement if name == ours else data)
         loaded = read_declaration_form(altered)
         assert loaded.declaration is None and message in loaded.findings[0].message, loaded.findings
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_a_carryover_line_prints_and_reads_back(fmt: str, tmp_path: Path) -> None:
+    d = declaration()
+    d.funds.carryover = Decimal("12.5")
+    path = _write(d, fmt, tmp_path / f"d.{fmt}")
+    assert "上年结转资金" in (
+        "".join(
+            str(c.value) for row in openpyxl.load_workbook(path)[DECLARATION_SHEET].iter_rows() for c in row
+        )
+        if fmt == "xlsx"
+        else "".join(
+            p.text
+            for t in docx.Document(str(path)).tables
+            for r in t.rows
+            for c in r.cells
+            for p in c.paragraphs
+        )
+    )
+    loaded = read_declaration_form(path)
+    assert loaded.findings == [] and loaded.declaration == d
+    assert "上年结转资金" not in str(api.render_declaration(declaration(), "declaration", "xlsx"))

@@ -187,10 +187,13 @@ def header_rows(declaration: Declaration) -> list[FormRow]:
             ),
         ),
     ]
-    for key, name, medium, annual in (
+    lines = [
         ("fund:appropriation", "其中：财政拨款", funds.medium_appropriation, funds.appropriation),
         ("fund:other", "其他资金", funds.medium_other, funds.other),
-    ):
+    ]
+    if funds.carryover is not None or funds.medium_carryover is not None:
+        lines.insert(1, ("fund:carryover", "上年结转资金", funds.medium_carryover, funds.carryover))
+    for key, name, medium, annual in lines:
         rows.append(
             FormRow(key, (label("", "continue"), label(name), value(medium), label(name), value(annual)))
         )

@@ -168,7 +168,7 @@ def _validations(sheet: _Sheet, declaration: Declaration) -> None:
         ws.add_data_validation(validation)
     novelty.add(f"C{sheet.rows['project.novelty']}")
     attribute.add(f"H{sheet.rows['project.category']}")
-    for key in ("fund:total", "fund:appropriation", "fund:other", "fund:last"):
+    for key in [k for k in sheet.rows if k.startswith("fund:")]:
         amounts.add(f"E{sheet.rows[key]}")
         amounts.add(f"H{sheet.rows[key]}")
     for key, r in sheet.rows.items():

@@ -73,6 +73,7 @@ _FUND_FIELDS = {
     "fund:total": (("medium_total", "中期资金总额"), ("annual_total", "年度资金总额")),
     "fund:appropriation": (("medium_appropriation", "中期财政拨款"), ("appropriation", "年度财政拨款")),
     "fund:other": (("medium_other", "中期其他资金"), ("other", "年度其他资金")),
+    "fund:carryover": (("medium_carryover", "中期上年结转资金"), ("carryover", "年度上年结转资金")),
     "fund:last": (("last_budget", "上年度预算安排"), ("last_spent", "上年度实际执行")),
 }
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -80,7 +81,7 @@ _PERIODS = "|".join(p.value for p in Period)
 # The keys a row may carry; any other text in the key column (or a bookmark) is an inserted row's.
 _KEY = re.compile(
     rf"(?:year|project\.(?:name|department|novelty|category)|basis|estimate|goals(?:\.head)?|note"
-    rf"|fund:(?:total|appropriation|other|last)|details\.head|detail:(?:\d+|new)"
+    rf"|fund:(?:total|appropriation|other|carryover|last)|details\.head|detail:(?:\d+|new)"
     rf"|ind\.(?:head|cols):(?:{_PERIODS})|ind:(?:{_PERIODS}):(?:\d+|new))"
 )
 
