@@ -14,6 +14,7 @@ from jixiao.checks.declaration.common import (
     amount,
     comparison_of,
     decl_finding,
+    format_number,
     is_cost,
     money,
     shown,
@@ -26,7 +27,7 @@ from jixiao.checks.declaration.standards import unit_key
 from jixiao.declaration import Criterion, Declaration, Period
 from jixiao.findings import Finding, Severity
 from jixiao.model import Comparison
-from jixiao.numbers import convert, format_number, matches_printed, money_factor
+from jixiao.numbers import convert, matches_printed, money_factor
 
 C = Criterion.appropriateness
 RULE_FIT = f"{RULE_88}：适当性（绩效目标与预算资金相匹配）"

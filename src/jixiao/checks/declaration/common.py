@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from jixiao.declaration import Declaration, Period, TargetIndicator, TargetSet
 from jixiao.findings import Finding, Location, Severity, finding
 from jixiao.model import Comparison, Direction, IndicatorType, Source
-from jixiao.numbers import format_number, money_factor
+from jixiao.numbers import format_number as _format_number
+from jixiao.numbers import money_factor
 
 HUNDRED = Decimal(100)
 RULE_88 = "财预〔2015〕88号 第十七条"
@@ -71,6 +72,15 @@ def decl_finding(
     evaluation's, so ``places.place_of`` cannot name them)."""
     made = finding(code, severity, message, path, source=source, expected=expected, actual=actual, rule=rule)
     return made.model_copy(update={"location": Location(path=path, place=place, source=source)})
+
+
+def format_number(value: Decimal, places: int = 2, *, trim: bool = False) -> str:
+    """``jixiao.numbers.format_number``, or the number as it stands when it is too long to round
+    (a 40-digit 指标值 typed by mistake must give a finding, not an exception)."""
+    try:
+        return _format_number(value, places, trim=trim)
+    except InvalidOperation:
+        return f"{value:f}"
 
 
 def text_of(ind: TargetIndicator) -> str:

@@ -17,6 +17,7 @@ from jixiao.checks.declaration.common import (
     comparison_of,
     decl_finding,
     direction_of,
+    format_number,
     is_qualitative,
     money,
     shown,
@@ -29,7 +30,7 @@ from jixiao.checks.declaration.registry import DeclarationContext, declaration_c
 from jixiao.declaration import Criterion, Declaration
 from jixiao.findings import Finding, Severity
 from jixiao.model import Comparison, Direction
-from jixiao.numbers import comparable, convert, format_number, matches_printed
+from jixiao.numbers import comparable, convert, matches_printed
 
 C = Criterion.feasibility
 RULE_FEASIBLE = f"{RULE_88}：可行性（绩效目标经过调查研究和科学论证，符合客观实际）"
