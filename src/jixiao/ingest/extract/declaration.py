@@ -191,16 +191,21 @@ def recognise(ctx: Context, tables: Tables | None = None) -> Recognition | None:
     """Whether a document is a declaration, and why (None: it is read as an evaluation)."""
     from jixiao.ingest.extract.meta import form_of
 
+    form = form_of(ctx)
+    if form in _EVALUATION_FORMS:  # cheap tests first: most documents read are evaluations
+        return None
+    title = title_of(ctx)
+    if title is None and form in (Form.budget, Form.final_accounts):
+        return None
     tables = tables if tables is not None else extract_target_tables(Context(ctx.doc))
     if tables.evaluated:
         return None
-    form = form_of(ctx)
-    if form in _EVALUATION_FORMS:
-        return None
-    title = title_of(ctx)
-    values = labelled_values(ctx)
-    own = [n for n in _OWN_LABELS if n in values]
-    funds = any(fund_label_of(c) for _, _, cells in ctx.rows(include_consumed=True) for c in cells if c)
+    own: list[str] = []
+    funds = False
+    if title is None:
+        values = labelled_values(ctx)
+        own = [n for n in _OWN_LABELS if n in values]
+        funds = any(fund_label_of(c) for _, _, cells in ctx.rows(include_consumed=True) for c in cells if c)
     labels = {
         reduce_label(c)[0]
         for _, _, cells in ctx.rows(include_consumed=True)
@@ -211,7 +216,7 @@ def recognise(ctx: Context, tables: Tables | None = None) -> Recognition | None:
     table_said = f"指标表有目标值、无得分列（{indicators}项指标）" if tables.heads else "未见指标表"
     if title is not None:
         message = f"按绩效目标申报表读取：标题“{title}”，{table_said}"
-    elif tables.heads and (own or funds) and form not in (Form.budget, Form.final_accounts):
+    elif tables.heads and (own or funds):
         named = (
             "、".join(
                 {
