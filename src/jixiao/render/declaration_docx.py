@@ -86,7 +86,9 @@ def _cells(row: FormRow) -> list[Cell]:
             Cell(
                 cell_text(cell.text),
                 head=not cell.value,
-                align="left" if cell.value and span > 1 and isinstance(cell.text, str) else "center",
+                align="left"
+                if cell.left or (cell.value and span > 1 and isinstance(cell.text, str))
+                else "center",
                 span=span,
                 vmerge=cell.vmerge,
             )

@@ -34,6 +34,7 @@ NOTE = (
     "需要时可插入行，请勿删除隐藏的列和工作表。"
 )
 
+LEFT_COLUMNS = (2, 8)  # 三级指标 and 指标解释 read as text, left-aligned
 Merge = Literal["restart", "continue"] | None
 Value = str | Decimal | None
 
@@ -45,6 +46,7 @@ class FormCell:
     text: Value
     value: bool = False
     vmerge: Merge = None
+    left: bool = False  # left-aligned even in a narrow column (三级指标, 指标解释)
 
 
 @dataclass(frozen=True)
@@ -255,6 +257,8 @@ def indicator_rows(target_set: TargetSet) -> list[FormRow]:
     level2 = vertical_runs([f"{t[0]}\x00{t[1]}" if t[1] else "" for t in texts])
     for n, row in enumerate(texts):
         cells = [value(t) for t in row]
+        for column in LEFT_COLUMNS:
+            cells[column] = FormCell(row[column], value=True, left=True)
         cells[0] = FormCell(row[0], value=True, vmerge=level1[n])
         cells[1] = FormCell(row[1], value=True, vmerge=level2[n])
         rows.append(FormRow(f"ind:{period}:{n}", tuple(cells)))

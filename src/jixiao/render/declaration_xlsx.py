@@ -107,7 +107,8 @@ class _Sheet:
         height = 1
         for (span, _), cell in zip(shape, form_row.cells, strict=True):
             if cell.vmerge != "continue":
-                left = cell.value and span > 1 and isinstance(cell.text, str) and form_row.key != "year"
+                wide = cell.value and span > 1 and isinstance(cell.text, str) and form_row.key != "year"
+                left = cell.left or wide
                 self.put(r, col, cell.text, head=not cell.value, left=left)
             if form_row.key != "year":  # the year line under the title is not boxed
                 for c in range(col, col + span):
