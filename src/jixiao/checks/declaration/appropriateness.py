@@ -18,6 +18,7 @@ from jixiao.checks.declaration.common import (
     is_cost,
     money,
     shown,
+    text_of,
     unit_of,
     value_of,
 )
@@ -72,7 +73,8 @@ def _budget(declaration: Declaration, period: Period) -> tuple[str, str, Decimal
 
 def unit_slip(declaration: Declaration) -> UnitSlip | None:
     """Amounts labelled 万元 that are 元: about 10 000 times a cost target in 万元 beside them
-    (a cost target “≤45万元” beside a budget of 450000), or more than 1亿元 for a 街道 / 社区 /
+    (a cost target “≤45万元” beside a budget of 450000), written out ÷ 10 000 in 万 elsewhere in
+    the form (a 测算依据 ending “=108.5万” beside 1085000), or more than 1亿元 for a 街道 / 社区 /
     乡镇 / 学校's project (a 项目总金额 of 480000 万元 for a street office)."""
     funds = declaration.funds
     if funds.unit != "万元":
@@ -86,6 +88,18 @@ def unit_slip(declaration: Declaration) -> UnitSlip | None:
                 budget,
                 f"约为成本指标“{row.ind.name}”{shown(row.ind)}的{format_number(budget / cost, 0)}倍",
             )
+    printed = _printed_wan(declaration)
+    for path, name, value in (
+        ("funds.annual_total", "年度资金总额", funds.annual_total),
+        ("funds.medium_total", "中期资金总额", funds.medium_total),
+    ):
+        if value is not None and value >= 1000:
+            meant = value / 10000
+            hit = next(
+                (text for number, text in printed if matches_printed(number, meant, _places(text))), None
+            )
+            if hit is not None:
+                return UnitSlip(path, name, value, f"而申报表中另写作“{hit}”")
     who = f"{declaration.project.unit or ''}{declaration.project.department or ''}"
     if SMALL_UNITS.search(who):
         for path, name, value in (
@@ -98,6 +112,26 @@ def unit_slip(declaration: Declaration) -> UnitSlip | None:
                     path, name, value, f"即{format_number(value / 10000, 2)}亿元，对{unit}的一个项目明显过大"
                 )
     return None
+
+
+_WAN = re.compile(r"(\d+(?:\.\d+)?)\s*万(?:元)?(?![人户份次册名件个亩平公吨台套间])")
+
+
+def _printed_wan(declaration: Declaration) -> list[tuple[Decimal, str]]:
+    """Amounts the declaration writes out in 万 (“…=108.5万”, “本年度总成本不超过6万元”), with their text."""
+    texts = [declaration.funds.estimate, declaration.basis, *declaration.annual.goals]
+    texts += [f"{i.basis or ''} {i.explanation or ''} {text_of(i)}" for i in declaration.indicators()]
+    texts += [item.basis for item in declaration.funds.details]
+    out: list[tuple[Decimal, str]] = []
+    for text in texts:
+        for m in _WAN.finditer(text or ""):
+            out.append((Decimal(m.group(1)), m.group(0)))
+    return out
+
+
+def _places(text: str) -> int:
+    m = re.search(r"\.(\d+)", text)
+    return len(m.group(1)) if m else 0
 
 
 @declaration_check("decl.unit-slip", criterion=C)

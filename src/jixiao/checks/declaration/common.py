@@ -244,6 +244,9 @@ NEGATIVE_WORDS = (
     "成本", "费用", "单价",
 )  # fmt: skip
 REDUCING_WORDS = ("降低", "下降", "减少", "压减", "节约", "减幅")
+ACTING_WORDS = (
+    "处理", "处置", "查处", "排查", "整改", "化解", "调解", "办结", "侦破", "救援", "受理", "回复", "答复", "防范",
+)  # fmt: skip
 POSITIVE_RATES = re.compile(r"(率|度|覆盖面)$")
 
 
@@ -257,6 +260,8 @@ def direction_of(ind: TargetIndicator) -> Direction | None:
         return None
     if any(word in name for word in REDUCING_WORDS):
         return Direction.higher
+    if any(word in name for word in ACTING_WORDS):
+        return None  # 处理事故宗数, 投诉办结率: work done on the bad thing, more may be better
     if any(word in name for word in NEGATIVE_WORDS):
         return Direction.lower
     if POSITIVE_RATES.search(name):
