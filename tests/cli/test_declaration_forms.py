@@ -108,6 +108,10 @@ def test_report_errors_are_chinese_and_exit_2(tmp_path: Path) -> None:
     source.write_text(declaration().model_dump_json(), encoding="utf-8")
     code, output = _run("report", str(source))  # an evaluation document of a declaration
     assert code == 2 and "--kind declaration" in output and "file.invalid" not in output
+    form = tmp_path / "form.xlsx"
+    assert _run("new", "--kind", "declaration", "-o", str(form))[0] == 0
+    code, output = _run("report", str(form), "--kind", "self-table", "--to", "xlsx")
+    assert code == 2 and "是绩效目标申报表" in output
     code, output = _run("report", str(source), "--kind", "declaration", "--template", str(source))
     assert code == 2 and "不支持自定义模板" in output
     code, output = _run("report", str(source), "--kind", "declaration", "-o", str(tmp_path))

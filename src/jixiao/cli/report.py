@@ -144,6 +144,12 @@ def register(group: click.Group) -> None:
                 _fail("申报表和审核意见表使用固定的官方版式，不支持自定义模板（--template 只用于评价报告）")
             declaration_report(file, kind, fmt, out, with_findings, policy, standards)
             return
+        form = file.suffix.lower() in (".xlsx", ".xlsm", ".docx") and file.is_file()
+        if form and api.load_declaration(file).declaration is not None:  # a 申报表 jixiao wrote
+            _fail(
+                f"无法生成文书：{file} 是绩效目标申报表，"
+                "请用 --kind declaration（申报表）或 --kind review-opinion（审核意见表）"
+            )
         loaded = api.load(file)
         if (
             loaded.evaluation is None
