@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import re
 import threading
+import time
+from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from jixiao.store.db import Database
 from jixiao.store.models import (
     AuditEntry,
     DeclarationBaseline,
@@ -19,7 +23,9 @@ from jixiao.store.models import (
     Notification,
     User,
 )
-from tests.web.conftest import csrf_of, login, version_of
+from jixiao.store.seed import DEMO_ACCOUNTS, seed_demo
+from jixiao.web import Settings, create_app
+from tests.web.conftest import PASSWORD, csrf_of, login, version_of
 
 PROJECT = "城乡居民基本养老保险经办服务"
 
@@ -395,3 +401,80 @@ def test_import_reads_a_declaration_file_and_refuses_hostile_files(app: object, 
         assert r.status_code == 400, (name, r.status_code)
         assert re.search(r'id="import-error"[^>]*>[^<]*' + re.escape(said), r.text), (name, r.text[-1500:])
         assert 'id="new-declaration"' in r.text  # back on the round page, not an error page
+
+
+def test_the_documents_and_a_jixiao_form_read_back(app: object, db: Any) -> None:
+    """The 申报表 and 审核意见表 download from the page; the Excel 申报表 jixiao wrote imports again."""
+    round_id = open_round(app, 2031)
+    declaration_id = submit_filled(app, round_id)
+    department = login(app, "bumen")
+    assert (
+        decide(department, declaration_id, "forward", grade="良", to_complete="细化成本测算").status_code
+        == 303
+    )
+    url = f"/declarations/{declaration_id}"
+    for kind, fmt in (("declaration", "xlsx"), ("review-opinion", "docx")):
+        r = department.get(f"{url}/download/{kind}.{fmt}")
+        assert r.status_code == 200 and r.content[:2] == b"PK", (kind, fmt, r.text[:300])
+    assert department.get(f"{url}/download/declaration.exe").status_code == 400
+    form = login(app, "danwei").get(f"{url}/download/declaration.xlsx").content
+    other = open_round(app, 2032)
+    unit = login(app, "danwei")
+    round_url = f"/declarations/rounds/{other}"
+    r = unit.post(
+        round_url + "/import",
+        data={"csrf_token": csrf_of(unit, round_url)},
+        files={"file": ("申报表.xlsx", form, "application/octet-stream")},
+    )
+    assert r.status_code == 200 and "导入 1 个项目" in r.text, r.text[-2000:]
+    with db.session() as session:
+        record = session.scalars(select(DeclarationRecord).where(DeclarationRecord.round_id == other)).one()
+        assert record.project_name == PROJECT and record.year == 2032
+        names = [i.get("name") for i in record.data["annual"]["indicators"]]
+        assert "参保人数" in names
+        actions = session.scalars(
+            select(AuditEntry.action).where(
+                AuditEntry.entity_id == declaration_id, AuditEntry.entity == "declaration"
+            )
+        ).all()
+        assert "declaration.download" in actions
+
+
+HOSTILE = ("million_row_xlsx", "billion_laughs_xlsx", "lying_dimension_xlsx", "yaml_alias_bomb")
+LIBRARY_TEXT = re.compile(r"Traceback|Error|Exception|openpyxl|zipfile|lxml|yaml\.|BadZip|Killed", re.I)
+
+
+@pytest.mark.slow
+def test_hostile_declaration_files_are_refused_in_chinese(tmp_path: Path) -> None:
+    """Bombs and lying workbooks go through the upload sandbox (here 5 s, 1 GB): a Chinese message
+    beside the file field on the round page, nothing stored, the server unharmed."""
+    from tests import hostile_files
+
+    db = Database(f"sqlite:///{tmp_path / 'hostile.db'}")
+    app = create_app(Settings(data_dir=tmp_path, secret_key="hostile", parse_timeout_seconds=5), db)
+    with db.session() as session:
+        seed_demo(session, {username: PASSWORD for username, *_ in DEMO_ACCOUNTS})
+    try:
+        round_id = open_round(app, 2033)
+        unit = login(app, "danwei")
+        url = f"/declarations/rounds/{round_id}"
+        token = csrf_of(unit, url)
+        for name in HOSTILE:
+            (tmp_path / name).mkdir()
+            path = getattr(hostile_files, name)(tmp_path / name)
+            started = time.perf_counter()
+            r = unit.post(
+                url + "/import",
+                data={"csrf_token": token},
+                files={"file": (path.name, path.read_bytes(), "application/octet-stream")},
+            )
+            elapsed = time.perf_counter() - started
+            assert r.status_code == 400, (name, r.status_code, r.text[-800:])
+            said = re.search(r'id="import-error"[^>]*>([^<]+)<', r.text)
+            assert said and re.search(r"[\u4e00-\u9fff]", said.group(1)), (name, r.text[-800:])
+            assert not LIBRARY_TEXT.search(said.group(1).replace(path.name, "")), (name, said.group(1))
+            assert elapsed < 20, (name, elapsed)
+        with db.session() as session:
+            assert not session.scalars(select(DeclarationRecord.id)).all()
+    finally:
+        db.dispose()
