@@ -380,6 +380,7 @@ def _page(
         if record.status == DeclarationStatus.approved
         else None,
         "status_names": store.STATUS_NAMES,
+        "evaluation_status_names": service.STATUS_NAMES,
         "choices": CHOICES,
         "natures": NATURES,
         "basis_kinds": BASIS_KINDS,
