@@ -325,8 +325,11 @@ TYPE_CODES: dict[str, set[str]] = {
         "funds.estimate-total",
         "text.parts-sum",
         "text.share",
+        "decl.funds-sum",
+        "decl.details-sum",
     },
-    "zero-total": {"funds.sources-sum", "funds.zero-total", "targets.cost-budget"},
+    # not the review's decl.zero-budget: it reports any zero amount, contradiction or not, as it should
+    "zero-total": {"funds.sources-sum", "funds.zero-total", "targets.cost-budget", "decl.funds-sum"},
     "rate": {
         "funds.execution-rate",
         "funds.arrival-rate",
@@ -341,7 +344,13 @@ TYPE_CODES: dict[str, set[str]] = {
     "count-list": {"text.count-list"},
     "score-no-table": {"arithmetic.unverifiable", "funds.score-without-figures"},
     "grade": {"grade.mismatch", "grade.recomputed"},
-    "target-budget": {"targets.cost-budget", "decl.cost-over-budget"},
+    "target-budget": {"targets.cost-budget", "decl.cost-over-budget", "decl.cost-budget"},
+}
+
+
+# The review's codes that report contradictions (each in TYPE_CODES under its kind).
+DECLARATION_CONTRADICTIONS = {
+    code for codes in TYPE_CODES.values() for code in codes if code.startswith("decl.")
 }
 
 
@@ -443,7 +452,10 @@ def _audit_findings(loaded: Any) -> list[Any]:
     findings = [f for f in loaded.findings if not f.code.startswith("ingest.")]
     if isinstance(loaded, api.LoadedDeclaration):  # a target declaration: its review (审核)
         if loaded.declaration is not None:
-            findings += _review(loaded.declaration)
+            # only the review's checks of contradictions (sums, units, cost against budget, zero
+            # amounts): its completeness and relevance findings (a field left blank, an indicator
+            # without 设定依据) are about the form, not contradictions the truth files record
+            findings += [f for f in _review(loaded.declaration) if f.code in DECLARATION_CONTRADICTIONS]
     elif loaded.evaluation is not None:
         findings += api.check(loaded.evaluation).findings
     return findings

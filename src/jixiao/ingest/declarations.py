@@ -104,8 +104,11 @@ def ingest_any(path: str | Path) -> list[Loaded | LoadedDeclaration]:
     if doc is None:
         return list(failed)
     out: list[Loaded | LoadedDeclaration] = []
-    for part in split_projects(doc):
-        recognition = recognise_document(part.document)
+    parts = split_projects(doc)
+    for part in parts:
+        # the publication's own part before its forms (a 部门预算's 说明 and tables) is no declaration
+        own_part = part.label is None and len(parts) > 1
+        recognition = None if own_part else recognise_document(part.document)
         if recognition is not None:
             loaded_declaration = ingest_declaration_document(part.document, findings, recognition)
             loaded_declaration.part = part.label

@@ -167,24 +167,44 @@ def _first(values: dict[str, list[Value]], name: str) -> Value | None:
     return found[0] if found else None
 
 
-def title_of(ctx: Context) -> str | None:
-    """The document's declaration title (a first title-like line the layouts name), or None."""
+_CONTENTS_LINE = re.compile(r"[.．…·]{4,}|[.．…·]{2,}\s*\d{1,3}$")
+
+
+def title_of(ctx: Context, project: str | None = None) -> str | None:
+    """The document's declaration title (a first title-like line the layouts name; one naming
+    ``project`` first, since a compilation prints the next form's title before its table), or None.
+    A line of a table of contents (``五、项目绩效目标表 ……… 16``) is no title."""
     pattern = lexicon().titles
     if pattern is None:
         return None
     seen = 0
+    found: list[str] = []
     for block in ctx.doc.blocks:
         texts = [block.text] if isinstance(block, Paragraph) else [c for row in block.rows[:3] for c in row]
         for raw in texts:
             text = clean(raw)
-            if not text or len(text) > 60 or text.endswith(("。", "；", "，")):
+            if not text or len(text) > 60 or text.endswith(("。", "；", "，")) or _CONTENTS_LINE.search(text):
                 continue
             seen += 1
             if pattern.search(text.replace(" ", "")) and not _NOT_A_DECLARATION_TITLE.search(text):
-                return text
+                found.append(text)
         if seen > 40:
             break
-    return None
+    if project and found:
+        key = project.replace(" ", "")
+        named = [t for t in found if key in t.replace(" ", "") or _generic(t)]
+        return named[0] if named else f"{found[0]}{_ANOTHER}"
+    return found[0] if found else None
+
+
+_ANOTHER = "（另一表的标题）"  # a compilation's next form's title, printed within this part
+
+
+def _generic(title: str) -> bool:
+    """A title naming no project: the form's name with a year or a unit's bracket at most."""
+    pattern = lexicon().titles
+    rest = re.sub(r"(?:19|20)\d{2}\s*年度?|[（(][^)）]*[)）]|附件\s*\d*[:：]?|\s", "", title)
+    return pattern is not None and len(pattern.sub("", rest)) <= 6
 
 
 def recognise(ctx: Context, tables: Tables | None = None) -> Recognition | None:
@@ -194,7 +214,9 @@ def recognise(ctx: Context, tables: Tables | None = None) -> Recognition | None:
     form = form_of(ctx)
     if form in _EVALUATION_FORMS:  # cheap tests first: most documents read are evaluations
         return None
-    title = title_of(ctx)
+    values = labelled_values(ctx)
+    project = _first(values, "project")
+    title = title_of(ctx, project.text if project is not None else None)
     if title is None and form in (Form.budget, Form.final_accounts):
         return None
     tables = tables if tables is not None else extract_target_tables(Context(ctx.doc))
@@ -203,7 +225,6 @@ def recognise(ctx: Context, tables: Tables | None = None) -> Recognition | None:
     own: list[str] = []
     funds = False
     if title is None:
-        values = labelled_values(ctx)
         own = [n for n in _OWN_LABELS if n in values]
         funds = any(fund_label_of(c) for _, _, cells in ctx.rows(include_consumed=True) for c in cells if c)
     labels = {
@@ -214,7 +235,11 @@ def recognise(ctx: Context, tables: Tables | None = None) -> Recognition | None:
     }
     indicators = len(tables.medium) + len(tables.annual)
     table_said = f"指标表有目标值、无得分列（{indicators}项指标）" if tables.heads else "未见指标表"
-    if title is not None:
+    if title is not None and title.endswith(_ANOTHER):  # the part prints the next form's title only
+        title = title.removesuffix(_ANOTHER)
+        message = f"按绩效目标申报表读取：所在文件为绩效目标表汇编（印有“{title}”），{table_said}"
+        title = None
+    elif title is not None:
         message = f"按绩效目标申报表读取：标题“{title}”，{table_said}"
     elif tables.heads and (own or funds):
         named = (

@@ -18,7 +18,8 @@ from jixiao.declaration import BasisKind, TargetIndicator
 from jixiao.ingest.document import Paragraph, Table
 from jixiao.ingest.extract.context import Context, cell_number, clean
 from jixiao.ingest.extract.declaration_layout import column_role, field_of, fund_label_of, reduce_label
-from jixiao.ingest.extract.indicators import level_label, split_code
+from jixiao.ingest.extract.indicators import _slipped, level_label, split_code
+from jixiao.ingest.extract.lexicon import level_family
 from jixiao.model import Comparison, Direction, Figure, IndicatorType, Source
 from jixiao.numbers import normalise
 
@@ -133,11 +134,15 @@ def extract_target_tables(ctx: Context) -> Tables:
     """Every indicator table of the document, read by its head row."""
     out = Tables()
     seen: set[tuple[object, ...]] = set()
+    previous: tuple[list[Group], dict[int, tuple[str | None, str | None]], int] | None = None
     for table in ctx.doc.tables:
         groups: list[Group] | None = None
         carried: dict[int, tuple[str | None, str | None]] = {}
         intro = None
-        rows = [[clean(c) for c in raw] for raw in table.rows]
+        rows = [[clean(c) for c in raw] for raw in _slipped(table.rows)]
+        width = max((len(r) for r in rows), default=0)
+        if previous is not None and previous[2] == width and width > 1:
+            groups, carried = previous[0], dict(previous[1])  # continued after a page break, no head
         for r, cells in enumerate(rows):
             if not any(cells):
                 continue
@@ -177,7 +182,12 @@ def extract_target_tables(ctx: Context) -> Tables:
                 seen.add(key)
                 (out.medium if group.span == "medium" else out.annual).append(ind)
             ctx.consumed.add((table.index, r))
+        previous = (groups, carried, width) if groups is not None else None
     return out
+
+
+def _bare(level: str) -> str:
+    return level.removesuffix("指标")
 
 
 def _level(text: str) -> str | None:
@@ -205,6 +215,11 @@ def _row(
     l2 = _level(_get(cells, roles.get("level2")))
     if l2 is not None:
         level2 = l2
+        family = level_family(l2)
+        if l1 is None and family is not None and level1 is not None and _bare(family) != _bare(level1):
+            # the merged 一级 cell printed on another row of its block (a PDF centres it): the
+            # 二级 names its family (社会效益 → 效益), spelled as the form spells its 一级
+            level1 = family if level1.endswith("指标") else _bare(family)
     name = _get(cells, roles.get("name"))
     target = _get(cells, roles.get("target"))
     if "name" not in roles:  # a table without 三级: the 二级 cell is the indicator's name
