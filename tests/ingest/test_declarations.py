@@ -532,3 +532,47 @@ def test_batch_rows_of_declarations() -> None:
         assert (row["status"], row["kind"], row["doc_kind"]) == ("ok", "declaration", "target")
         assert row["computed_grade"] in ("优", "良", "中", "差") and row["indicators"] > 0
         assert any(f["code"] == "ingest.kind" for f in row["findings"])
+
+
+COMPILATION = """某某大学2023年部门预算
+目录
+五、项目绩效目标表 ............ 16
+一、部门主要职责
+某某大学主要承担本科生和研究生教育、科学研究和社会服务等职能，本年度预算按照量入为出原则编制。
+| 收入项目 | 金额（万元） |
+| 财政拨款收入 | 1000 |
+| 事业收入 | 500 |
+五、项目绩效目标表
+项目甲绩效目标表
+（2023年度）
+| 项目名称 | 项目甲 | | |
+| 主管部门及代码 | 教育部 105 | 实施单位 | 某某大学 |
+| 项目资金（万元） | 年度资金总额： | 100 | |
+| | 其中：财政拨款 | 100 | |
+| 一级指标 | 二级指标 | 三级指标 | 指标值 |
+| 产出指标 | 数量指标 | 培训人次 | ≥100人次 |
+| 满意度指标 | 服务对象满意度指标 | 学员满意度 | ≥90% |
+项目乙绩效目标表
+（2023年度）
+| 项目名称 | 项目乙 | | |
+| 主管部门及代码 | 教育部 105 | 实施单位 | 某某大学 |
+| 项目资金（万元） | 年度资金总额： | 50 | |
+| | 其中：财政拨款 | 50 | |
+| 一级指标 | 二级指标 | 三级指标 | 指标值 |
+| 产出指标 | 数量指标 | 设备台数 | ≥5台 |
+"""
+
+
+def test_budget_compilation_of_target_forms(tmp_path: Path) -> None:
+    """A 部门预算 annexing 项目绩效目标表: the publication's own part stays the budget (its table of
+    contents naming 项目绩效目标表 is no title), each form is a declaration."""
+    path = tmp_path / "部门预算.md"
+    path.write_text(COMPILATION, encoding="utf-8")
+    own, first, second = ingest_any(path)
+    assert isinstance(own, Loaded) and summarize(own)["doc_kind"] == "budget"
+    assert isinstance(first, LoadedDeclaration) and isinstance(second, LoadedDeclaration)
+    assert first.declaration is not None and second.declaration is not None
+    assert (first.declaration.project.name, first.declaration.funds.annual_total) == ("项目甲", Decimal(100))
+    assert (second.declaration.project.name, second.declaration.funds.annual_total) == ("项目乙", Decimal(50))
+    assert [i.name for i in second.declaration.indicators()] == ["设备台数"]
+    assert "各项目绩效目标表的一部分" in _messages(second, "ingest.kind")[0]

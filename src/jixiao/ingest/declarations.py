@@ -21,12 +21,13 @@ from jixiao.model import Source
 DocumentKind = Literal["declaration", "evaluation"]
 
 
-def recognise_document(doc: Document) -> Any:
-    """Why a document is a declaration (a ``Recognition``), or None when it is read as an evaluation."""
+def recognise_document(doc: Document, *, part: bool = False) -> Any:
+    """Why a document is a declaration (a ``Recognition``), or None when it is read as an evaluation
+    (``part``: one project's part of a larger document)."""
     from jixiao.ingest.extract.context import Context
     from jixiao.ingest.extract.declaration import recognise
 
-    return recognise(Context(doc))
+    return recognise(Context(doc), part=part)
 
 
 def ingest_declaration_document(
@@ -108,7 +109,7 @@ def ingest_any(path: str | Path) -> list[Loaded | LoadedDeclaration]:
     for part in parts:
         # the publication's own part before its forms (a 部门预算's 说明 and tables) is no declaration
         own_part = part.label is None and len(parts) > 1
-        recognition = None if own_part else recognise_document(part.document)
+        recognition = None if own_part else recognise_document(part.document, part=part.label is not None)
         if recognition is not None:
             loaded_declaration = ingest_declaration_document(part.document, findings, recognition)
             loaded_declaration.part = part.label

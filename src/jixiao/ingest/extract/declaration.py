@@ -200,15 +200,21 @@ def title_of(ctx: Context, project: str | None = None) -> str | None:
 _ANOTHER = "（另一表的标题）"  # a compilation's next form's title, printed within this part
 
 
+_FORM_WORDS = re.compile(r"(?:[一二三四五六七八九十\d]+[、.．])?(?:二级)?(?:部门)?(?:项目)?(?:支出)?")
+
+
 def _generic(title: str) -> bool:
-    """A title naming no project: the form's name with a year or a unit's bracket at most."""
+    """A title naming no project: the form's name with a year, a bracket or a number at most."""
     pattern = lexicon().titles
     rest = re.sub(r"(?:19|20)\d{2}\s*年度?|[（(][^)）]*[)）]|附件\s*\d*[:：]?|\s", "", title)
-    return pattern is not None and len(pattern.sub("", rest)) <= 6
+    return pattern is not None and bool(_FORM_WORDS.fullmatch(pattern.sub("", rest)))
 
 
-def recognise(ctx: Context, tables: Tables | None = None) -> Recognition | None:
-    """Whether a document is a declaration, and why (None: it is read as an evaluation)."""
+def recognise(ctx: Context, tables: Tables | None = None, *, part: bool = False) -> Recognition | None:
+    """Whether a document is a declaration, and why (None: it is read as an evaluation).
+
+    ``part``: the document is one project's part of a larger one (a sheet, a form of a
+    compilation), so a 预算 title it shares with the others does not make it the budget."""
     from jixiao.ingest.extract.meta import form_of
 
     form = form_of(ctx)
@@ -217,7 +223,7 @@ def recognise(ctx: Context, tables: Tables | None = None) -> Recognition | None:
     values = labelled_values(ctx)
     project = _first(values, "project")
     title = title_of(ctx, project.text if project is not None else None)
-    if title is None and form in (Form.budget, Form.final_accounts):
+    if title is None and form in (Form.budget, Form.final_accounts) and not part:
         return None
     tables = tables if tables is not None else extract_target_tables(Context(ctx.doc))
     if tables.evaluated:
@@ -241,6 +247,8 @@ def recognise(ctx: Context, tables: Tables | None = None) -> Recognition | None:
         title = None
     elif title is not None:
         message = f"按绩效目标申报表读取：标题“{title}”，{table_said}"
+    elif part and form in (Form.budget, Form.final_accounts, Form.target) and indicators:
+        message = f"按绩效目标申报表读取：为预算文件中各项目绩效目标表的一部分，{table_said}、无实际完成值列"
     elif tables.heads and (own or funds):
         named = (
             "、".join(
