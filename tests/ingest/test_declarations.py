@@ -576,3 +576,25 @@ def test_budget_compilation_of_target_forms(tmp_path: Path) -> None:
     assert (second.declaration.project.name, second.declaration.funds.annual_total) == ("项目乙", Decimal(50))
     assert [i.name for i in second.declaration.indicators()] == ["设备台数"]
     assert "各项目绩效目标表的一部分" in _messages(second, "ingest.kind")[0]
+
+
+def test_spending_details(tmp_path: Path) -> None:
+    rows = [
+        ["项目支出绩效目标申报表"],
+        ["项目名称", "某项目"],
+        ["年度资金总额", "30"],
+        ["支出明细", "数量", "单价", "金额（万元）", "测算依据"],
+        ["培训费", "100人", "0.2万元/人", "20", "按培训计划"],
+        ["设备购置", "2台", "5万元/台", "10", ""],
+        ["合计", "", "", "30", ""],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "培训人数", "≥100人"],
+    ]
+    p = ingest_any(write_xlsx(rows, tmp_path / "f.xlsx"))[0]
+    assert isinstance(p, LoadedDeclaration) and p.declaration is not None
+    details = [(i.label, i.amount, i.basis) for i in p.declaration.funds.details]
+    assert details == [
+        ("培训费", Decimal(20), "100人 × 0.2万元/人；按培训计划"),
+        ("设备购置", Decimal(10), "2台 × 5万元/台"),
+    ]
+    assert [i.name for i in p.declaration.indicators()] == ["培训人数"]

@@ -219,36 +219,52 @@ _NAMES = {
 
 
 def spending_items(ctx: Context) -> list[SpendingItem]:
-    """The rows of a 支出明细与测算依据 table: what, how much, and how it was worked out."""
+    """The rows of a 支出明细与测算依据 table: what, how much, and how it was worked out
+    (数量 × 单价, then the 测算依据 printed); the table ends at a row without an amount that
+    heads another table (一级指标 …)."""
     out: list[SpendingItem] = []
     for table in ctx.doc.tables:
         roles: dict[str, int] = {}
         for r, raw in enumerate(table.rows):
             cells = [clean(c) for c in raw]
-            if not roles:
-                found: dict[str, int] = {}
-                for c, text in enumerate(cells):
-                    role = detail_role(text) if text else None
-                    if role is not None:
-                        found.setdefault(role, c)
-                if "label" in found and "amount" in found:
-                    roles = found
+            found: dict[str, int] = {}
+            for c, text in enumerate(cells):
+                role = detail_role(text) if text else None
+                if role is not None:
+                    found.setdefault(role, c)
+            if "label" in found and "amount" in found:
+                roles = found
                 continue
-            label = cells[roles["label"]] if roles["label"] < len(cells) else ""
-            amount_text = cells[roles["amount"]] if roles["amount"] < len(cells) else ""
-            amount = cell_number(amount_text) if amount_text else None
+            if not roles:
+                continue
+            label = _cell(cells, roles["label"])
+            amount = cell_number(_cell(cells, roles["amount"]) or "-")
+            if amount is None:
+                if _heads_another(cells):
+                    roles = {}
+                continue
             if not label or re.fullmatch(r"合计|总计|小计|剩余支出计划金额", reduce_label(label)[0]):
                 continue
-            if amount is None and not amount_text:
-                continue
-            parts = [cells[roles[k]] for k in ("quantity", "basis") if k in roles and roles[k] < len(cells)]
-            basis = " × ".join(p for p in parts if p) or None
+            parts = [p for p in (_cell(cells, roles.get("quantity")), _cell(cells, roles.get("price"))) if p]
+            worked = " × ".join(parts)
+            printed = _cell(cells, roles.get("basis"))
+            basis = "；".join(p for p in (worked, printed) if p) or None
             out.append(
                 SpendingItem(
                     label=label, amount=amount, basis=basis, source=ctx.cell(table, r, roles["label"])
                 )
             )
     return out
+
+
+def _cell(cells: list[str], col: int | None) -> str:
+    return cells[col] if col is not None and col < len(cells) else ""
+
+
+def _heads_another(cells: list[str]) -> bool:
+    from jixiao.ingest.extract.declaration_layout import column_role
+
+    return sum(1 for t in cells if t and column_role(t)[0] is not None) >= 2
 
 
 _WAN = re.compile(r"(\d+(?:\.\d+)?)\s*万(?!人|户|次|册|份|个|件|亩|平方|吨|公里|千米|台|套|株|只|头|元/)")

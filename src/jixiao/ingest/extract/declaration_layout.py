@@ -59,7 +59,7 @@ COLUMN_ROLES = (
     "type",
     "weight",
 )
-DETAIL_ROLES = ("label", "amount", "basis", "quantity")
+DETAIL_ROLES = ("label", "amount", "basis", "quantity", "price")
 
 
 class LayoutError(ValueError):
