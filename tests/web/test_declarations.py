@@ -28,6 +28,7 @@ from jixiao.web import Settings, create_app
 from tests.web.conftest import PASSWORD, csrf_of, login, version_of
 
 PROJECT = "城乡居民基本养老保险经办服务"
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def open_round(app: object, year: int = 2026) -> int:
@@ -478,3 +479,107 @@ def test_hostile_declaration_files_are_refused_in_chinese(tmp_path: Path) -> Non
             assert not session.scalars(select(DeclarationRecord.id)).all()
     finally:
         db.dispose()
+
+
+def test_hostile_input_on_the_declaration_routes(app: object, db: Any) -> None:
+    """The hostile values of ``test_input_properties`` on every declaration route, as an
+    administrator, with a round and declarations that exist (ids 1): never a server error, never
+    English exception text."""
+    from hypothesis import HealthCheck, given, settings
+
+    from tests.web import test_input_properties as fuzz
+
+    ctx = fuzz._context(db)
+    round_id = open_round(app, 2034)
+    unit = login(app, "danwei")
+    first = new_declaration(unit, round_id, "草稿项目")
+    assert (round_id, first) == (1, 1)  # what the fuzzer's valid ids name
+    submit_filled(app, round_id)
+    specs = [s for s in fuzz.route_specs(app) if s.path.startswith("/declarations")]
+    assert len(specs) >= 9, [s.path for s in specs]
+    problems = fuzz.Problems()
+    client, token = fuzz._login(app, db)
+
+    @settings(
+        max_examples=150,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(case=fuzz.cases(specs))
+    def run(case: Any) -> None:
+        problems.check(case, fuzz._send(client, db, ctx, token, case))
+
+    run()
+    assert not problems.found, problems.report()
+
+
+def test_a_closed_declaration_changes_only_through_its_review(app: object, db: Any) -> None:
+    """Submitted, passed on or approved: saving, importing over it and deciding out of turn are all
+    refused with a Chinese message, and the stored declaration stays exactly as it was."""
+    round_id = open_round(app, 2035)
+    declaration_id = submit_filled(app, round_id)
+    url = f"/declarations/{declaration_id}"
+    round_url = f"/declarations/rounds/{round_id}"
+    yaml = f"kind: declaration\nproject: {{name: {PROJECT}}}\n".encode()
+
+    def snapshot() -> tuple[Any, ...]:
+        with db.session() as session:
+            record = session.get(DeclarationRecord, declaration_id)
+            frozen = session.scalars(select(DeclarationBaseline.id)).all()
+            return record.status, record.version, record.data, len(frozen)
+
+    for stage in ("submitted", "forwarded", "approved"):
+        if stage == "forwarded":
+            assert decide(login(app, "bumen"), declaration_id, "forward", grade="良").status_code == 303
+        if stage == "approved":
+            assert decide(login(app, "caizheng"), declaration_id, "approve", grade="良").status_code == 303
+        before = snapshot()
+        with db.session() as session:
+            version = str(session.get(DeclarationRecord, declaration_id).version)
+        for who in ("danwei", "admin"):
+            client = login(app, who)
+            r = client.post(url, data={**filled(csrf_of(client, url), version), "action": "save"})
+            assert r.status_code == 403 and CJK.search(r.text), (stage, who, r.status_code)
+        unit = login(app, "danwei")
+        r = unit.post(
+            round_url + "/import",
+            data={"csrf_token": csrf_of(unit, round_url)},
+            files={"file": ("申报.yaml", yaml, "text/yaml")},
+        )
+        assert r.status_code == 400 and "不能用导入的文件覆盖" in r.text, (stage, r.text[-600:])
+        out_of_turn = {
+            "submitted": ("caizheng", "approve"),
+            "forwarded": ("bumen", "forward"),
+            "approved": ("admin", "return"),
+        }[stage]
+        client = login(app, out_of_turn[0])
+        r = client.post(
+            url + "/decision",
+            data={
+                "csrf_token": csrf_of(client, url),
+                "version": version,
+                "action": out_of_turn[1],
+                "grade": "优",
+                "to_complete": "x",
+            },
+        )
+        assert r.status_code == 403 and "不在您的审核环节" in r.text, (stage, r.status_code)
+        assert snapshot() == before, stage
+
+
+def test_every_post_route_on_a_declaration_is_covered(tmp_path: Path) -> None:
+    """A new state-changing route on a declaration must be tried above (or be a workflow action)."""
+    db = Database(f"sqlite:///{tmp_path / 'routes.db'}")
+    app = create_app(Settings(data_dir=tmp_path, secret_key="x", migrate=False), db)
+    from tests.web.test_integrity import _walk
+
+    routes = {
+        route.path
+        for route in _walk(app.routes)
+        if "POST" in (route.methods or ()) and "{declaration_id}" in route.path
+    }
+    covered = {"/declarations/{declaration_id}", "/declarations/{declaration_id}/decision"}
+    workflow = {"/declarations/{declaration_id}/evaluation"}  # acts on an approved one by design
+    assert routes - covered - workflow == set(), "add these routes to the attempts"
