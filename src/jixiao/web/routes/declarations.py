@@ -166,10 +166,8 @@ def open_round(
     errors: dict[str, str] = {}
     if not values["name"] or len(values["name"]) > 300:
         errors["name"] = "请填写批次名称（不超过 300 字）"
-    if (
-        not (values["year"].isascii() and values["year"].isdigit())
-        or not 1990 <= int(values["year"][:5]) <= 2100
-    ):
+    year = values["year"]
+    if not (year.isascii() and year.isdigit() and len(year) == 4) or not 1990 <= int(year) <= 2100:
         errors["year"] = "年度应为 1990 到 2100 之间的四位数字"
     if values["policy"] and values["policy"] not in _policies():
         errors["policy"] = "请选择审核口径（评价政策）"

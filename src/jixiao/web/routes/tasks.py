@@ -95,7 +95,8 @@ def create_task(
     errors: dict[str, str] = {}
     if not values["name"]:
         errors["name"] = "请填写任务名称"
-    if not (values["year"].isascii() and values["year"].isdigit()) or not 1990 <= int(values["year"]) <= 2100:
+    year = values["year"]
+    if not (year.isascii() and year.isdigit() and len(year) == 4) or not 1990 <= int(year) <= 2100:
         errors["year"] = "年度应为 1990 到 2100 之间的四位数字"
     if values["framework"] not in framework_names():
         errors["framework"] = "请选择指标框架"
