@@ -315,6 +315,8 @@ def test_who_sees_which_declaration(app: object) -> None:
     }.items():
         assert login(app, who).get(url).status_code == status, who
     assert PROJECT not in login(app, "danwei2").get("/declarations").text
+    home = login(app, "bumen").get("/", follow_redirects=False)
+    assert home.headers["location"] == "/declarations?status=submitted"  # the department's queue
     unit = login(app, "danwei")
     r = unit.post(
         url + "/decision",

@@ -21,6 +21,7 @@ HOME = {
     Role.viewer: "/dashboard",
     Role.unit: "/evaluations",
     Role.evaluator: "/surveys",
+    Role.department: "/declarations?status=submitted",  # its queue: its units' declarations to review
 }
 
 
