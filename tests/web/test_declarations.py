@@ -315,6 +315,18 @@ def test_who_sees_which_declaration(app: object) -> None:
     }.items():
         assert login(app, who).get(url).status_code == status, who
     assert PROJECT not in login(app, "danwei2").get("/declarations").text
+    # the department was told; a blank declaration cannot be submitted (the review finds errors)
+    department = login(app, "bumen")
+    assert "待审核" in department.get("/notifications").text
+    unit = login(app, "danwei")
+    blank = new_declaration(unit, round_id, "空白项目")
+    blank_url = f"/declarations/{blank}"
+    page = unit.get(blank_url).text
+    r = unit.post(
+        blank_url,
+        data={"csrf_token": csrf_of(unit, blank_url), "version": version_of(page), "action": "submit"},
+    )
+    assert r.status_code == 400 and "条错误，请修正后再提交" in r.text and 'id="declaration-form"' in r.text
     home = login(app, "bumen").get("/", follow_redirects=False)
     assert home.headers["location"] == "/declarations?status=submitted"  # the department's queue
     unit = login(app, "danwei")
