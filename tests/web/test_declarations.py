@@ -135,6 +135,13 @@ def test_a_round_from_opening_to_frozen_targets_and_the_next_self_evaluation(app
     r = unit.post(url, data={**filled(token, version), "action": "add-0"})
     assert r.status_code == 200 and "已在" in r.text and 'value="参保人数"' in r.text
     assert 'name="indicator_count" value="4"' in r.text
+    # the automatic review of the form as typed (HTMX), nothing saved
+    r = unit.post(url + "/preview", data=filled(token, version), headers={"HX-Request": "true"})
+    assert r.status_code == 200 and "按当前填写" in r.text and 'id="review-grade"' in r.text
+    r = unit.post(
+        url + "/preview", data=filled(token, version, funds_other="很多"), headers={"HX-Request": "true"}
+    )
+    assert r.status_code == 200 and "处填写不正确" in r.text
     # a malformed amount: beside its field, nothing saved
     r = unit.post(url, data={**filled(token, version, funds_annual_total="五百万"), "action": "save"})
     assert r.status_code == 422 and 'id="funds_annual_total-error"' in r.text and 'value="五百万"' in r.text
@@ -595,5 +602,6 @@ def test_every_post_route_on_a_declaration_is_covered(tmp_path: Path) -> None:
         if "POST" in (route.methods or ()) and "{declaration_id}" in route.path
     }
     covered = {"/declarations/{declaration_id}", "/declarations/{declaration_id}/decision"}
+    covered.add("/declarations/{declaration_id}/preview")  # saves nothing
     workflow = {"/declarations/{declaration_id}/evaluation"}  # acts on an approved one by design
     assert routes - covered - workflow == set(), "add these routes to the attempts"

@@ -409,6 +409,32 @@ def declaration_page(
     return _page(request, session, actor, store.get_visible(session, actor, declaration_id))
 
 
+@router.post("/declarations/{declaration_id}/preview")
+def preview(
+    request: Request,
+    declaration_id: RecordId,
+    actor: Actor = Depends(current_actor),
+    session: Session = db_session,
+    form: FormData = posted_form,
+) -> Response:
+    """HTMX: the automatic review of the form as typed (nothing is saved)."""
+    record = store.get_visible(session, actor, declaration_id)
+    result = apply_form(dict(record.data), form)
+    review: dict[str, Any] = {}
+    if result.declaration is not None:
+        store.place(record, result.declaration, store.get_round(session, record.round_id))
+        review = store.auto_review(result.declaration).data()
+    context = {
+        "result": review.get("result"),
+        "findings": review.get("findings", []),
+        "errors": result.errors,
+        "live": True,
+        "criterion_names": api.CRITERION_NAMES,
+        "severity_names": api.SEVERITY_NAMES,
+    }
+    return render(request, "_declaration_review.html", context)
+
+
 @router.post("/declarations/{declaration_id}")
 def save(
     request: Request,
