@@ -8,11 +8,12 @@ for anything evaluated, read exactly as ``ingest_parts`` reads it.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from jixiao.declaration import Declaration
+from jixiao.declaration import Declaration, TargetIndicator
 from jixiao.findings import Finding, Severity, finding
 from jixiao.ingest.document import Document, Table
 from jixiao.loader import Loaded, LoadedDeclaration
@@ -230,6 +231,24 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_SIGNS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
+
+
+def target_as_read(indicator: TargetIndicator) -> str | None:
+    """A target as one reads it across its columns: 性质 | 指标值 | 度量单位 (``≥ | 2 | 处``) → ``≥2处``;
+    a 指标值 printed whole (``≥95%``, ``按时发放``) as printed."""
+    figure = indicator.target
+    if figure is None or not figure.text:
+        return None
+    text = figure.text
+    unit = (indicator.unit or "").strip()
+    if unit and re.fullmatch(r"\d+(?:\.\d+)?", text) and len(unit) <= 8:
+        text += "%" if "%" in unit or "百分比" in unit else unit  # 度量单位 “%（百分比）” read as %
+    if indicator.comparison is not None and re.match(r"\d", text):
+        text = _SIGNS.get(indicator.comparison.value, "") + text
+    return text
+
+
 def summarize_declaration(loaded: LoadedDeclaration) -> dict[str, Any]:
     """The flat summary of a declaration read from a document, in the shape of an evaluation's
     (amounts in 万元, as meant when reading found a 元-for-万元 slip; ``kind`` declaration,
@@ -275,7 +294,7 @@ def summarize_declaration(loaded: LoadedDeclaration) -> dict[str, Any]:
                 "level1": i.level1,
                 "level2": i.level2,
                 "name": i.name,
-                "target": i.target.text if i.target else None,
+                "target": target_as_read(i),
                 "actual": None,
                 "weight": _plain(i.weight),
                 "score": None,

@@ -90,14 +90,17 @@ class Recognition:
 _INLINE = re.compile(r"^\s*([^:：\s]{2,24})\s*[:：]\s*(.*)$", re.S)
 
 
+_MACHINE_KEY = re.compile(r"[a-z][a-z0-9_]*(?:[.:][a-z0-9_]+)+")
+
+
 def _right(cells: list[str], c: int) -> tuple[int, str] | None:
     """The value right of a label: the next filled cell that repeats no label (merged cells
     print their text in every column they span)."""
     label = cells[c]
     for j in range(c + 1, len(cells)):
         text = cells[j]
-        if not text.strip() or clean(text) == clean(label):
-            continue
+        if not text.strip() or clean(text) == clean(label) or _MACHINE_KEY.fullmatch(text.strip()):
+            continue  # a merged label repeated, or the row key a jixiao form hides beside its rows
         if field_of(text) or fund_label_of(text):
             return None
         return j, text
@@ -117,12 +120,10 @@ def labelled_values(ctx: Context) -> dict[str, list[Value]]:
     for table in ctx.doc.tables:
         rows = table.rows
         for r, row in enumerate(rows):
-            previous = ""
             for c, cell in enumerate(row):
                 text = clean(cell)
-                if not text or text == previous:
-                    continue
-                previous = text
+                if not text or (c and text == clean(row[c - 1])):
+                    continue  # a merged cell repeated over its columns
                 name = field_of(text)
                 if name is not None:
                     found = _right(row, c)

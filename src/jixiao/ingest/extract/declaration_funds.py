@@ -118,11 +118,9 @@ def _table(ctx: Context, table: Table, read: _Read) -> None:
         if head_row and (len(heads) >= 2 or _heads_column(rows[r + 1 :], next(iter(heads)))):
             columns = heads
             continue
-        previous = ""
         for c, text in enumerate(cells):
-            if not text or text == previous:
-                continue
-            previous = text
+            if not text or (c and text == cells[c - 1]):
+                continue  # a merged cell repeated over its columns
             label = fund_label_of(text)
             line = fund_line_of(text) if label is None else None
             if label is None and line is None:

@@ -68,11 +68,9 @@ def _head(cells: list[str], above: list[str] | None) -> list[Group] | None:
                     current = None
             if current is not None:
                 spans_above[c] = current
-    previous = ""
     for c, text in enumerate(cells):
-        if not text or text == previous:
+        if not text or (c and text == cells[c - 1]):
             continue  # a merged head repeated over its columns
-        previous = text
         role, span = column_role(text)
         if role is None:
             continue
@@ -274,15 +272,12 @@ def _row(
         ind.type = IndicatorType.qualitative
     elif "定量" in kind:
         ind.type = IndicatorType.quantitative
-    if target:
-        text = target
-        if unit and re.fullmatch(r"\d+(?:\.\d+)?", target) and len(unit) <= 8:
-            text = target + unit  # 指标值 | 度量单位 printed apart: the figure as one reads it
-        if comparison is not None and re.match(r"\d", text):
-            text = {"<=": "≤", ">=": "≥"}.get(comparison.value, comparison.value) + text
-        ind.target = Figure(text=text, source=ctx.cell(table, r, roles["target"]))
-        if ind.target.text != target:
-            ind.target.source = ctx.doc.cell_source(table, r, roles["target"], target)
+    if target:  # as printed; the 性质 and 度量单位 printed apart complete the parsed figure
+        ind.target = Figure(text=target, source=ctx.cell(table, r, roles["target"]))
+        if ind.target.comparison is None and comparison is not None:
+            ind.target.comparison = comparison
+        if ind.target.unit is None and unit and len(unit) <= 8:
+            ind.target.unit = unit
     direction = _get(cells, roles.get("direction"))
     if "正向" in direction:
         ind.direction = Direction.higher
@@ -350,7 +345,7 @@ def split_goals(raw: str) -> list[str]:
     lines = [clean(x).strip().strip('"“”') for x in text.split("\n")]
     lines = [x for x in lines if x]
     if len(lines) >= 2 and all(_LINE_LABEL.match(x) or _starts_numbered(x) for x in lines):
-        return lines
+        return [_unnumbered(x) for x in lines]
     flat = clean(" ".join(lines)).strip('"“”')
     if not flat:
         return []
@@ -359,9 +354,21 @@ def split_goals(raw: str) -> list[str]:
         bounds = [*starts, len(flat)]
         head = flat[: starts[0]].strip()
         items = [flat[a:b].strip() for a, b in itertools.pairwise(bounds)]
-        items = [re.sub(r"[；;，,]$", "", i).strip() for i in items if i.strip()]
+        items = [_unnumbered(re.sub(r"[；;，,]$", "", i).strip()) for i in items if i.strip()]
         return ([head] if head and len(head) > 6 else []) + items
-    return [flat]
+    return [_unnumbered(flat)]
+
+
+_MARK = re.compile(
+    r"^(?:目标\s*\d{1,2}\s*[:：、.．]|\d{1,2}\s*[、.．](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十]是"
+    r"|[（(][一二三四五六七八九十][)）]|[一二三四五六七八九十]、)\s*"
+)
+
+
+def _unnumbered(goal: str) -> str:
+    """A goal without its number (``1.``, ``（1）``, ``一是``, ``目标1：``): the list is the numbering."""
+    rest = _MARK.sub("", goal, count=1)
+    return rest or goal
 
 
 def _starts_numbered(text: str) -> bool:
