@@ -605,3 +605,25 @@ def test_every_post_route_on_a_declaration_is_covered(tmp_path: Path) -> None:
     covered.add("/declarations/{declaration_id}/preview")  # saves nothing
     workflow = {"/declarations/{declaration_id}/evaluation"}  # acts on an approved one by design
     assert routes - covered - workflow == set(), "add these routes to the attempts"
+
+
+def test_a_system_export_workbook_imports_one_declaration_per_sheet(app: object, db: Any) -> None:
+    """A real system-export workbook (../shared/corpus/002.xlsx: 20 projects, one per sheet)."""
+    corpus = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "002.xlsx"
+    if not corpus.exists():
+        pytest.skip("002.xlsx not in the shared corpus")
+    round_id = open_round(app, 2036)
+    unit = login(app, "danwei")
+    url = f"/declarations/rounds/{round_id}"
+    r = unit.post(
+        url + "/import",
+        data={"csrf_token": csrf_of(unit, url)},
+        files={"file": ("002.xlsx", corpus.read_bytes(), "application/octet-stream")},
+    )
+    assert r.status_code == 200 and "导入 20 个项目" in r.text, r.text[-1500:]
+    with db.session() as session:
+        records = session.scalars(
+            select(DeclarationRecord).where(DeclarationRecord.round_id == round_id)
+        ).all()
+        assert len(records) == 20 and all(r.status == "draft" and r.year == 2036 for r in records)
+        assert all(r.review and r.review["result"] for r in records)  # each reviewed by the rubric
