@@ -129,6 +129,7 @@ def test_a_round_from_opening_to_frozen_targets_and_the_next_self_evaluation(app
     page = unit.get(url)
     assert page.status_code == 200 and 'id="declaration-form"' in page.text
     assert "示范市人力资源和社会保障局" in page.text  # 主管部门 from the organisation tree
+    assert "已逾期" in unit.get(f"/declarations/rounds/{round_id}").text  # the round closed on 2025-10-31
 
     # a row added: the form again with every input kept, nothing saved
     token, version = csrf_of(unit, url), version_of(page.text)

@@ -17,7 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from jixiao import api
 from jixiao.api import Declaration, ReviewOpinion
 from jixiao.store import declarations as store
-from jixiao.store import service
+from jixiao.store import notifications, service
 from jixiao.store.models import (
     DeclarationRecord,
     DeclarationRound,
@@ -30,6 +30,7 @@ from jixiao.store.models import (
 )
 from jixiao.store.queries import Actor, Conflict, Forbidden, StoreError, require_role
 from jixiao.web import uploads
+from jixiao.web.clock import local_today
 from jixiao.web.declaration_form import (
     BASIS_KINDS,
     CHOICES,
@@ -210,6 +211,7 @@ def _round_page(
     counts: dict[str, int] = {}
     for r in records:
         counts[r.status] = counts.get(r.status, 0) + 1
+    today = local_today(state(request).settings.timezone)
     units = (
         session.scalars(
             select(Organisation).where(Organisation.kind == OrgKind.unit).order_by(Organisation.name)
@@ -230,6 +232,7 @@ def _round_page(
             "units": units,
             "errors": errors or {},
             "form": form or {},
+            "due": {r.id: notifications.deadline_mark(round_.deadline, r.status, today) for r in records},
         },
         status_code=status_code,
     )
