@@ -195,6 +195,7 @@ class ReviewResult(Record):
     """
 
     rubric: str  # the rubric's name (a policy file)
+    rubric_title: str | None = None  # its Chinese title, as documents and messages print it
     criteria: list[CriterionResult] = Field(default_factory=list)
     total: Decimal  # out of the rubric's full marks (100)
     grade: ReviewGrade

@@ -26,7 +26,7 @@ def _run(*args: str) -> tuple[int, str]:
 def test_a_clean_declaration_is_excellent_and_exits_0() -> None:
     code, out = _run(str(CLEAN))
     assert code == 0, out
-    assert f"{CLEAN}: 绩效目标审核（national）" in out
+    assert f"{CLEAN}: 绩效目标审核（财预〔2015〕88号审核要点；分值为本地默认口径）" in out
     assert "完整性 得30.00分（满分30分）" in out and "可行性 得25.00分（满分25分）" in out
     assert "审核得分 100.00，审核结果：优——绩效目标完全符合要求，进入下一步预算安排流程" in out
     assert "共复核1个文件（含1个申报表）：0个错误，0个警告，0个提示" in out

@@ -285,7 +285,7 @@ def _check_declaration(
         line = api.finding_line(f, origin, loaded.line_of)
         printer.finding(f"{file}:{line}" if line else file, f, api.source_note(f, origin))
 
-    printer.line(f"{file}: 绩效目标审核（{result.rubric}）")
+    printer.line(f"{file}: {result.rubric_title or '绩效目标审核（' + result.rubric + '）'}")
     read = [f for f in loaded.findings if f.severity.rank <= threshold]
     for f in sorted(read, key=lambda f: f.severity.rank):
         emit(f)

@@ -113,7 +113,10 @@ def _load_path(path: Path) -> tuple[Rubric | None, list[Finding]]:
     docs, problems = extends.chain(FAMILY, path)
     if not docs:
         return None, problems
-    merged = ParsedDocument(extends.merged(docs), docs[0]._raw, docs[0].file)
+    data = extends.merged(docs)
+    if len(docs) > 1 and isinstance(docs[0].data, dict) and "title" not in docs[0].data:
+        data["title"] = ""  # a local rubric is not called by the title of the one it extends
+    merged = ParsedDocument(data, docs[0]._raw, docs[0].file)
     return validate(Rubric, merged, "policy.invalid")
 
 

@@ -75,7 +75,13 @@ def review_rows(
         _wide("效益指标", o.outcomes or BLANK),
         _wide("满意度指标", o.satisfaction or BLANK),
         _wide("需补充完善事项", _numbered(o.to_complete) or BLANK),
-        [Cell("自动审核评分" + (f"（{review.rubric}）" if review else ""), head=True, span=6)],
+        [
+            Cell(
+                "自动审核评分" + (f"（{review.rubric_title or review.rubric}）" if review else ""),
+                head=True,
+                span=6,
+            )
+        ],
         [Cell(title, head=True, span=2 if n == 4 else 1) for n, title in enumerate(SCORE_COLUMNS)],
     ]
     results = {c.criterion: c for c in review.criteria} if review else {}

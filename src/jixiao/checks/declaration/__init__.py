@@ -128,6 +128,7 @@ def review_result(findings: list[Finding], criteria: dict[str, Criterion], rubri
             band = cap
     return ReviewResult(
         rubric=rubric.name,
+        rubric_title=rubric.title or None,
         criteria=results,
         total=total.quantize(Decimal("0.01")),
         grade=band,
