@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Select, event, select
 from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm.exc import StaleDataError
 
 from jixiao import api
 from jixiao.api import Declaration, Evaluation, Finding, ReviewGrade, ReviewOpinion, ReviewResult, Severity
@@ -38,7 +39,7 @@ from jixiao.store.models import (
     utcnow,
 )
 from jixiao.store.queries import Actor, Conflict, Forbidden, NotFound, StoreError, require_role
-from jixiao.store.service import add_evaluation, flush, log
+from jixiao.store.service import add_evaluation, log
 
 STATUS_NAMES = api.DECLARATION_STATUS_NAMES
 OPEN_STATES = (DeclarationStatus.draft.value, DeclarationStatus.returned.value)
@@ -131,6 +132,14 @@ def get_editable(session: Session, actor: Actor, declaration_id: int) -> Declara
     if not can_edit(actor, record):
         raise Forbidden("您无权修改该申报")
     return record
+
+
+def flush(session: Session) -> None:
+    """Flush, turning a concurrent update caught by the version column into ``Conflict``."""
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise Conflict("操作冲突：该申报刚被其他人修改或审核，本次操作未生效；请重新打开后再操作。") from exc
 
 
 def check_version(record: DeclarationRecord, expected_version: int) -> None:
