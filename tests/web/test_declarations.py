@@ -628,3 +628,29 @@ def test_a_system_export_workbook_imports_one_declaration_per_sheet(app: object,
         ).all()
         assert len(records) == 20 and all(r.status == "draft" and r.year == 2036 for r in records)
         assert all(r.review and r.review["result"] for r in records)  # each reviewed by the rubric
+
+
+def test_two_finance_users_generating_at_once_make_one_evaluation(app: object, db: Any) -> None:
+    round_id = open_round(app, 2037)
+    declaration_id = submit_filled(app, round_id)
+    assert decide(login(app, "bumen"), declaration_id, "forward", grade="良").status_code == 303
+    assert decide(login(app, "caizheng"), declaration_id, "approve", grade="良").status_code == 303
+    url = f"/declarations/{declaration_id}"
+    clients = [login(app, "caizheng"), login(app, "admin")]
+    posts = [(c, {"csrf_token": csrf_of(c, url), "task_id": ""}) for c in clients]
+    results: list[int] = []
+
+    def post(client: TestClient, data: dict[str, str]) -> None:
+        results.append(client.post(url + "/evaluation", data=data, follow_redirects=False).status_code)
+
+    threads = [threading.Thread(target=post, args=p) for p in posts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [303, 409], results
+    with db.session() as session:
+        made = session.scalars(
+            select(EvaluationRecord.id).where(EvaluationRecord.declaration_id == declaration_id)
+        ).all()
+        assert len(made) == 1

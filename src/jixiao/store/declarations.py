@@ -632,6 +632,9 @@ def start_evaluation(
     """Finance starts the project's self-evaluation from its approved targets (生成下一年度自评)."""
     require_role(actor, Role.finance, Role.admin)
     record = get_visible(session, actor, declaration_id)
+    # the row locked (PostgreSQL; SQLite writers queue anyway): of two finance users generating
+    # at once, the second sees the first one's evaluation below
+    session.refresh(record, with_for_update=True)
     if record.status != DeclarationStatus.approved:
         raise Forbidden("只有已审定的绩效目标可以生成自评表")
     existing = session.scalars(
