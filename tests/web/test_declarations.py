@@ -654,3 +654,37 @@ def test_two_finance_users_generating_at_once_make_one_evaluation(app: object, d
             select(EvaluationRecord.id).where(EvaluationRecord.declaration_id == declaration_id)
         ).all()
         assert len(made) == 1
+
+
+def test_the_medium_term_table_is_filled_on_the_form(app: object, db: Any) -> None:
+    """A multi-year project's 中期 target set: started on the form, rows added and removed, saved."""
+    round_id = open_round(app, 2038)
+    unit = login(app, "danwei")
+    declaration_id = new_declaration(unit, round_id)
+    url = f"/declarations/{declaration_id}"
+    page = unit.get(url).text
+    assert 'id="mid-start"' in page and 'id="medium-indicators"' not in page
+    token, version = csrf_of(unit, url), version_of(page)
+    form = filled(token, version, period_years="3", goals_medium="三年内实现应保尽保")
+    r = unit.post(url, data={**form, "action": "mid-start"})
+    assert r.status_code == 200 and 'id="medium-indicators"' in r.text and 'id="mid-0-level1"' in r.text
+    rows = int(re.search(r'name="medium_count" value="(\d+)"', r.text).group(1))  # type: ignore[union-attr]
+    assert 'value="参保人数"' in r.text  # the annual rows as typed
+    medium = {
+        "medium_count": str(rows),
+        "mid-0-name": "累计参保人数",
+        "mid-0-nature": ">=",
+        "mid-0-target": "36000",
+        "mid-0-unit": "人",
+    }
+    r = unit.post(url, data={**form, **medium, "action": f"mid-remove-{rows - 1}"})
+    assert r.status_code == 200 and f'name="medium_count" value="{rows - 1}"' in r.text
+    assert 'value="累计参保人数"' in r.text
+    r = unit.post(url, data={**form, **medium, "medium_count": str(rows - 1), "action": "save"})
+    assert r.status_code == 200 and "草稿已保存" in r.text, r.text[:600]
+    with db.session() as session:
+        data = session.get(DeclarationRecord, declaration_id).data
+    assert data["medium"]["goals"] == ["三年内实现应保尽保"]
+    assert len(data["medium"]["indicators"]) == rows - 1
+    assert data["medium"]["indicators"][0]["target"]["text"] == "36000"
+    assert data["annual"]["indicators"][0]["name"] == "参保人数"

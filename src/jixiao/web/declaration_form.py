@@ -37,6 +37,8 @@ GOAL_FIELDS = {"goals_annual": "annual", "goals_medium": "medium"}
 # 性质 as the form's select offers it: ≥ ≤ = for a 定量 indicator, 定性 for a qualitative one
 NATURES = {">=": "≥", "<=": "≤", "=": "=", "qualitative": "定性"}
 BASIS_KINDS = dict(api.BASIS_KIND_NAMES)
+# the indicator tables: target set → (field prefix ``<prefix>-<i>-<key>``, row-count field)
+TABLES = {"annual": ("ind", "indicator_count"), "medium": ("mid", "medium_count")}
 ROW_FIELDS = (
     "level1",
     "level2",
@@ -95,10 +97,10 @@ def scalar_values(data: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def rows_of(data: dict[str, Any]) -> list[dict[str, str]]:
-    """The annual indicator rows as the form shows them."""
+def rows_of(data: dict[str, Any], period: str = "annual") -> list[dict[str, str]]:
+    """The indicator rows of a target set (年度 or 中期) as the form shows them."""
     rows = []
-    for ind in _get(data, ("annual", "indicators")) or []:
+    for ind in _get(data, (period, "indicators")) or []:
         nature = "qualitative" if ind.get("type") == "qualitative" else (ind.get("comparison") or "")
         rows.append(
             {
@@ -117,8 +119,8 @@ def rows_of(data: dict[str, Any]) -> list[dict[str, str]]:
     return rows
 
 
-def _row_count(form: Mapping[str, Any], stored: int) -> int:
-    posted = form.get("indicator_count")
+def _row_count(form: Mapping[str, Any], field: str, stored: int) -> int:
+    posted = form.get(field)
     if isinstance(posted, str) and posted.isascii() and posted.isdigit() and len(posted) < 6:
         return min(int(posted), 200)
     return stored
@@ -165,15 +167,18 @@ def apply_form(base: dict[str, Any], form: Mapping[str, Any]) -> DeclarationForm
     if not str(_get(data, ("project", "name")) or "").strip():
         errors["project_name"] = "项目名称不能为空"
         _set(data, ("project", "name"), "")
-    annual = data.setdefault("annual", {"period": "annual"})
-    stored: list[dict[str, Any]] = list(annual.get("indicators") or [])
-    count = _row_count(form, len(stored))
-    rows: list[dict[str, Any]] = []
-    for i in range(count):
-        row = dict(stored[i]) if i < len(stored) else {"level1": "产出指标"}
-        _apply_row(row, i, form, errors)
-        rows.append(row)
-    annual["indicators"] = rows
+    data.setdefault("annual", {"period": "annual"})
+    for period, (prefix, count_field) in TABLES.items():
+        target_set = data.get(period)
+        if not isinstance(target_set, dict):
+            continue  # no 中期 target set: nothing posted for it
+        stored: list[dict[str, Any]] = list(target_set.get("indicators") or [])
+        rows: list[dict[str, Any]] = []
+        for i in range(_row_count(form, count_field, len(stored))):
+            row = dict(stored[i]) if i < len(stored) else {"level1": "产出指标"}
+            _apply_row(row, prefix, i, form, errors)
+            rows.append(row)
+        target_set["indicators"] = rows
     if errors:
         return DeclarationForm(data, None, errors)
     loaded = api.load_declaration_data(data, file="网页表单")
@@ -183,9 +188,11 @@ def apply_form(base: dict[str, Any], form: Mapping[str, Any]) -> DeclarationForm
     return DeclarationForm(data, loaded.declaration, errors)
 
 
-def _apply_row(row: dict[str, Any], i: int, form: Mapping[str, Any], errors: dict[str, str]) -> None:
+def _apply_row(
+    row: dict[str, Any], prefix: str, i: int, form: Mapping[str, Any], errors: dict[str, str]
+) -> None:
     for key in ROW_FIELDS:
-        name = f"ind-{i}-{key}"
+        name = f"{prefix}-{i}-{key}"
         if name not in form:
             continue
         raw = str(form.get(name, "")).strip()
@@ -215,7 +222,7 @@ def _apply_row(row: dict[str, Any], i: int, form: Mapping[str, Any], errors: dic
         else:
             _put(row, key, raw)
     if not row.get("level1"):
-        errors[f"ind-{i}-level1"] = "一级指标不能为空"
+        errors[f"{prefix}-{i}-level1"] = "一级指标不能为空"
         row["level1"] = ""
 
 
@@ -227,10 +234,12 @@ def _put(row: dict[str, Any], key: str, raw: str) -> None:
 
 
 def _field_of(path: str) -> str:
-    if path.startswith("annual.indicators["):
-        index, _, rest = path[len("annual.indicators[") :].partition("]")
-        key = rest.lstrip(".").split(".")[0] or "level1"
-        return f"ind-{index}-{'nature' if key in ('type', 'comparison') else key}"
+    for period, (prefix, _count) in TABLES.items():
+        start = f"{period}.indicators["
+        if path.startswith(start):
+            index, _, rest = path[len(start) :].partition("]")
+            key = rest.lstrip(".").split(".")[0] or "level1"
+            return f"{prefix}-{index}-{'nature' if key in ('type', 'comparison') else key}"
     for name, (target, _kind) in SCALAR_FIELDS.items():
         if path.startswith(".".join(target)):
             return name
@@ -238,13 +247,25 @@ def _field_of(path: str) -> str:
 
 
 def indicator_action(data: dict[str, Any], action: str) -> str | None:
-    """Add or remove an annual indicator row (``add-<i>``, ``add-group-<i>``, ``remove-<i>``); the
+    """Add or remove an indicator row (``add-<i>``, ``add-group-<i>``, ``remove-<i>`` in the 年度
+    table, the same with ``mid-`` in the 中期 one), or start a 中期 table (``mid-start``); the
     message, None for another action. Nothing is saved."""
-    annual = data.setdefault("annual", {"period": "annual"})
-    rows = {"indicators": list(annual.get("indicators") or [])}
-    message = row_action(rows, action)
+    if action == "mid-start":
+        if isinstance(data.get("medium"), dict) and data["medium"].get("indicators"):
+            return "已有中期绩效指标表"
+        blank = api.new_declaration(medium=True).medium
+        assert blank is not None
+        medium: dict[str, Any] = data["medium"] if isinstance(data.get("medium"), dict) else {}
+        medium["period"] = "medium"
+        medium["indicators"] = [i.model_dump(mode="json", exclude_none=True) for i in blank.indicators]
+        data["medium"] = medium
+        return "已添加中期绩效指标表，请填写后保存（尚未保存）"
+    period = "medium" if action.startswith("mid-") else "annual"
+    target_set = data.setdefault(period, {"period": period})
+    rows = {"indicators": list(target_set.get("indicators") or [])}
+    message = row_action(rows, action.removeprefix("mid-"))
     if message is not None:
-        annual["indicators"] = rows["indicators"]
+        target_set["indicators"] = rows["indicators"]
     return message
 
 

@@ -368,7 +368,7 @@ def _page(
         "data": shown,
         "values": scalar_values(shown),
         "rows": rows_of(shown),
-        "medium": shown.get("medium") if isinstance(shown.get("medium"), dict) else None,
+        "medium_rows": rows_of(shown, "medium") if isinstance(shown.get("medium"), dict) else None,
         "errors": errors or {},
         "message": message,
         "version": record.version if version is None else version,
