@@ -234,6 +234,10 @@ def test_a_round_from_opening_to_frozen_targets_and_the_next_self_evaluation(app
         ).all()
         assert any("已审定" in t for t in told)
 
+    audit = finance.get("/audit")
+    assert audit.status_code == 200 and "审定绩效目标" in audit.text and "主管部门审核通过" in audit.text
+    assert "年度指标 产出指标 / 数量指标 / 参保人数" in audit.text  # changes named by their place
+    assert "annual.indicators[" not in audit.text
     # the thread: a task of that year assigning the project starts from the approved targets
     r = finance.post(
         "/tasks",
