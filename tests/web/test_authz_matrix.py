@@ -44,67 +44,68 @@ IDENTITIES = ("anon", "admin", "caizheng", "danwei", "danwei2", "pingjia", "chak
 # L: redirect to the login page.  Forms that are allowed are posted with an invalid value where the
 # handler checks it after authorisation (so "allowed" shows as a validation error and changes nothing).
 MATRIX = """
-route           anon admin caizheng danwei danwei2 pingjia chakan pingjia2 bumen
-evaluations     L    ok    ok       ok     ok      ok      ok     ok       ok
-eval_a          L    ok    ok       ok     404     ok      ok     404      404
-eval_b          L    ok    ok       404    ok      404     ok     404      404
-doc_a           L    ok    ok       ok     404     ok      ok     404      404
-doc_b           L    ok    ok       404    ok      404     ok     404      404
-upload_a        L    ok    ok       ok     404     ok      ok     404      404
-upload_b        L    ok    ok       404    ok      404     ok     404      404
-review_list     L    ok    ok       no     no      no      no     no       no
-review_a        L    ok    ok       no     no      ok      no     404      no
-review_b        L    ok    ok       no     no      404     no     404      no
-surveys         L    ok    ok       no     no      ok      no     ok       no
-survey_a        L    ok    ok       no     no      ok      no     404      no
-survey_b        L    ok    ok       no     no      404     no     404      no
-qr_a            L    ok    ok       no     no      ok      no     404      no
-qr_b            L    ok    ok       no     no      404     no     404      no
-codes_a         L    ok    ok       no     no      ok      no     404      no
-codes_b         L    ok    ok       no     no      404     no     404      no
-dashboard       L    ok    ok       no     no      no      ok     no       no
-dashboard_xlsx  L    ok    ok       no     no      no      ok     no       no
-audit           L    ok    ok       no     no      no      no     no       no
-audit_a         L    ok    ok       no     no      no      no     no       no
-admin           L    ok    no       no     no      no      no     no       no
-tasks           L    ok    ok       ok     ok      ok      ok     ok       ok
-task            L    ok    ok       no     no      no      ok     no       no
-preview_a       L    ok    ok       ok     404     ok      ok     404      404
-preview_b       L    ok    ok       404    ok      404     ok     404      404
-save_a2         L    ok    no       ok     404     no      no     404      404
-save_b2         L    ok    no       404    ok      404     no     404      404
-evidence_a2     L    ok    no       ok     404     no      no     404      404
-evidence_b2     L    ok    no       404    ok      404     no     404      404
-import_a2       L    ok    no       ok     404     no      no     404      404
-import_b2       L    ok    no       404    ok      404     no     404      404
-scores_a        L    ok    ok       no     no      ok      no     404      no
-decision_a      L    ok    ok       no     no      no      no     no       no
-decision_b      L    ok    ok       no     no      no      no     no       no
-survey_new_a2   L    ok    ok       no     no      ok      no     404      no
-survey_new_b2   L    ok    ok       no     no      404     no     404      no
-survey_apply_a2 L    ok    ok       no     no      ok      no     404      no
-survey_apply_b2 L    ok    ok       no     no      404     no     404      no
-task_new        L    ok    ok       no     no      no      no     no       no
-task_evaluators L    ok    ok       no     no      no      no     no       no
-task_assign     L    ok    ok       no     no      no      no     no       no
-admin_org       L    ok    no       no     no      no      no     no       no
-admin_user      L    ok    no       no     no      no      no     no       no
-admin_password  L    ok    no       no     no      no      no     no       no
-admin_active    L    ok    no       no     no      no      no     no       no
-decls           L    ok    ok       ok     ok      no      ok     no       ok
-decl_round      L    ok    ok       ok     ok      no      ok     no       ok
-decl_a          L    ok    ok       ok     404     404     ok     404      ok
-decl_x          L    ok    ok       404    404     404     ok     404      404
-decl_doc_a      L    ok    ok       ok     404     404     ok     404      ok
-decl_doc_x      L    ok    ok       404    404     404     ok     404      404
-round_new       L    ok    ok       no     no      no      no     no       no
-decl_new        L    ok    no       ok     ok      no      no     no       no
-decl_import     L    ok    no       ok     ok      no      no     no       no
-decl_save_a2    L    ok    no       ok     404     no      no     no       no
-decl_save_x2    L    ok    no       404    404     no      no     no       no
-decl_decide_a   L    ok    no       no     no      no      no     no       ok
-decl_decide_x   L    ok    no       no     no      no      no     no       404
-decl_start      L    ok    ok       no     no      no      no     no       no
+route                anon admin caizheng danwei danwei2 pingjia chakan pingjia2 bumen
+evaluations          L    ok    ok       ok     ok      ok      ok     ok       ok
+eval_a               L    ok    ok       ok     404     ok      ok     404      404
+eval_b               L    ok    ok       404    ok      404     ok     404      404
+doc_a                L    ok    ok       ok     404     ok      ok     404      404
+doc_b                L    ok    ok       404    ok      404     ok     404      404
+upload_a             L    ok    ok       ok     404     ok      ok     404      404
+upload_b             L    ok    ok       404    ok      404     ok     404      404
+review_list          L    ok    ok       no     no      no      no     no       no
+review_a             L    ok    ok       no     no      ok      no     404      no
+review_b             L    ok    ok       no     no      404     no     404      no
+surveys              L    ok    ok       no     no      ok      no     ok       no
+survey_a             L    ok    ok       no     no      ok      no     404      no
+survey_b             L    ok    ok       no     no      404     no     404      no
+qr_a                 L    ok    ok       no     no      ok      no     404      no
+qr_b                 L    ok    ok       no     no      404     no     404      no
+codes_a              L    ok    ok       no     no      ok      no     404      no
+codes_b              L    ok    ok       no     no      404     no     404      no
+dashboard            L    ok    ok       no     no      no      ok     no       no
+dashboard_xlsx       L    ok    ok       no     no      no      ok     no       no
+audit                L    ok    ok       no     no      no      no     no       no
+audit_a              L    ok    ok       no     no      no      no     no       no
+admin                L    ok    no       no     no      no      no     no       no
+tasks                L    ok    ok       ok     ok      ok      ok     ok       ok
+task                 L    ok    ok       no     no      no      ok     no       no
+preview_a            L    ok    ok       ok     404     ok      ok     404      404
+preview_b            L    ok    ok       404    ok      404     ok     404      404
+save_a2              L    ok    no       ok     404     no      no     404      404
+save_b2              L    ok    no       404    ok      404     no     404      404
+evidence_a2          L    ok    no       ok     404     no      no     404      404
+evidence_b2          L    ok    no       404    ok      404     no     404      404
+import_a2            L    ok    no       ok     404     no      no     404      404
+import_b2            L    ok    no       404    ok      404     no     404      404
+scores_a             L    ok    ok       no     no      ok      no     404      no
+decision_a           L    ok    ok       no     no      no      no     no       no
+decision_b           L    ok    ok       no     no      no      no     no       no
+survey_new_a2        L    ok    ok       no     no      ok      no     404      no
+survey_new_b2        L    ok    ok       no     no      404     no     404      no
+survey_apply_a2      L    ok    ok       no     no      ok      no     404      no
+survey_apply_b2      L    ok    ok       no     no      404     no     404      no
+task_new             L    ok    ok       no     no      no      no     no       no
+task_evaluators      L    ok    ok       no     no      no      no     no       no
+task_assign          L    ok    ok       no     no      no      no     no       no
+admin_org            L    ok    no       no     no      no      no     no       no
+admin_user           L    ok    no       no     no      no      no     no       no
+admin_password       L    ok    no       no     no      no      no     no       no
+admin_active         L    ok    no       no     no      no      no     no       no
+decls                L    ok    ok       ok     ok      no      ok     no       ok
+decl_round           L    ok    ok       ok     ok      no      ok     no       ok
+decl_a               L    ok    ok       ok     404     404     ok     404      ok
+decl_x               L    ok    ok       404    404     404     ok     404      404
+decl_doc_a           L    ok    ok       ok     404     404     ok     404      ok
+decl_doc_x           L    ok    ok       404    404     404     ok     404      404
+round_new            L    ok    ok       no     no      no      no     no       no
+decl_new             L    ok    no       ok     ok      no      no     no       no
+decl_import          L    ok    no       ok     ok      no      no     no       no
+decl_save_a2         L    ok    no       ok     404     no      no     no       no
+decl_save_x2         L    ok    no       404    404     no      no     no       no
+decl_decide_a        L    ok    no       no     no      no      no     no       ok
+decl_decide_x        L    ok    no       no     no      no      no     no       404
+decl_start           L    ok    ok       no     no      no      no     no       no
+task_assign_declared L    ok    ok       no     no      no      no     no       no
 """
 
 
@@ -359,6 +360,8 @@ def _routes(w: World) -> dict[str, Route]:
         "decl_decide_x": Route(
             "POST", f"/declarations/{w.dx}/decision", (400,), {"action": "return"}, declared=w.dx
         ),
+        # no approved declaration of the task's year waits: 400 once the user may assign
+        "task_assign_declared": Route("POST", f"/tasks/{w.task}/assign-declared", (400,), {}),
         "decl_start": Route("POST", f"/declarations/{w.da}/evaluation", (400,), {"task_id": "不是编号"}),
     }
 

@@ -692,3 +692,42 @@ def test_the_medium_term_table_is_filled_on_the_form(app: object, db: Any) -> No
     assert len(data["medium"]["indicators"]) == rows - 1
     assert data["medium"]["indicators"][0]["target"]["text"] == "36000"
     assert data["annual"]["indicators"][0]["name"] == "参保人数"
+
+
+def test_a_task_gives_every_approved_project_to_its_unit_at_once(app: object, db: Any) -> None:
+    round_id = open_round(app, 2039)
+    declaration_id = submit_filled(app, round_id)
+    assert decide(login(app, "bumen"), declaration_id, "forward", grade="良").status_code == 303
+    finance = login(app, "caizheng")
+    assert decide(finance, declaration_id, "approve", grade="良").status_code == 303
+    r = finance.post(
+        "/tasks",
+        data={
+            "csrf_token": csrf_of(finance, "/tasks"),
+            "name": "2039年度项目支出绩效自评",
+            "year": "2039",
+            "framework": "self-2020",
+            "policy": "national-2020",
+        },
+        follow_redirects=False,
+    )
+    task_url = r.headers["location"]
+    page = finance.get(task_url).text
+    assert 'id="declared"' in page and PROJECT in page.split('id="declared"')[1]
+    r = finance.post(task_url + "/assign-declared", data={"csrf_token": csrf_of(finance, task_url)})
+    assert r.status_code == 200 and "已按审定的绩效目标分配 1 个项目" in r.text
+    assert 'id="declared"' not in r.text
+    with db.session() as session:
+        made = session.scalars(
+            select(EvaluationRecord).where(EvaluationRecord.declaration_id == declaration_id)
+        ).one()
+        assert made.year == 2039 and made.task_id == int(task_url.rsplit("/", 1)[1])
+    again = finance.post(task_url + "/assign-declared", data={"csrf_token": csrf_of(finance, task_url)})
+    assert again.status_code == 400 and "没有待分配的" in again.text
+    unit = login(app, "danwei")
+    assert (
+        unit.post(
+            task_url + "/assign-declared", data={"csrf_token": csrf_of(unit, "/evaluations")}
+        ).status_code
+        == 403
+    )

@@ -39,7 +39,7 @@ from jixiao.store.models import (
     utcnow,
 )
 from jixiao.store.queries import Actor, Conflict, Forbidden, NotFound, StoreError, require_role
-from jixiao.store.service import add_evaluation, log
+from jixiao.store.service import add_evaluation, assign_project, log
 
 STATUS_NAMES = api.DECLARATION_STATUS_NAMES
 OPEN_STATES = (DeclarationStatus.draft.value, DeclarationStatus.returned.value)
@@ -670,6 +670,56 @@ def start_evaluation(
     if task is not None:
         notifications.on_assigned(session, created, task)
     return created
+
+
+def approved_unassigned(session: Session, task: Task) -> list[DeclarationRecord]:
+    """The declarations approved for the task's year whose project the task has not yet given to
+    their unit (one per unit and project: the latest round's)."""
+    assigned = {
+        (unit_id, name)
+        for unit_id, name in session.execute(
+            select(EvaluationRecord.unit_id, EvaluationRecord.project_name).where(
+                EvaluationRecord.task_id == task.id
+            )
+        )
+    }
+    latest: dict[tuple[int, str], DeclarationRecord] = {}
+    query = (
+        select(DeclarationRecord)
+        .options(defer(DeclarationRecord.data), defer(DeclarationRecord.review))
+        .where(
+            DeclarationRecord.year == task.year,
+            DeclarationRecord.status == DeclarationStatus.approved.value,
+        )
+        .order_by(DeclarationRecord.id)
+    )
+    for record in session.scalars(query):
+        latest[(record.unit_id, record.project_name)] = record
+    return [r for key, r in latest.items() if key not in assigned]
+
+
+def assign_approved(session: Session, actor: Actor, task: Task) -> list[EvaluationRecord]:
+    """Finance gives the task every project whose targets were approved for its year (each to its
+    unit, starting from the approved targets); refused when there is none."""
+    require_role(actor, Role.finance, Role.admin)
+    waiting = approved_unassigned(session, task)
+    if not waiting:
+        raise StoreError(f"没有待分配的 {task.year} 年度已审定绩效目标的项目")
+    records = []
+    for declared in waiting:
+        unit = session.get(Organisation, declared.unit_id)
+        assert unit is not None
+        records.append(assign_project(session, actor, task, unit, declared.project_name))
+    log(
+        session,
+        actor,
+        "task.assign",
+        "task",
+        task.id,
+        None,
+        {"projects": [r.project_name for r in records], "from": "approved declarations"},
+    )
+    return records
 
 
 def declared_for(session: Session, evaluation: EvaluationRecord) -> DeclarationRecord | None:

@@ -16,7 +16,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from jixiao import api
-from jixiao.store import assignments, notifications, service
+from jixiao.store import assignments, declarations, notifications, service
 from jixiao.store.models import EvaluationRecord, Organisation, OrgKind, Role, Task, TaskEvaluator
 from jixiao.store.queries import Actor, StoreError, require_role
 from jixiao.web import uploads
@@ -185,6 +185,10 @@ def _task_page(
             else "",
             "form": form or {"projects": "", "unit_ids": []},
             "errors": errors or [],
+            # the thread from the year's approved targets (绩效目标申报)
+            "declared": declarations.approved_unassigned(session, task)
+            if actor.role in (Role.finance, Role.admin)
+            else [],
         },
         status_code=status_code,
     )
@@ -245,6 +249,26 @@ def assign(
         if len(records) == 1
         else f"已分配 {len(records)} 个项目：{names[:200]}"
     )
+    return RedirectResponse(f"/tasks/{task_id}", status_code=303)
+
+
+@router.post("/tasks/{task_id}/assign-declared")
+def assign_declared(
+    request: Request,
+    task_id: RecordId,
+    actor: Actor = Depends(current_actor),
+    session: Session = db_session,
+) -> Response:
+    """Give the task every project whose targets were approved for its year, each to its unit; the
+    self-evaluations start from the approved targets."""
+    require_role(actor, Role.finance, Role.admin)
+    task = _task(session, task_id)
+    try:
+        with session.begin_nested():
+            records = declarations.assign_approved(session, actor, task)
+    except StoreError as exc:
+        return _task_page(request, session, actor, task, errors=[exc.message], status_code=exc.status)
+    request.session["flash"] = f"已按审定的绩效目标分配 {len(records)} 个项目"
     return RedirectResponse(f"/tasks/{task_id}", status_code=303)
 
 
