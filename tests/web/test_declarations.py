@@ -310,6 +310,7 @@ def test_generate_next_self_evaluation_from_the_declaration_page(app: object, db
     assert "参保人数" in page and "12000" in page
     again = finance.post(url + "/evaluation", data={"csrf_token": csrf_of(finance, url), "task_id": ""})
     assert again.status_code == 409 and "已按该申报生成过自评表" in again.text
+    assert 'id="form-message"' in again.text and 'id="thread"' in again.text  # on the declaration's page
 
 
 def test_who_sees_which_declaration(app: object) -> None:

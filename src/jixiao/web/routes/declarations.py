@@ -549,9 +549,15 @@ def start_evaluation(
     require_role(actor, Role.finance, Role.admin)
     raw = str(form.get("task_id", "")).strip()
     task_id = record_id(raw) if raw else None
-    if raw and task_id is None:
-        raise StoreError("请选择有效的评价任务")
-    created = store.start_evaluation(session, actor, declaration_id, task_id)
+    try:
+        if raw and task_id is None:
+            raise StoreError("请选择有效的评价任务")
+        with session.begin_nested():
+            created = store.start_evaluation(session, actor, declaration_id, task_id)
+    except StoreError as exc:  # back to the declaration's page, the reason said there
+        session.expire_all()
+        record = store.get_visible(session, actor, declaration_id)
+        return _page(request, session, actor, record, message=exc.message, status_code=exc.status)
     request.session["flash"] = "已按审定的绩效目标生成自评表"
     return RedirectResponse(f"/evaluations/{created.id}", status_code=303)
 
