@@ -455,6 +455,15 @@ def test_the_documents_and_a_jixiao_form_read_back(app: object, db: Any) -> None
         files={"file": ("申报表.xlsx", form, "application/octet-stream")},
     )
     assert r.status_code == 200 and "导入 1 个项目" in r.text, r.text[-2000:]
+    word = login(app, "danwei").get(f"{url}/download/declaration.docx").content
+    third = open_round(app, 2040)
+    round_url = f"/declarations/rounds/{third}"
+    r = unit.post(
+        round_url + "/import",
+        data={"csrf_token": csrf_of(unit, round_url)},
+        files={"file": ("申报表.docx", word, "application/octet-stream")},
+    )
+    assert r.status_code == 200 and "导入 1 个项目" in r.text, r.text[-2000:]
     with db.session() as session:
         record = session.scalars(select(DeclarationRecord).where(DeclarationRecord.round_id == other)).one()
         assert record.project_name == PROJECT and record.year == 2032

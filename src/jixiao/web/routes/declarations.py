@@ -49,10 +49,8 @@ from jixiao.web.params import RecordId, form_id, optional_int, record_id
 
 router = APIRouter()
 
-DECLARATION_TYPES = (".xlsx", ".yaml", ".yml", ".json")
-DECLARATION_REFUSED = (
-    "只能导入 Excel 申报表（.xlsx，jixiao 申报表或系统导出的工作簿）或申报文件（.yaml/.json）"
-)
+DECLARATION_TYPES = (".xlsx", ".xls", ".docx", ".pdf", ".yaml", ".yml", ".json")
+DECLARATION_REFUSED = "只能导入申报表：Excel（.xlsx/.xls，jixiao 申报表或系统导出的工作簿）、Word（.docx）、PDF 或申报文件（.yaml/.json）"
 FORMATS = ("docx", "xlsx", "pdf")
 DEFAULT_RUBRIC = "national"
 
