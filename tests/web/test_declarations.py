@@ -477,7 +477,14 @@ def test_the_documents_and_a_jixiao_form_read_back(app: object, db: Any) -> None
         assert "declaration.download" in actions
 
 
-HOSTILE = ("million_row_xlsx", "billion_laughs_xlsx", "lying_dimension_xlsx", "yaml_alias_bomb")
+HOSTILE = (
+    "million_row_xlsx",
+    "billion_laughs_xlsx",
+    "lying_dimension_xlsx",
+    "yaml_alias_bomb",
+    "high_ratio_docx",
+    "encrypted_pdf",
+)
 LIBRARY_TEXT = re.compile(r"Traceback|Error|Exception|openpyxl|zipfile|lxml|yaml\.|BadZip|Killed", re.I)
 
 
