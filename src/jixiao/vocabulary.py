@@ -96,6 +96,7 @@ ACTION_NAMES = {  # what the audit log records (actions logged by jixiao.store)
     "declaration.approved": "审定绩效目标",
     "declaration.download": "下载申报文书",
     "declaration.start-evaluation": "按审定目标生成自评",
+    "declaration.reopened": "重新打开目标申报（调整绩效目标）",
 }
 ENTITY_NAMES = {
     "evaluation": "评价",

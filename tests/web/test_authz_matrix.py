@@ -106,6 +106,7 @@ decl_decide_a        L    ok    no       no     no      no      no     no       
 decl_decide_x        L    ok    no       no     no      no      no     no       404
 decl_start           L    ok    ok       no     no      no      no     no       no
 task_assign_declared L    ok    ok       no     no      no      no     no       no
+decl_reopen          L    ok    ok       no     no      no      no     no       no
 """
 
 
@@ -362,6 +363,8 @@ def _routes(w: World) -> dict[str, Route]:
         ),
         # no approved declaration of the task's year waits: 400 once the user may assign
         "task_assign_declared": Route("POST", f"/tasks/{w.task}/assign-declared", (400,), {}),
+        # a reason is required: 400 once the user may reopen (before the status is looked at)
+        "decl_reopen": Route("POST", f"/declarations/{w.da}/reopen", (400,), {"reason": ""}, declared=w.da),
         "decl_start": Route("POST", f"/declarations/{w.da}/evaluation", (400,), {"task_id": "不是编号"}),
     }
 

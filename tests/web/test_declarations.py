@@ -625,7 +625,8 @@ def test_every_post_route_on_a_declaration_is_covered(tmp_path: Path) -> None:
     }
     covered = {"/declarations/{declaration_id}", "/declarations/{declaration_id}/decision"}
     covered.add("/declarations/{declaration_id}/preview")  # saves nothing
-    workflow = {"/declarations/{declaration_id}/evaluation"}  # acts on an approved one by design
+    # act on an approved one by design: the next self-evaluation, a reopening for an adjustment
+    workflow = {"/declarations/{declaration_id}/evaluation", "/declarations/{declaration_id}/reopen"}
     assert routes - covered - workflow == set(), "add these routes to the attempts"
 
 
@@ -748,3 +749,53 @@ def test_a_task_gives_every_approved_project_to_its_unit_at_once(app: object, db
         ).status_code
         == 403
     )
+
+
+def test_approved_targets_reopened_for_an_adjustment_keep_their_baseline(app: object, db: Any) -> None:
+    """Finance reopens approved targets (a reason required): the unit adjusts, both reviewers
+    approve again, a second baseline is frozen; meanwhile the first one stays the yardstick."""
+    round_id = open_round(app, 2041)
+    declaration_id = submit_filled(app, round_id)
+    assert decide(login(app, "bumen"), declaration_id, "forward", grade="良").status_code == 303
+    finance = login(app, "caizheng")
+    assert decide(finance, declaration_id, "approve", grade="良").status_code == 303
+    url = f"/declarations/{declaration_id}"
+    r = finance.post(url + "/evaluation", data={"csrf_token": csrf_of(finance, url)}, follow_redirects=False)
+    evaluation_url = r.headers["location"]
+    page = finance.get(url).text
+    r = finance.post(url + "/reopen", data={"csrf_token": csrf_of(finance, url), "version": version_of(page)})
+    assert r.status_code == 400 and "调整绩效目标的原因" in r.text and 'id="form-message"' in r.text
+    r = finance.post(
+        url + "/reopen",
+        data={"csrf_token": csrf_of(finance, url), "version": version_of(page), "reason": "参保任务调增"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    unit = login(app, "danwei")
+    page = unit.get(url).text
+    assert "调整绩效目标：参保任务调增" in page and 'id="declaration-form"' in page
+    assert 'id="targets-match"' in unit.get(evaluation_url).text  # the first approval still holds
+    r = unit.post(
+        url,
+        data={
+            **filled(csrf_of(unit, url), version_of(page), **{"ind-0-target": "13000"}),
+            "action": "submit",
+        },
+    )
+    assert "已提交，等待审核" in r.text
+    assert decide(login(app, "bumen"), declaration_id, "forward", grade="良").status_code == 303
+    assert decide(finance, declaration_id, "approve", grade="优").status_code == 303
+    with db.session() as session:
+        frozen = session.scalars(
+            select(DeclarationBaseline).where(DeclarationBaseline.declaration_id == declaration_id)
+        ).all()
+        assert len(frozen) == 2
+        assert frozen[0].data["annual"]["indicators"][0]["target"]["text"] == "12000"
+        assert frozen[1].data["annual"]["indicators"][0]["target"]["text"] == "13000"
+        actions = session.scalars(
+            select(AuditEntry.action).where(AuditEntry.entity_id == declaration_id)
+        ).all()
+        assert "declaration.reopened" in actions
+    page = unit.get(evaluation_url).text  # now measured against the adjusted targets
+    assert 'id="targets-match"' not in page and "参保人数" in page.split('id="declared-targets"')[1][:3000]
+    assert "（现行基准）" in finance.get(url).text

@@ -572,6 +572,48 @@ def _notify_decision(session: Session, record: DeclarationRecord, new: Declarati
         notifications.notify(session, units, f"绩效目标已审定：“{record.project_name}”", link)
 
 
+def reopen(
+    session: Session, actor: Actor, declaration_id: int, expected_version: int, *, reason: str
+) -> DeclarationRecord:
+    """Finance reopens approved targets for an adjustment (绩效目标调整): back to the unit as
+    returned, the reason on record; the frozen baseline stays until the adjusted targets are
+    approved again (each approval is a baseline of its own)."""
+    require_role(actor, Role.finance, Role.admin)
+    record = get_visible(session, actor, declaration_id)
+    if not reason.strip():
+        raise StoreError("重新打开时请填写调整绩效目标的原因")
+    check_version(record, expected_version)
+    if record.status != DeclarationStatus.approved:
+        raise Forbidden("只有已审定的绩效目标可以重新打开调整")
+    before = {"status": record.status}
+    record.status = DeclarationStatus.returned.value
+    record.return_comment = f"调整绩效目标：{reason.strip()}"[:2000]
+    record.updated_at = utcnow()
+    flush(session)
+    log(
+        session,
+        actor,
+        "declaration.reopened",
+        "declaration",
+        record.id,
+        before,
+        {"status": record.status, "reason": reason.strip()},
+    )
+    notifications.notify(
+        session,
+        notifications.unit_users(session, record.unit_id),
+        f"绩效目标重新打开调整：“{record.project_name}”，原因：{reason.strip()}",
+        f"/declarations/{record.id}",
+    )
+    return record
+
+
+def baselines(session: Session, declaration_id: int) -> list[DeclarationBaseline]:
+    """Every approval's frozen targets of a declaration, oldest first."""
+    query = select(DeclarationBaseline).where(DeclarationBaseline.declaration_id == declaration_id)
+    return list(session.scalars(query.order_by(DeclarationBaseline.id)))
+
+
 def opinions(session: Session, declaration_id: int) -> list[DeclarationOpinion]:
     """Every decision on a declaration, oldest first."""
     query = select(DeclarationOpinion).where(DeclarationOpinion.declaration_id == declaration_id)
@@ -591,14 +633,16 @@ def baseline(session: Session, declaration_id: int) -> DeclarationBaseline | Non
 def approved_for(
     session: Session, unit_id: int | None, year: int | None, project_name: str
 ) -> DeclarationRecord | None:
-    """The approved declaration of a unit's project for a budget year (the latest round's)."""
+    """The declaration of a unit's project for a budget year whose targets were approved (the latest
+    round's); one reopened for an adjustment still counts: its last approval is the baseline."""
     if unit_id is None or year is None:
         return None
+    approved = select(DeclarationBaseline.declaration_id)
     query = select(DeclarationRecord).where(
         DeclarationRecord.unit_id == unit_id,
         DeclarationRecord.year == year,
         DeclarationRecord.project_name == project_name.strip(),
-        DeclarationRecord.status == DeclarationStatus.approved.value,
+        DeclarationRecord.id.in_(approved),
     )
     return session.scalars(query.order_by(DeclarationRecord.id.desc())).first()
 
@@ -726,7 +770,7 @@ def declared_for(session: Session, evaluation: EvaluationRecord) -> DeclarationR
     """The approved declaration an evaluation is measured against: its link, else by unit, year, project."""
     if evaluation.declaration_id is not None:
         linked = session.get(DeclarationRecord, evaluation.declaration_id)
-        if linked is not None and linked.status == DeclarationStatus.approved:
+        if linked is not None and baseline(session, linked.id) is not None:
             return linked
     return approved_for(session, evaluation.unit_id, evaluation.year, evaluation.project_name)
 

@@ -378,6 +378,7 @@ def _page(
         "baseline": store.baseline(session, record.id)
         if record.status == DeclarationStatus.approved
         else None,
+        "baselines": store.baselines(session, record.id),
         "status_names": store.STATUS_NAMES,
         "evaluation_status_names": service.STATUS_NAMES,
         "choices": CHOICES,
@@ -532,6 +533,28 @@ def decision(
         "forward": "已审核通过，报送财政审核",
         "approve": "已审定，绩效目标已冻结",
     }.get(action, "已处理")
+    return RedirectResponse(f"/declarations/{declaration_id}", status_code=303)
+
+
+@router.post("/declarations/{declaration_id}/reopen")
+def reopen(
+    request: Request,
+    declaration_id: RecordId,
+    actor: Actor = Depends(current_actor),
+    session: Session = db_session,
+    form: FormData = posted_form,
+) -> Response:
+    """Finance reopens approved targets for an adjustment (the reason required, on record)."""
+    require_role(actor, Role.finance, Role.admin)
+    try:
+        version = _version(form)
+        with session.begin_nested():
+            store.reopen(session, actor, declaration_id, version, reason=str(form.get("reason", "")))
+    except StoreError as exc:
+        session.expire_all()
+        record = store.get_visible(session, actor, declaration_id)
+        return _page(request, session, actor, record, message=exc.message, status_code=exc.status)
+    request.session["flash"] = "已重新打开，退回单位调整绩效目标"
     return RedirectResponse(f"/declarations/{declaration_id}", status_code=303)
 
 
