@@ -327,9 +327,16 @@ TYPE_CODES: dict[str, set[str]] = {
         "text.share",
         "decl.funds-sum",
         "decl.details-sum",
+        "decl.estimate-total",
     },
     # not the review's decl.zero-budget: it reports any zero amount, contradiction or not, as it should
-    "zero-total": {"funds.sources-sum", "funds.zero-total", "targets.cost-budget", "decl.funds-sum"},
+    "zero-total": {
+        "funds.sources-sum",
+        "funds.zero-total",
+        "targets.cost-budget",
+        "decl.funds-sum",
+        "decl.estimate-total",
+    },
     "rate": {
         "funds.execution-rate",
         "funds.arrival-rate",
@@ -341,7 +348,7 @@ TYPE_CODES: dict[str, set[str]] = {
     "full-marks-missed": {"inflation.full-marks", "inflation.total"},
     "weight-twice": {"arithmetic.line-score", "arithmetic.total-sum"},
     "unit": {"funds.unit-label", "funds.unit-mix", "decl.unit-slip"},
-    "count-list": {"text.count-list"},
+    "count-list": {"text.count-list", "decl.count-list"},
     "score-no-table": {"arithmetic.unverifiable", "funds.score-without-figures"},
     "grade": {"grade.mismatch", "grade.recomputed"},
     "target-budget": {"targets.cost-budget", "decl.cost-over-budget", "decl.cost-budget"},

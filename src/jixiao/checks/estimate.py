@@ -133,6 +133,26 @@ def estimate_total(text: str) -> tuple[Decimal, str] | None:
     return None
 
 
+def costed_amounts(text: str) -> list[Decimal]:
+    """Every amount of money the prose prints, in 万元 (rates included: any of them above 0 means
+    the prose costs something)."""
+    return [_wan(m.group(1), m.group(2)) for m in _MONEY.finditer(text)]
+
+
+def count_mismatch(text: str) -> tuple[str, int, int] | None:
+    """A count the text announces (包括3个支出事项) and the length of the list that follows when they
+    differ: (the words as printed, the count said, the items listed); None when they agree or the
+    text has no such count or list."""
+    m = _COUNT.search(text)
+    if m is None:
+        return None
+    said = _count(m.group(1))
+    listed = len(_items(text[m.end() :]))
+    if said is None or listed < 2 or said == listed:
+        return None
+    return m.group(0), said, listed
+
+
 @check("funds.estimate-total", "funds.zero-total")
 def estimate_against_budget(evaluation: Evaluation, ctx: CheckContext) -> list[Finding]:
     """The budget agrees with its 测算依据; a budget of 0 beside costed items is an error."""
@@ -144,7 +164,7 @@ def estimate_against_budget(evaluation: Evaluation, ctx: CheckContext) -> list[F
     if not text or budget is None:
         return []
     if budget == 0:
-        amounts = [_wan(m.group(1), m.group(2)) for m in _MONEY.finditer(text)]
+        amounts = costed_amounts(text)
         if any(a > 0 for a in amounts):
             return [
                 finding(
@@ -189,20 +209,15 @@ def count_against_list(evaluation: Evaluation, ctx: CheckContext) -> list[Findin
         ("goals.annual", evaluation.goals.annual),
         ("goals.achieved", evaluation.goals.achieved),
     ):
-        if not text:
+        mismatch = count_mismatch(text) if text else None
+        if mismatch is None:
             continue
-        m = _COUNT.search(text)
-        if m is None:
-            continue
-        said = _count(m.group(1))
-        listed = len(_items(text[m.end() :]))
-        if said is None or listed < 2 or said == listed:
-            continue
+        words, said, listed = mismatch
         out.append(
             finding(
                 "text.count-list",
                 Severity.warning,
-                f"文中称“{m.group(0)}”，其后却列了{listed}项",
+                f"文中称“{words}”，其后却列了{listed}项",
                 path,
                 source=evaluation.funds.estimate_source if path == "funds.estimate" else None,
                 expected=said,

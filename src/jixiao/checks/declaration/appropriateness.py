@@ -25,6 +25,7 @@ from jixiao.checks.declaration.common import (
 from jixiao.checks.declaration.completeness import active
 from jixiao.checks.declaration.registry import DeclarationContext, declaration_check
 from jixiao.checks.declaration.standards import unit_key
+from jixiao.checks.estimate import costed_amounts, estimate_total
 from jixiao.declaration import Criterion, Declaration, Period
 from jixiao.findings import Finding, Severity
 from jixiao.model import Comparison
@@ -307,3 +308,53 @@ def details_sum(declaration: Declaration, ctx: DeclarationContext) -> list[Findi
 def slip_factor(declaration: Declaration) -> Decimal:
     """1, or 1/10000 when the funds labelled 万元 are in 元 (:func:`unit_slip`)."""
     return Decimal("0.0001") if unit_slip(declaration) is not None else Decimal(1)
+
+
+@declaration_check("decl.estimate-total", criterion=C)
+def estimate_total_check(declaration: Declaration, ctx: DeclarationContext) -> list[Finding]:
+    """The 年度资金总额 agrees with its 测算依据 prose (合计 X万元, items with their totals, unit
+    price × count); a total of 0 beside a costed 测算依据 is an error."""
+    funds = declaration.funds
+    text, total = funds.estimate, funds.annual_total
+    if not text or total is None:
+        return []
+    source = funds.sources.get("estimate") or funds.sources.get("annual_total") or declaration.source
+    meant = total * money_factor(funds.unit) / Decimal(10000) * ctx.factor  # type: ignore[operator]
+    if total == 0:
+        costed = [a for a in costed_amounts(text) if a > 0]
+        if not costed:
+            return []
+        listed = "、".join(money(a) for a in costed[:4])
+        return [
+            decl_finding(
+                "decl.estimate-total",
+                Severity.error,
+                f"年度资金总额印为0，但测算依据列有金额（{listed}）：申请的资金与测算依据矛盾",
+                "funds.annual_total",
+                place="项目资金 年度资金总额",
+                source=source,
+                expected="测算依据所列金额",
+                actual=total,
+                rule=RULE_FIT,
+            )
+        ]
+    stated = estimate_total(text)
+    if stated is None:
+        return []
+    worked, how = stated
+    gap = abs(worked - meant)
+    if gap <= Decimal("0.01") or gap <= meant * Decimal("0.0005"):
+        return []
+    return [
+        decl_finding(
+            "decl.estimate-total",
+            Severity.warning,
+            f"测算依据合计{money(worked)}（{how}），与年度资金总额{money(meant)}不一致，相差{money(gap)}：测算依据不能支撑申请的资金",
+            "funds.estimate",
+            place="支出明细与测算依据",
+            source=source,
+            expected=meant,
+            actual=worked,
+            rule=RULE_FIT,
+        )
+    ]

@@ -23,8 +23,10 @@ from jixiao.checks.declaration.common import (
     value_of,
 )
 from jixiao.checks.declaration.registry import DeclarationContext, declaration_check
+from jixiao.checks.estimate import count_mismatch
 from jixiao.declaration import Criterion, Declaration, Period, TargetSet
 from jixiao.findings import Finding, Severity
+from jixiao.model import Source
 from jixiao.numbers import matches_printed
 
 C = Criterion.completeness
@@ -416,6 +418,39 @@ def placeholders(declaration: Declaration, ctx: DeclarationContext) -> list[Find
                 expected="本项目的指标",
                 actual=hit,
                 rule=RULE_COMPLETE,
+            )
+        )
+    return out
+
+
+@declaration_check("decl.count-list", criterion=C)
+def count_list(declaration: Declaration, ctx: DeclarationContext) -> list[Finding]:
+    """A count the prose announces (包括3个支出事项) followed by a list of another length (一是…四是)."""
+    texts: list[tuple[str, str, str | None, Source | None]] = [
+        ("funds.estimate", "测算依据", declaration.funds.estimate, declaration.funds.sources.get("estimate"))
+    ]
+    for target_set in declaration.target_sets():
+        name = "中期目标" if target_set.period is Period.medium else "年度目标"
+        printed = target_set.goals_source.text if target_set.goals_source else None
+        goals = printed or "；".join(target_set.goals)  # as printed: the split goals lost their marks
+        texts.append((f"{target_set.period.value}.goals", name, goals, target_set.goals_source))
+    texts.append(("basis", "立项依据", declaration.basis, None))
+    out: list[Finding] = []
+    for path, place, text, source in texts:
+        mismatch = count_mismatch(text) if text else None
+        if mismatch is None:
+            continue
+        words, said, listed = mismatch
+        out.append(
+            decl_finding(
+                "decl.count-list",
+                Severity.warning,
+                f"{place}称“{words}”，其后却列了{listed}项：申报内容前后不一致",
+                path,
+                place=place,
+                source=source or declaration.source,
+                expected=said,
+                actual=listed,
             )
         )
     return out
