@@ -338,3 +338,12 @@ def test_validation_messages_library_did_not_word_are_chinese(tmp_path: Path) ->
     (f,) = problems
     assert f.location.path == "levels" and "至少应有1项" in f.message
     _chinese_only(f.message)
+
+
+def test_a_declaration_given_as_an_evaluation_is_named_not_listed_field_by_field(tmp_path: Path) -> None:
+    path = tmp_path / "申报.yaml"
+    path.write_text("kind: declaration\nproject: {name: 某项目}\nannual: {period: annual}\n", "utf-8")
+    loaded = load_file(path)
+    assert loaded.evaluation is None
+    only = _only(loaded.findings)
+    assert only.code == "file.declaration" and "jixiao check" in only.message

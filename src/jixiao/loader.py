@@ -63,7 +63,10 @@ def _attach_sources(evaluation: Evaluation, file: str, lines: dict[str, int]) ->
 
 
 def load_parsed(doc: ParsedDocument) -> Loaded:
-    """Validate a parsed document as an Evaluation."""
+    """Validate a parsed document as an Evaluation (a target declaration is refused by name: it is
+    not an evaluation with errors in every field)."""
+    if is_declaration_data(doc.data):
+        return Loaded(doc.file, None, [_declaration_given(doc.file)])
     evaluation, problems = validate(Evaluation, doc, "file.invalid")
     lines: dict[str, int] = {}
     _index_lines(doc, doc.data, [], lines)
@@ -97,6 +100,18 @@ def load_file(path: Path) -> Loaded:
         return Loaded(name, None, problems)
     fmt = "json" if path.suffix.lower() == ".json" else "yaml"
     return load_text(text, name, fmt)
+
+
+def _declaration_given(name: str) -> Finding:
+    from jixiao.findings import finding
+
+    return finding(
+        "file.declaration",
+        Severity.error,
+        f"{name} 是绩效目标申报表（kind: declaration），不是评价文件：申报表不评分；"
+        "审核用 jixiao check，生成申报表或审核意见表用 jixiao report --kind declaration / review-opinion",
+        source=Source(file=name),
+    )
 
 
 def _missing(name: str, why: str = "不存在") -> Finding:
