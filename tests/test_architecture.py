@@ -22,6 +22,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "numbers",
         "model",
         "declaration",
+        "monitoring",
+        "rectification",
         "vocabulary",
         "places",
         "findings",

@@ -158,6 +158,33 @@ DECLARATION_LEVELS = (
     ("满意度指标", "服务对象满意度指标"),
 )
 
+# Monitoring (运行监控), rectification (整改) and the use of results: jixiao.monitoring, jixiao.rectification.
+LIKELIHOOD_NAMES = {"certain": "确定能", "possible": "有可能", "impossible": "完全不可能"}
+CAUSE_NAMES = {
+    "funding": "经费保障",
+    "system": "制度保障",
+    "staffing": "人员保障",
+    "hardware": "硬件条件保障",
+    "other": "其他",
+}
+LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
+DECISION_NAMES = {"proceed": "继续实施", "adjust": "调整", "suspend": "暂缓拨款", "stop": "停止实施"}
+ORIGIN_NAMES = {
+    "self": "单位自评",
+    "review": "复核",
+    "department": "部门评价",
+    "finance": "财政评价",
+    "monitoring": "运行监控",
+    "audit": "审计",
+}
+ITEM_STATUS_NAMES = {
+    "pending": "待整改",
+    "in_progress": "整改中",
+    "done": "已整改待确认",
+    "confirmed": "已确认",
+    "declined": "不整改",
+}
+
 # Every table above whose keys are glossary identifiers (checked against docs/glossary.md).
 GLOSSARY_TABLES: dict[str, dict[str, str]] = {
     "kind": KIND_NAMES,
@@ -173,6 +200,12 @@ GLOSSARY_TABLES: dict[str, dict[str, str]] = {
     "basis kind": BASIS_KIND_NAMES,
     "period": PERIOD_NAMES,
     "criterion": CRITERION_NAMES,
+    "likelihood": LIKELIHOOD_NAMES,
+    "cause": CAUSE_NAMES,
+    "light": LIGHT_NAMES,
+    "decision": DECISION_NAMES,
+    "origin": ORIGIN_NAMES,
+    "item status": ITEM_STATUS_NAMES,
     "attribute": ATTRIBUTE_NAMES,
     "declaration document": DECLARATION_DOCUMENT_NAMES,
     "declaration status": DECLARATION_STATUS_NAMES,
