@@ -36,6 +36,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("scoring",),
     ("serialize",),
     ("checks", "pension"),
+    ("results",),
     ("ingest", "render"),
     ("api",),
     ("batch",),

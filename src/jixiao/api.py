@@ -9,6 +9,7 @@ the pension estimate. The model types a shell needs are re-exported here too.
 
 from __future__ import annotations
 
+from datetime import date
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,6 +56,12 @@ if TYPE_CHECKING:  # for the type checker; at run time each name is imported on 
     from jixiao.pension.params import PensionParams, builtin_region_names, load_params_with_findings
     from jixiao.places import INDICATOR_FIELDS, place_of
     from jixiao.policies import Policy, PolicyError, builtin_policy_names, load_policy
+    from jixiao.policies.application import (
+        ResultsPolicy,
+        ResultsPolicyError,
+        builtin_results_policy_names,
+        load_results_policy,
+    )
     from jixiao.policies.rubric import (
         Rubric,
         RubricError,
@@ -62,11 +69,25 @@ if TYPE_CHECKING:  # for the type checker; at run time each name is imported on 
         load_rubric,
         load_rubric_with_findings,
     )
+    from jixiao.rectification import ItemStatus, Origin, RectificationItem, StatusChange, Suggestion
     from jixiao.render import FORMATS, KINDS, MEDIA_TYPES, DocumentKind, Format, RenderError, render_bytes
     from jixiao.render.declaration_documents import (
         DECLARATION_KINDS,
         DeclarationDocument,
         render_declaration_bytes,
+    )
+    from jixiao.results import (
+        LedgerImportError,
+        ProjectResult,
+        TransitionError,
+        items_from_audit,
+        items_from_declaration_review,
+        items_from_monitoring,
+        merge_items,
+        overdue_items,
+        read_audit_problems,
+        status_label,
+        transition,
     )
     from jixiao.scoring import score_evaluation
     from jixiao.scoring.result import ScoreResult
@@ -93,9 +114,11 @@ if TYPE_CHECKING:  # for the type checker; at run time each name is imported on 
         ENTITY_NAMES,
         FORMAT_NAMES,
         FUND_SOURCE_NAMES,
+        ITEM_STATUS_NAMES,
         KIND_NAMES,
         NOVELTY_NAMES,
         ORG_KIND_NAMES,
+        ORIGIN_NAMES,
         QUALITATIVE_ANSWERS,
         ROLE_NAMES,
         SEVERITY_NAMES,
@@ -206,6 +229,29 @@ _LAZY: dict[str, tuple[str, str]] = {
     "summarize": ("jixiao.ingest", "summarize"),
     "to_json": ("jixiao.serialize", "to_json"),
     "to_yaml": ("jixiao.serialize", "to_yaml"),
+    # 整改 ledger and 结果应用 (jixiao.results, policies/results)
+    "ResultsPolicy": ("jixiao.policies.application", "ResultsPolicy"),
+    "ResultsPolicyError": ("jixiao.policies.application", "ResultsPolicyError"),
+    "builtin_results_policy_names": ("jixiao.policies.application", "builtin_results_policy_names"),
+    "load_results_policy": ("jixiao.policies.application", "load_results_policy"),
+    "ItemStatus": ("jixiao.rectification", "ItemStatus"),
+    "Origin": ("jixiao.rectification", "Origin"),
+    "RectificationItem": ("jixiao.rectification", "RectificationItem"),
+    "StatusChange": ("jixiao.rectification", "StatusChange"),
+    "Suggestion": ("jixiao.rectification", "Suggestion"),
+    "LedgerImportError": ("jixiao.results", "LedgerImportError"),
+    "ProjectResult": ("jixiao.results", "ProjectResult"),
+    "TransitionError": ("jixiao.results", "TransitionError"),
+    "items_from_audit": ("jixiao.results", "items_from_audit"),
+    "items_from_declaration_review": ("jixiao.results", "items_from_declaration_review"),
+    "items_from_monitoring": ("jixiao.results", "items_from_monitoring"),
+    "merge_items": ("jixiao.results", "merge_items"),
+    "overdue_items": ("jixiao.results", "overdue_items"),
+    "read_audit_problems": ("jixiao.results", "read_audit_problems"),
+    "status_label": ("jixiao.results", "status_label"),
+    "transition": ("jixiao.results", "transition"),
+    "ITEM_STATUS_NAMES": ("jixiao.vocabulary", "ITEM_STATUS_NAMES"),
+    "ORIGIN_NAMES": ("jixiao.vocabulary", "ORIGIN_NAMES"),
 }
 
 
@@ -259,11 +305,13 @@ __all__ = [
     "FORMAT_NAMES",
     "FUND_SOURCE_NAMES",
     "INDICATOR_FIELDS",
+    "ITEM_STATUS_NAMES",
     "KINDS",
     "KIND_NAMES",
     "MEDIA_TYPES",
     "NOVELTY_NAMES",
     "ORG_KIND_NAMES",
+    "ORIGIN_NAMES",
     "QUALITATIVE_ANSWERS",
     "ROLE_NAMES",
     "SEVERITY_NAMES",
@@ -282,13 +330,20 @@ __all__ = [
     "Format",
     "Framework",
     "FrameworkError",
+    "ItemStatus",
+    "LedgerImportError",
     "ListRow",
     "Loaded",
     "LoadedDeclaration",
+    "Origin",
     "PensionParams",
     "Policy",
     "PolicyError",
+    "ProjectResult",
+    "RectificationItem",
     "RenderError",
+    "ResultsPolicy",
+    "ResultsPolicyError",
     "ReviewGrade",
     "ReviewOpinion",
     "ReviewResult",
@@ -297,11 +352,16 @@ __all__ = [
     "ScoreResult",
     "Severity",
     "Standards",
+    "StatusChange",
+    "Suggestion",
     "Survey",
+    "TransitionError",
     "__version__",
+    "budget_suggestions",
     "builtin_framework_names",
     "builtin_policy_names",
     "builtin_region_names",
+    "builtin_results_policy_names",
     "builtin_rubric_names",
     "check",
     "compare_with_declaration",
@@ -320,6 +380,11 @@ __all__ = [
     "ingest_any",
     "ingest_declarations",
     "ingest_parts",
+    "items_from_audit",
+    "items_from_declaration_review",
+    "items_from_monitoring",
+    "ledger_items",
+    "ledger_xlsx",
     "load",
     "load_all",
     "load_any",
@@ -330,30 +395,40 @@ __all__ = [
     "load_framework",
     "load_framework_with_findings",
     "load_params_with_findings",
+    "load_results_policy",
     "load_rubric",
     "load_rubric_with_findings",
     "load_standards",
+    "merge_items",
     "new_declaration",
     "new_evaluation",
+    "overdue_items",
     "params_lines",
     "pdf_font_warnings",
     "pension_estimate",
     "pipeline_modules",
     "place_of",
     "policy_titles",
+    "publication_pack",
+    "read_audit_problems",
+    "read_ledger",
     "read_project_list",
     "render",
     "render_declaration",
     "render_declaration_to_file",
+    "render_rectification",
     "render_to_file",
     "review_declaration",
     "score",
     "score_record",
     "source_note",
+    "status_label",
+    "suggestions_table",
     "summarize",
     "to_data",
     "to_json",
     "to_yaml",
+    "transition",
 ]
 
 
@@ -639,3 +714,135 @@ def to_data(evaluation: Evaluation, *, keep_empty: bool = False) -> dict[str, An
     """The evaluation as plain JSON-compatible data (the evaluation file format; see ``serialize``)."""
     _ready()
     return evaluation_data(evaluation, keep_empty=keep_empty)
+
+
+# ---------------------------------------------------------------- 整改 ledger and 结果应用
+
+
+def _results_policy(policy: ResultsPolicy | str | Path | None) -> ResultsPolicy:
+    return policy if isinstance(policy, ResultsPolicy) else load_results_policy(policy)
+
+
+def ledger_items(
+    evaluation: Evaluation,
+    origin: Origin | str = "review",
+    *,
+    audit: Audit | None = None,
+    on: date | None = None,
+    deadline_days: int | None = None,
+    results_policy: ResultsPolicy | str | Path | None = None,
+) -> list[RectificationItem]:
+    """The rectification items of an evaluation: its audit's error and warning findings (one item per
+    problem) and its printed 存在问题. ``audit`` is :func:`check`'s (audited here when None); the
+    deadline is ``deadline_days`` (default: the result-use policy's) after ``on`` (default today)."""
+    _ready()
+    days = deadline_days if deadline_days is not None else _results_policy(results_policy).deadline_days
+    found = audit if audit is not None else check(evaluation)
+    return items_from_audit(evaluation, found, Origin(origin), deadline_days=days, on=on)
+
+
+def read_ledger(path: str | Path) -> list[RectificationItem]:
+    """A ledger read back from the xlsx :func:`ledger_xlsx` wrote (or any sheet with its headers);
+    raises ``LedgerImportError`` naming each cell that cannot be read."""
+    _ready()
+    return read_audit_problems(path)
+
+
+def ledger_xlsx(items: list[RectificationItem], today: date | None = None, *, title: str = "") -> bytes:
+    """The 整改台账 as xlsx: every column, 逾期 items (open past their deadline on ``today``) marked."""
+    _ready()
+    from jixiao.render.rectification_xlsx import ledger_bytes
+
+    return ledger_bytes(items, today or date.today(), title=title)
+
+
+def render_rectification(
+    items: list[RectificationItem],
+    fmt: Format,
+    *,
+    unit: str = "",
+    year: int | None = None,
+    today: date | None = None,
+) -> bytes:
+    """The 整改情况表 (docx, pdf) or the whole ledger (xlsx) of ``items`` as of ``today``."""
+    _ready()
+    day = today or date.today()
+    if fmt == "xlsx":
+        return ledger_xlsx(
+            items, day, title=" ".join(p for p in (unit, f"{year}年度" if year else "", "整改台账") if p)
+        )
+    if fmt not in ("docx", "pdf"):
+        raise RenderError(f"未知的输出格式“{fmt}”，可选：docx、xlsx、pdf")
+    import io
+    import tempfile
+
+    from jixiao.render import rectification_docx
+
+    buffer = io.BytesIO()
+    rectification_docx.build(items, day, unit=unit, year=year).save(buffer)
+    if fmt == "docx":
+        return buffer.getvalue()
+    from jixiao.render.pdf import docx_to_pdf
+
+    with tempfile.TemporaryDirectory(prefix="jixiao-render-") as tmp:
+        source = Path(tmp) / "document.docx"
+        source.write_bytes(buffer.getvalue())
+        return docx_to_pdf(source, Path(tmp)).read_bytes()
+
+
+def budget_suggestions(
+    evaluations: list[Evaluation],
+    results_policy: ResultsPolicy | str | Path | None = None,
+    *,
+    items: list[RectificationItem] | None = None,
+    today: date | None = None,
+) -> list[Suggestion]:
+    """结果应用: next year's budget suggestion per evaluation, by its grade (the reviewed one when a
+    reviewer scored, else the recomputed one, else the printed one) and the result-use policy
+    (default ``national``); a project with overdue or declined items in ``items`` gets the policy's
+    ``unrectified`` change. Raises ``ResultsPolicyError`` when the policy cannot be loaded."""
+    _ready()
+    from jixiao.results import result_of, suggest
+
+    chosen = _results_policy(results_policy)
+    ledger = items or []
+    results = [result_of(e, score(e), ledger, today) for e in evaluations]
+    return suggest(results, chosen)
+
+
+def suggestions_table(
+    suggestions: list[Suggestion],
+    fmt: str = "xlsx",
+    *,
+    units: dict[str, str | None] | None = None,
+    title: str = "",
+) -> bytes:
+    """The bureau's table of next year's suggested adjustments per project, as xlsx or csv bytes."""
+    _ready()
+    from jixiao.results import table_csv
+
+    if fmt == "csv":
+        return table_csv(suggestions, units)
+    if fmt != "xlsx":
+        raise RenderError(f"未知的输出格式“{fmt}”，可选：xlsx、csv")
+    from jixiao.render.rectification_xlsx import suggestions_bytes
+
+    return suggestions_bytes(suggestions, units, title=title)
+
+
+def publication_pack(
+    unit: str,
+    year: int | None,
+    evaluations: list[Evaluation],
+    items: list[RectificationItem],
+    *,
+    today: date | None = None,
+) -> tuple[bytes, bytes]:
+    """绩效公开: a unit's year as (one PDF, a zip of its parts), in the order 决算公开 attaches them —
+    the 自评表 of every project, the 评价报告摘要, the 整改情况表 of ``items``. Each evaluation is
+    scored by its policy as :func:`render` does. Raises ``RenderError`` (LibreOffice missing …)."""
+    _ready()
+    from jixiao.render.publication import publication_pack_bytes
+
+    entries = [(e, score(e)) for e in evaluations]
+    return publication_pack_bytes(unit, year, entries, items, today or date.today())

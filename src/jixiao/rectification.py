@@ -41,6 +41,16 @@ class ItemStatus(StrEnum):
 OPEN_STATUSES = frozenset({ItemStatus.pending, ItemStatus.in_progress})
 
 
+class StatusChange(Record):
+    """One step of an item's status (``jixiao.results.transition`` records it): who, when, why."""
+
+    before: ItemStatus
+    after: ItemStatus
+    by: str | None = None
+    on: date | None = None
+    note: str | None = None
+
+
 class RectificationItem(Record):
     """One problem to rectify, with who does what by when and what was done."""
 
@@ -63,6 +73,7 @@ class RectificationItem(Record):
     progress_evidence: list[str] = Field(default_factory=list)
     confirmed_by: str | None = None  # 确认人
     confirmed_on: date | None = None
+    history: list[StatusChange] = Field(default_factory=list)  # every status change, oldest first
 
     def overdue(self, today: date) -> bool:
         """True when the item is still open after its deadline (逾期)."""
