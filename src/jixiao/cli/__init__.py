@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "ingest",
     "batch",
     "pension",
+    "results",
     "serve",
     "db",
     "demo",
