@@ -445,3 +445,91 @@ class DeclarationBaseline(Base):
     approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     approved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class MonitoringStatus(StrEnum):
+    """Where a monitoring report (执行监控表) is in its round."""
+
+    draft = "draft"  # 填报中
+    submitted = "submitted"  # 已提交
+
+
+class MonitoringRound(Base):
+    """A monitoring round (运行监控) opened by finance: the year, the cut-off month, the warning policy."""
+
+    __tablename__ = "monitoring_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    cutoff_month: Mapped[int] = mapped_column(Integer)  # 1–N月: N
+    policy: Mapped[str] = mapped_column(String(100))  # the warning policy (预警)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MonitoringRecord(Base):
+    """One project's 执行监控表 in a round: the Monitoring's JSON, its light and finance's 纠偏;
+    ``version`` guards concurrent edits and decisions."""
+
+    __tablename__ = "monitoring_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("monitoring_rounds.id"), index=True)
+    declaration_id: Mapped[int | None] = mapped_column(ForeignKey("declarations.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    cutoff_month: Mapped[int] = mapped_column(Integer)
+    project_name: Mapped[str] = mapped_column(String(500))
+    unit_name: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20), default=MonitoringStatus.draft.value, index=True)
+    light: Mapped[str | None] = mapped_column(String(10), index=True)  # green / yellow / red once reviewed
+    execution_rate: Mapped[float | None] = mapped_column(Float)  # 执行率 in percent
+    n_findings: Mapped[int] = mapped_column(Integer, default=0)
+    findings: Mapped[list[Any] | None] = mapped_column(JSON)  # the review's findings as plain data
+    decision: Mapped[str | None] = mapped_column(String(20))  # 纠偏 (Decision value)
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)  # the Monitoring as plain data
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (
+        UniqueConstraint("round_id", "unit_id", "project_name", name="uq_monitoring_project"),
+        Index("ix_monitoring_reports_lookup", "unit_id", "year", "project_name"),
+    )
+
+
+class RectificationRecord(Base):
+    """One item of the 整改台账: the RectificationItem's JSON and the columns the ledger filters on;
+    ``version`` guards concurrent updates and confirmations."""
+
+    __tablename__ = "rectification_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    year: Mapped[int | None] = mapped_column(Integer, index=True)
+    project_name: Mapped[str] = mapped_column(String(500))
+    unit_name: Mapped[str | None] = mapped_column(String(300))
+    origin: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    deadline: Mapped[date | None] = mapped_column(Date, index=True)
+    evaluation_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    declaration_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    monitoring_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    overdue_notified: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)  # the RectificationItem as plain data
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (Index("ix_rectification_items_lookup", "unit_id", "year", "project_name"),)
