@@ -359,11 +359,20 @@ def _items(
 
 # ---------------------------------------------------------------- text reports
 
-# 1. / 1、 / 1） / (1) / （一） / 一、 at the start of a line: a numbered problem.
-_NUMBERED = re.compile(
-    r"^\s*(?:[（(]\s*[0-9一二三四五六七八九十]+\s*[）)]|[0-9]+\s*[.、．)）]|[一二三四五六七八九十]+\s*、)\s*"
+# Numbered lines of a report, by level: 一、 (1), （一） (2), 1. 1、 (1) (3).
+_LEVELS = (
+    (1, re.compile(r"^\s*[一二三四五六七八九十]+\s*、\s*")),
+    (2, re.compile(r"^\s*[（(]\s*[一二三四五六七八九十]+\s*[）)]\s*")),
+    (3, re.compile(r"^\s*(?:[0-9]+\s*[.、．)）]|[（(]\s*[0-9]+\s*[）)])\s*")),
 )
 _REQUIREMENT = re.compile(r"^\s*(?:整改要求|审计建议|整改建议|处理意见)\s*[:：]\s*")
+
+
+def _numbered(line: str) -> tuple[int, str] | None:
+    for level, pattern in _LEVELS:
+        if pattern.match(line):
+            return level, pattern.sub("", line, count=1)
+    return None
 
 
 def read_text_problems(
@@ -377,25 +386,43 @@ def read_text_problems(
     on: date | None = None,
     deadline_days: int = DEFAULT_DEADLINE_DAYS,
 ) -> list[RectificationItem]:
-    """The numbered problems of a plain-text 审计报告 (``1.`` ``1、`` ``（一）`` …), one item each; a
-    line starting 整改要求： / 审计建议： under a problem is its requirement. Lines before the first
-    number (the title) are skipped."""
+    """The numbered problems of a plain-text 审计报告, one item each.
+
+    Lines numbered ``一、`` / ``（一）`` / ``1.`` ``1、`` ``(1)`` are entries; an entry with deeper
+    entries under it is a heading (（一）预算执行方面 over 1. 2. …), the others are problems. When a
+    ``一、`` heading names 问题 (二、审计发现的主要问题), only the entries under it count. Unnumbered
+    lines continue the entry above; a line starting 整改要求： / 审计建议： is its requirement.
+    """
     name = project or unit or Path(file).stem
-    problems: list[tuple[list[str], list[str]]] = []
+    entries: list[tuple[int, list[str], list[str]]] = []  # level, words, requirement
     for raw in text.splitlines():
         line = raw.strip()
         if not line:
             continue
-        if _NUMBERED.match(line):
-            problems.append(([_NUMBERED.sub("", line, count=1)], []))
-        elif problems:
-            words, requirement = problems[-1]
+        numbered = _numbered(line)
+        if numbered is not None:
+            entries.append((numbered[0], [numbered[1]], []))
+        elif entries:
+            _, words, requirement = entries[-1]
             if _REQUIREMENT.match(line):
                 requirement.append(_REQUIREMENT.sub("", line, count=1))
             elif requirement:
                 requirement.append(line)
             else:
                 words.append(line)
+    sections = [n for n, (level, words, _) in enumerate(entries) if level == 1 and "问题" in words[0]]
+    if sections:
+        first = sections[0]
+        last = next(
+            (n for n in range(first + 1, len(entries)) if entries[n][0] == 1 and n not in sections),
+            len(entries),
+        )
+        entries = [e for n, e in enumerate(entries[first:last], start=first) if n not in sections]
+    problems = [
+        (words, requirement)
+        for n, (level, words, requirement) in enumerate(entries)
+        if not (n + 1 < len(entries) and entries[n + 1][0] > level)
+    ]
     if not problems:
         raise LedgerImportError(
             [f"{file}：没有找到编号的问题（每个问题应以“1.”“1、”或“（一）”开头另起一行）"]
