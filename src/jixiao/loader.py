@@ -9,6 +9,7 @@ from typing import Any
 from jixiao.declaration import Declaration
 from jixiao.findings import Finding, Severity, has_errors
 from jixiao.model import Evaluation, Source
+from jixiao.monitoring import Monitoring
 from jixiao.yamlio import ParsedDocument, parse_text, read_file, validate
 
 
@@ -67,6 +68,8 @@ def load_parsed(doc: ParsedDocument) -> Loaded:
     not an evaluation with errors in every field)."""
     if is_declaration_data(doc.data):
         return Loaded(doc.file, None, [_declaration_given(doc.file)])
+    if is_monitoring_data(doc.data):
+        return Loaded(doc.file, None, [_monitoring_given(doc.file)])
     evaluation, problems = validate(Evaluation, doc, "file.invalid")
     lines: dict[str, int] = {}
     _index_lines(doc, doc.data, [], lines)
@@ -110,6 +113,18 @@ def _declaration_given(name: str) -> Finding:
         Severity.error,
         f"{name} 是绩效目标申报表（kind: declaration），不是评价文件：申报表不评分；"
         "审核用 jixiao check，生成申报表或审核意见表用 jixiao report --kind declaration / review-opinion",
+        source=Source(file=name),
+    )
+
+
+def _monitoring_given(name: str) -> Finding:
+    from jixiao.findings import finding
+
+    return finding(
+        "file.monitoring",
+        Severity.error,
+        f"{name} 是绩效目标执行监控表（kind: monitoring），不是评价文件：监控表不评分；"
+        "审核和预警用 jixiao check，生成监控表或监控报告用 jixiao report --kind monitoring / monitoring-report",
         source=Source(file=name),
     )
 
@@ -186,3 +201,71 @@ def file_holds_declaration(path: Path) -> bool:
     import re
 
     return re.search(r'^\s*"?kind"?\s*:\s*"?declaration"?\s*,?\s*$', head, re.MULTILINE) is not None
+
+
+@dataclass
+class LoadedMonitoring:
+    """A monitoring file loaded: the monitoring report (None when unusable) and what went wrong."""
+
+    file: str
+    monitoring: Monitoring | None
+    findings: list[Finding] = field(default_factory=list)
+    line_of: dict[str, int] = field(default_factory=dict)  # field path → line in the file
+    part: str | None = None  # the sheet of a workbook holding several projects
+
+    @property
+    def label(self) -> str:
+        """The file, with the part when the file holds several reports (``book.xlsx#3.项目``)."""
+        return f"{self.file}#{self.part}" if self.part else self.file
+
+    @property
+    def ok(self) -> bool:
+        """True when a monitoring report was loaded without error findings."""
+        return self.monitoring is not None and not has_errors(self.findings)
+
+
+def is_monitoring_data(data: Any) -> bool:
+    """True when parsed file data is a monitoring report (``kind: monitoring``)."""
+    return isinstance(data, dict) and data.get("kind") == "monitoring"
+
+
+def load_monitoring_parsed(doc: ParsedDocument) -> LoadedMonitoring:
+    """Validate a parsed document as a Monitoring."""
+    monitoring, problems = validate(Monitoring, doc, "file.invalid")
+    lines: dict[str, int] = {}
+    _index_lines(doc, doc.data, [], lines)
+    if monitoring is not None and monitoring.source is None:
+        monitoring.source = Source(file=doc.file)
+    return LoadedMonitoring(doc.file, monitoring, problems, lines)
+
+
+def load_monitoring_data(data: dict[str, Any], file: str = "<input>") -> LoadedMonitoring:
+    """Load a monitoring report from already-parsed data (a dict from JSON, a web form …)."""
+    return load_monitoring_parsed(ParsedDocument(data, data, file))
+
+
+def load_monitoring_file(path: Path) -> LoadedMonitoring:
+    """Load a monitoring file (YAML or JSON); unreadable, malformed or invalid files give error findings."""
+    name = str(path)
+    if not path.exists():
+        return LoadedMonitoring(name, None, [_missing(name)])
+    if path.is_dir():
+        return LoadedMonitoring(name, None, [_missing(name, "是目录，不是监控文件")])
+    text, problems = read_file(path)
+    if text is None:
+        return LoadedMonitoring(name, None, problems)
+    doc, problems = parse_text(text, name, "json" if path.suffix.lower() == ".json" else "yaml")
+    if doc is None:
+        return LoadedMonitoring(name, None, problems)
+    return load_monitoring_parsed(doc)
+
+
+def file_holds_monitoring(path: Path) -> bool:
+    """True when a YAML/JSON file's top level says ``kind: monitoring`` (a cheap look, no validation)."""
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
+    except OSError:
+        return False
+    import re
+
+    return re.search(r'^\s*"?kind"?\s*:\s*"?monitoring"?\s*,?\s*$', head, re.MULTILINE) is not None

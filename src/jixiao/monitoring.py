@@ -91,6 +91,7 @@ class MonitoredIndicator(Record):
     likelihood: Likelihood | None = None  # 完成目标可能性
     causes: list[Cause] = Field(default_factory=list)  # 偏差原因
     measures: str | None = None  # 纠偏措施 / 完成目标的保障措施
+    adjustment: str | None = None  # 调整记录: the approved change of the target (文号 or note), when changed
     source: Source | None = None
 
     @property
