@@ -37,6 +37,7 @@ from tests.results.helpers import FOUND_ON, audit, evaluation, found
         ("structure.missing-level", "指标体系"),
         ("survey.missing", "满意度调查"),
         ("text.placeholder", "信息公开"),
+        ("mon.no-cause", "运行监控"),
         ("check.crashed", "其他"),
     ],
 )
@@ -174,3 +175,21 @@ def test_a_yellow_light_is_a_warning_and_green_gives_nothing() -> None:
 def test_deadline_defaults_to_today_plus_days() -> None:
     (only,) = items_from_audit(evaluation(problems=["问题"]), audit(), deadline_days=10)
     assert only.deadline == date.today() + timedelta(days=10)
+
+
+def test_a_monitoring_review_gives_its_light_and_its_problems() -> None:
+    from pathlib import Path
+
+    from jixiao.checks.monitoring import review_monitoring
+    from jixiao.loader import load_monitoring_file
+    from jixiao.results import items_from_monitoring_review
+
+    path = Path(__file__).parents[2] / "examples/monitoring/employment-2025-09-lagging.yaml"
+    monitoring = load_monitoring_file(path).monitoring
+    assert monitoring is not None
+    review = review_monitoring(monitoring, today=date(2025, 10, 15))
+    items = items_from_monitoring_review(monitoring, review, on=FOUND_ON)
+    light, *problems = items
+    assert light.problem.startswith("运行监控（1—9月）预警红灯：") and light.severity == "error"
+    assert problems and all(i.category == "运行监控" and i.origin is Origin.monitoring for i in problems)
+    assert {i.finding_code for i in problems} >= {"mon.done-above-forecast", "mon.no-cause"}

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from jixiao.checks import Audit
 from jixiao.checks.declaration import DeclarationAudit
+from jixiao.checks.monitoring import MonitoringAudit
 from jixiao.declaration import Declaration
 from jixiao.findings import Finding, Severity
 from jixiao.model import Evaluation
@@ -37,7 +38,7 @@ CATEGORY_OF_FAMILY: dict[str, str] = {
     "structure": "指标体系",
     "survey": "满意度调查",
     "text": "信息公开",  # the report's printed text: what the public reads
-    "monitoring": "运行监控",
+    "mon": "运行监控",
 }
 OTHER_CATEGORY = "其他"
 # Words of a printed problem (存在问题, an audit report) → its category, first match wins.
@@ -244,6 +245,30 @@ def items_from_monitoring(
             deadline=_deadline(on, deadline_days),
         )
     ]
+
+
+def items_from_monitoring_review(
+    monitoring: Monitoring,
+    review: MonitoringAudit,
+    *,
+    deadline_days: int = DEFAULT_DEADLINE_DAYS,
+    on: date | None = None,
+) -> list[RectificationItem]:
+    """The items a monitoring review (``review_monitoring``) gives: the red or yellow light with the
+    warning's reasons (:func:`items_from_monitoring`), then one per error or warning problem of the
+    report (mon.* findings: figures that cannot both be true, a lagging item without a cause …)."""
+    light = items_from_monitoring(
+        monitoring, review.light, review.warning.reasons(), deadline_days=deadline_days, on=on
+    )
+    problems = _from_findings(
+        review.findings,
+        project=monitoring.project.name,
+        year=monitoring.year,
+        origin=Origin.monitoring,
+        unit=monitoring.project.unit,
+        deadline=_deadline(on, deadline_days),
+    )
+    return light + problems
 
 
 # ---------------------------------------------------------------- status rules
