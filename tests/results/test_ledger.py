@@ -61,12 +61,13 @@ def test_category_from_the_words(text: str, category: str) -> None:
     assert category_of(None, text) == category
 
 
-def test_errors_and_warnings_of_one_problem_make_one_item_and_info_none() -> None:
+def test_errors_and_warnings_of_one_problem_make_one_item_info_and_crashed_rules_none() -> None:
     findings = [
         found("funds.execution-rate", Severity.error, "执行率印错", "funds.execution_rate", line=17),
         found("funds.execution-rate", Severity.warning, "执行率与得分不符", "funds.execution_rate", line=18),
         found("targets.completion", Severity.warning, "目标未完成", "indicators[0].actual"),
         found("text.no-suggestions", Severity.info, "没有建议"),
+        found("check.crashed", Severity.error, "复核规则 x 运行出错"),
     ]
     items = items_from_audit(evaluation(), audit(*findings), Origin.review, on=FOUND_ON, deadline_days=30)
     assert [i.finding_code for i in items] == ["funds.execution-rate", "targets.completion"]

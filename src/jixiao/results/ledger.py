@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from jixiao.checks import Audit
 from jixiao.checks.declaration import DeclarationAudit
 from jixiao.checks.monitoring import MonitoringAudit
+from jixiao.checks.registry import CRASHED
 from jixiao.declaration import Declaration
 from jixiao.findings import Finding, Severity
 from jixiao.model import Evaluation
@@ -82,10 +83,11 @@ def _evidence(f: Finding) -> str:
 
 
 def _merged(findings: Iterable[Finding]) -> list[list[Finding]]:
-    """Error and warning findings grouped per problem (one code at one place), most severe first."""
+    """Error and warning findings grouped per problem (one code at one place), most severe first; info
+    findings and crashed rules (a problem of jixiao, not of the project) make none."""
     groups: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
-        if f.severity is Severity.info:
+        if f.severity is Severity.info or f.code == CRASHED:  # a crashed rule is jixiao's to fix
             continue
         groups.setdefault((f.code, f.location.path or f.location.place), []).append(f)
     return sorted(groups.values(), key=lambda group: min(f.severity.rank for f in group))
