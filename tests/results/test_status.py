@@ -7,7 +7,15 @@ from datetime import date
 import pytest
 
 from jixiao.rectification import ItemStatus
-from jixiao.results import ALLOWED, TransitionError, overdue_items, status_label, transition
+from jixiao.results import (
+    ALLOWED,
+    TransitionError,
+    due_soon,
+    overdue_items,
+    overdue_notice,
+    status_label,
+    transition,
+)
 from tests.results.helpers import item
 
 DAY = date(2025, 5, 1)
@@ -101,3 +109,25 @@ def test_overdue_items_earliest_deadline_first() -> None:
     late = [item(deadline=date(2025, 3, 1), project="乙"), item(deadline=date(2025, 1, 1), project="甲")]
     assert [i.project for i in overdue_items([*late, item("done")], date(2025, 12, 1))] == ["甲", "乙"]
     assert status_label(item("done"), date(2025, 12, 1)) == "已整改待确认"
+
+
+def test_overdue_notice_and_due_soon() -> None:
+    late = item(deadline=date(2025, 6, 1), unit="示范单位", person="张三")
+    assert overdue_notice(late, date(2025, 6, 11)) == (
+        "【整改逾期】示范项目：“预算执行率偏低”整改时限为2025-06-01，已逾期10天，当前状态为“待整改”，"
+        "责任单位（人）：示范单位、张三。"
+    )
+    assert overdue_notice(late, date(2025, 6, 1)) is None
+    assert overdue_notice(item("done", date(2025, 6, 1)), date(2025, 7, 1)) is None
+    soon = [
+        item(deadline=date(2025, 6, 8)),
+        item(deadline=date(2025, 6, 3)),
+        item(deadline=date(2025, 6, 9)),
+        item("done", date(2025, 6, 2)),
+        late,
+    ]
+    assert [i.deadline for i in due_soon(soon, date(2025, 6, 1))] == [
+        date(2025, 6, 1),
+        date(2025, 6, 3),
+        date(2025, 6, 8),
+    ]

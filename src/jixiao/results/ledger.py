@@ -21,7 +21,7 @@ from jixiao.declaration import Declaration
 from jixiao.findings import Finding, Severity
 from jixiao.model import Evaluation
 from jixiao.monitoring import Light, Monitoring
-from jixiao.rectification import ItemStatus, Origin, RectificationItem, StatusChange
+from jixiao.rectification import OPEN_STATUSES, ItemStatus, Origin, RectificationItem, StatusChange
 from jixiao.vocabulary import ITEM_STATUS_NAMES
 
 DEFAULT_DEADLINE_DAYS = 90  # the national result-use policy's ``deadline_days`` (a local default)
@@ -360,6 +360,31 @@ def overdue_items(items: Iterable[RectificationItem], today: date) -> list[Recti
 def status_label(item: RectificationItem, today: date) -> str:
     """The status as users read it: 逾期 for an open item past its deadline, else its status name."""
     return "逾期" if item.overdue(today) else _name(item.status)
+
+
+def overdue_notice(item: RectificationItem, today: date) -> str | None:
+    """The Chinese notice of an overdue item (for the responsible unit), None when it is not overdue."""
+    if not item.overdue(today) or item.deadline is None:
+        return None
+    days = (today - item.deadline).days
+    who = "、".join(p for p in (item.unit, item.person) if p)
+    return (
+        f"【整改逾期】{item.project}：“{item.problem[:40]}”整改时限为{item.deadline.isoformat()}，"
+        f"已逾期{days}天，当前状态为“{_name(item.status)}”"
+        + (f"，责任单位（人）：{who}" if who else "")
+        + "。"
+    )
+
+
+def due_soon(items: Iterable[RectificationItem], today: date, days: int = 7) -> list[RectificationItem]:
+    """The open items whose deadline falls within ``days`` from ``today`` (not yet overdue), earliest first."""
+    end = today + timedelta(days=days)
+    soon = [
+        i
+        for i in items
+        if i.status in OPEN_STATUSES and i.deadline is not None and today <= i.deadline <= end
+    ]
+    return sorted(soon, key=lambda i: (i.deadline or today, i.project))
 
 
 def merge_items(
