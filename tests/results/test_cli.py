@@ -77,3 +77,13 @@ def test_publish_writes_the_pdf_and_the_zip(tmp_path: Path) -> None:
     )
     assert code == 0, stderr
     assert [Path(line).suffix for line in stdout.split()] == [".pdf", ".zip"]
+
+
+def test_rectify_reviews_target_declarations(tmp_path: Path) -> None:
+    declaration = Path(__file__).parents[2] / "examples/declarations/employment-2025-flawed.yaml"
+    out = tmp_path / "台账.xlsx"
+    code, _, stderr = _run("rectify", str(declaration), "--on", "2025-01-01", "-o", str(out))
+    assert code == 0, stderr
+    items = api.read_ledger(out)
+    assert items and all(i.category == "绩效目标" for i in items)
+    assert any(i.finding_code and i.finding_code.startswith("decl.") for i in items)

@@ -118,14 +118,34 @@ def register(group: click.Group) -> None:
         today: datetime | None,
         out: Path,
     ) -> None:
-        """由评价文件的复核意见和“存在问题”、审计报告的问题清单生成整改台账（xlsx，逾期标红）。"""
+        """由评价文件的复核意见和“存在问题”、绩效目标申报的审核意见、审计报告的问题清单生成整改台账（xlsx，逾期标红）。"""
         if not files and not reports and ledger is None:
             _fail("请给出评价文件、--audit-report 审计问题清单或 --ledger 已有台账")
         on = _day(found_on)
         days = deadline_days if deadline_days is not None else api.load_results_policy().deadline_days
         items = _ledger(ledger)
-        for evaluation in _evaluations(files):
-            items = api.merge_items(items, api.ledger_items(evaluation, origin, on=on, deadline_days=days))
+        for file in files:
+            if not file.exists():
+                _fail(f"找不到文件 {file}")
+            for loaded in api.load_any(file):
+                if isinstance(loaded, api.LoadedDeclaration):
+                    if loaded.declaration is None:
+                        echo_findings(loaded.findings, str(file))
+                        _fail(f"{file} 不能读取为绩效目标申报")
+                    try:
+                        review = api.review_declaration(loaded.declaration)
+                    except api.RubricError as exc:
+                        echo_findings(exc.findings, str(file))
+                        _fail(f"{file}：审核规则无法加载")
+                    found = api.items_from_declaration_review(
+                        loaded.declaration, review, api.Origin(origin), on=on, deadline_days=days
+                    )
+                else:
+                    if loaded.evaluation is None:
+                        echo_findings(loaded.findings, str(file))
+                        _fail(f"{file} 不能读取为评价文件")
+                    found = api.ledger_items(loaded.evaluation, origin, on=on, deadline_days=days)
+                items = api.merge_items(items, found)
         for report in reports:
             try:
                 found = api.read_audit_problems(
