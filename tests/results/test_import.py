@@ -249,6 +249,9 @@ def test_the_ledger_round_trip_keeps_every_column(tmp_path: Path) -> None:
     marks = {row[0].value: row[15].value for row in sheet.iter_rows(min_row=3)}
     assert marks == {"abc123": None, "def456": "逾期", "ghi789": None}  # done and confirmed are not late
     assert sheet["A4"].fill.fgColor.rgb.endswith("F4CCCC")
+    lists = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
+    assert lists["O3:O205"] == '"待整改,整改中,已整改待确认,已确认,不整改"'  # 状态, for the unit to choose
+    assert set(lists) == {"E3:E205", "G3:G205", "O3:O205"}  # 来源, 严重程度, 状态
     back = read_audit_problems(path)
     assert [b.model_dump(exclude={"history"}) for b in back] == [
         i.model_dump(exclude={"history"}) for i in (full, late, confirmed)

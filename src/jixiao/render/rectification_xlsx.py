@@ -15,12 +15,14 @@ from datetime import date
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.rectification import RectificationItem, Suggestion
 from jixiao.render.selftable_xlsx import BODY_FONT, BORDER, CENTER, HEAD_FONT, LEFT, TITLE_FONT
 from jixiao.results.sheet import COLUMNS, OVERDUE_MARK, SHEET_TITLE, cell_values
 from jixiao.results.suggest import TABLE_HEADERS, table_rows
+from jixiao.vocabulary import ITEM_STATUS_NAMES, ORIGIN_NAMES, SEVERITY_NAMES
 
 OVERDUE_FILL = PatternFill("solid", fgColor="F4CCCC")
 LEDGER_WIDTHS = {
@@ -31,6 +33,25 @@ LEDGER_WIDTHS = {
 }  # fmt: skip
 SUGGESTION_WIDTHS = (28, 20, 10, 8, 10, 14, 24, 12, 16, 48)
 WIDE = {"problem", "evidence", "requirement", "measures", "progress", "progress_evidence"}
+# Drop-down lists of the columns with fixed answers (the import reads these words back).
+CHOICES = {
+    "status": tuple(ITEM_STATUS_NAMES.values()),
+    "origin": tuple(ORIGIN_NAMES.values()),
+    "severity": tuple(SEVERITY_NAMES.values()),
+}
+SPARE_ROWS = 200  # rows below the items where the drop-downs still work (problems added by hand)
+
+
+def _choices(sheet: Worksheet, last_row: int) -> None:
+    for column, (role, header) in enumerate(COLUMNS, start=1):
+        if role not in CHOICES:
+            continue
+        letter = get_column_letter(column)
+        rule = DataValidation(type="list", formula1='"' + ",".join(CHOICES[role]) + '"', allow_blank=True)
+        rule.error = f"{header}应从列表中选择：{'、'.join(CHOICES[role])}"
+        rule.errorTitle = header
+        sheet.add_data_validation(rule)
+        rule.add(f"{letter}3:{letter}{last_row}")
 
 
 def _title(sheet: Worksheet, title: str, columns: int) -> None:
@@ -63,6 +84,7 @@ def ledger_workbook(items: Sequence[RectificationItem], today: date, *, title: s
                 cell.number_format = "yyyy-mm-dd"
             if late:
                 cell.fill = OVERDUE_FILL
+    _choices(sheet, len(items) + 2 + SPARE_ROWS)
     sheet.freeze_panes = "A3"
     sheet.auto_filter.ref = f"A2:{get_column_letter(len(COLUMNS))}{max(2, len(items) + 2)}"
     sheet.page_setup.orientation = "landscape"
