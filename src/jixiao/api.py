@@ -90,8 +90,10 @@ if TYPE_CHECKING:  # for the type checker; at run time each name is imported on 
         overdue_notice,
         read_audit_problems,
         status_label,
+        suggest,
         transition,
     )
+    from jixiao.results import result_of as project_result
     from jixiao.scoring import score_evaluation
     from jixiao.scoring.result import ScoreResult
     from jixiao.serialize import (
@@ -255,6 +257,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "due_soon": ("jixiao.results", "due_soon"),
     "read_audit_problems": ("jixiao.results", "read_audit_problems"),
     "status_label": ("jixiao.results", "status_label"),
+    "suggest": ("jixiao.results", "suggest"),
+    "project_result": ("jixiao.results", "result_of"),
     "transition": ("jixiao.results", "transition"),
     "ITEM_STATUS_NAMES": ("jixiao.vocabulary", "ITEM_STATUS_NAMES"),
     "ORIGIN_NAMES": ("jixiao.vocabulary", "ORIGIN_NAMES"),
@@ -418,6 +422,7 @@ __all__ = [
     "pipeline_modules",
     "place_of",
     "policy_titles",
+    "project_result",
     "publication_pack",
     "read_audit_problems",
     "read_ledger",
@@ -432,6 +437,7 @@ __all__ = [
     "score_record",
     "source_note",
     "status_label",
+    "suggest",
     "suggestions_table",
     "summarize",
     "to_data",

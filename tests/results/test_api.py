@@ -53,3 +53,11 @@ def test_names_users_read() -> None:
     assert api.status_label(item(deadline=date(2025, 1, 1)), date(2025, 2, 1)) == "逾期"
     assert api.builtin_results_policy_names() == ["national"]
     assert evaluation().project.name == "示范项目"
+
+
+def test_suggestions_from_scores_already_kept() -> None:
+    e = evaluation(budget="200")
+    kept = api.score(e)  # a store keeps the audit's score: no need to score again
+    result = api.project_result(e, kept)
+    (s,) = api.suggest([result], api.load_results_policy())
+    assert s == api.budget_suggestions([e])[0]
