@@ -27,6 +27,14 @@ if TYPE_CHECKING:  # for the type checker; at run time each name is imported on 
         load_standards,
     )
     from jixiao.checks.declaration import review_declaration as run_declaration_review
+    from jixiao.checks.monitoring import (
+        MonitoringAudit,
+        WarningResult,
+        monitoring_codes,
+        monitoring_from_declaration,
+    )
+    from jixiao.checks.monitoring import review_monitoring as run_monitoring_review
+    from jixiao.checks.monitoring import warn as run_warning
     from jixiao.declaration import Criterion, Declaration, ReviewGrade, ReviewOpinion, ReviewResult
     from jixiao.examples import example_files, examples_dir
     from jixiao.findings import Finding, Severity, has_errors
@@ -39,16 +47,22 @@ if TYPE_CHECKING:  # for the type checker; at run time each name is imported on 
         new_evaluation,
     )
     from jixiao.ingest import document_kind, ingest_any, ingest_parts, summarize
+    from jixiao.ingest.monitoring import holds_monitoring, ingest_monitoring, ingest_monitorings
     from jixiao.ingest.project_list import ListRow, read_project_list
     from jixiao.loader import (
         Loaded,
         LoadedDeclaration,
+        LoadedMonitoring,
+        file_holds_monitoring,
         load_data,
         load_declaration_data,
         load_declaration_file,
         load_file,
+        load_monitoring_data,
+        load_monitoring_file,
     )
     from jixiao.model import Evaluation, Figure, Survey
+    from jixiao.monitoring import Light, Likelihood, Monitoring
     from jixiao.numbers import format_number
     from jixiao.pension.checks import run_pension_checks
     from jixiao.pension.estimate import Estimate, estimate, estimate_data, params_lines
@@ -69,12 +83,26 @@ if TYPE_CHECKING:  # for the type checker; at run time each name is imported on 
         load_rubric,
         load_rubric_with_findings,
     )
+    from jixiao.policies.warning import (
+        WarningPolicy,
+        WarningPolicyError,
+        builtin_warning_names,
+        load_warning_policy,
+        load_warning_policy_with_findings,
+    )
     from jixiao.rectification import ItemStatus, Origin, RectificationItem, StatusChange, Suggestion
     from jixiao.render import FORMATS, KINDS, MEDIA_TYPES, DocumentKind, Format, RenderError, render_bytes
     from jixiao.render.declaration_documents import (
         DECLARATION_KINDS,
         DeclarationDocument,
         render_declaration_bytes,
+    )
+    from jixiao.render.monitoring_documents import (
+        MONITORING_DOCUMENT_NAMES,
+        MONITORING_KINDS,
+        ReportEntry,
+        render_monitoring_bytes,
+        render_monitoring_report_bytes,
     )
     from jixiao.results import (
         LedgerImportError,
@@ -112,7 +140,9 @@ if TYPE_CHECKING:  # for the type checker; at run time each name is imported on 
         ACTION_NAMES,
         AUDIT_FORMAT_NAMES,
         BASIS_KIND_NAMES,
+        CAUSE_NAMES,
         CRITERION_NAMES,
+        DECISION_NAMES,
         DECLARATION_DOCUMENT_NAMES,
         DECLARATION_STATUS_NAMES,
         DOCUMENT_NAMES,
@@ -121,6 +151,8 @@ if TYPE_CHECKING:  # for the type checker; at run time each name is imported on 
         FUND_SOURCE_NAMES,
         ITEM_STATUS_NAMES,
         KIND_NAMES,
+        LIGHT_NAMES,
+        LIKELIHOOD_NAMES,
         NOVELTY_NAMES,
         ORG_KIND_NAMES,
         ORIGIN_NAMES,
@@ -222,6 +254,40 @@ _LAZY: dict[str, tuple[str, str]] = {
     "evaluation_from_declaration": ("jixiao.checks.declaration", "evaluation_from_declaration"),
     "load_standards": ("jixiao.checks.declaration", "load_standards"),
     "run_declaration_review": ("jixiao.checks.declaration", "review_declaration"),
+    # 运行监控 (jixiao.monitoring, checks.monitoring, policies/warning)
+    "Monitoring": ("jixiao.monitoring", "Monitoring"),
+    "Light": ("jixiao.monitoring", "Light"),
+    "Likelihood": ("jixiao.monitoring", "Likelihood"),
+    "MonitoringAudit": ("jixiao.checks.monitoring", "MonitoringAudit"),
+    "WarningResult": ("jixiao.checks.monitoring", "WarningResult"),
+    "monitoring_codes": ("jixiao.checks.monitoring", "monitoring_codes"),
+    "monitoring_from_declaration": ("jixiao.checks.monitoring", "monitoring_from_declaration"),
+    "run_monitoring_review": ("jixiao.checks.monitoring", "review_monitoring"),
+    "run_warning": ("jixiao.checks.monitoring", "warn"),
+    "ingest_monitoring": ("jixiao.ingest.monitoring", "ingest_monitoring"),
+    "ingest_monitorings": ("jixiao.ingest.monitoring", "ingest_monitorings"),
+    "holds_monitoring": ("jixiao.ingest.monitoring", "holds_monitoring"),
+    "file_holds_monitoring": ("jixiao.loader", "file_holds_monitoring"),
+    "LoadedMonitoring": ("jixiao.loader", "LoadedMonitoring"),
+    "load_monitoring_data": ("jixiao.loader", "load_monitoring_data"),
+    "load_monitoring_file": ("jixiao.loader", "load_monitoring_file"),
+    "WarningPolicy": ("jixiao.policies.warning", "WarningPolicy"),
+    "WarningPolicyError": ("jixiao.policies.warning", "WarningPolicyError"),
+    "builtin_warning_names": ("jixiao.policies.warning", "builtin_warning_names"),
+    "load_warning_policy": ("jixiao.policies.warning", "load_warning_policy"),
+    "load_warning_policy_with_findings": ("jixiao.policies.warning", "load_warning_policy_with_findings"),
+    "MONITORING_DOCUMENT_NAMES": ("jixiao.render.monitoring_documents", "MONITORING_DOCUMENT_NAMES"),
+    "MONITORING_KINDS": ("jixiao.render.monitoring_documents", "MONITORING_KINDS"),
+    "ReportEntry": ("jixiao.render.monitoring_documents", "ReportEntry"),
+    "render_monitoring_bytes": ("jixiao.render.monitoring_documents", "render_monitoring_bytes"),
+    "render_monitoring_report_bytes": (
+        "jixiao.render.monitoring_documents",
+        "render_monitoring_report_bytes",
+    ),
+    "CAUSE_NAMES": ("jixiao.vocabulary", "CAUSE_NAMES"),
+    "DECISION_NAMES": ("jixiao.vocabulary", "DECISION_NAMES"),
+    "LIGHT_NAMES": ("jixiao.vocabulary", "LIGHT_NAMES"),
+    "LIKELIHOOD_NAMES": ("jixiao.vocabulary", "LIKELIHOOD_NAMES"),
     "Rubric": ("jixiao.policies.rubric", "Rubric"),
     "RubricError": ("jixiao.policies.rubric", "RubricError"),
     "builtin_rubric_names": ("jixiao.policies.rubric", "builtin_rubric_names"),
@@ -304,7 +370,9 @@ __all__ = [
     "AUDIT_FORMAT_NAMES",
     "AUDIT_WRITERS",
     "BASIS_KIND_NAMES",
+    "CAUSE_NAMES",
     "CRITERION_NAMES",
+    "DECISION_NAMES",
     "DECLARATION_DOCUMENT_NAMES",
     "DECLARATION_KINDS",
     "DECLARATION_STATUS_NAMES",
@@ -318,7 +386,11 @@ __all__ = [
     "ITEM_STATUS_NAMES",
     "KINDS",
     "KIND_NAMES",
+    "LIGHT_NAMES",
+    "LIKELIHOOD_NAMES",
     "MEDIA_TYPES",
+    "MONITORING_DOCUMENT_NAMES",
+    "MONITORING_KINDS",
     "NOVELTY_NAMES",
     "ORG_KIND_NAMES",
     "ORIGIN_NAMES",
@@ -342,9 +414,14 @@ __all__ = [
     "FrameworkError",
     "ItemStatus",
     "LedgerImportError",
+    "Light",
+    "Likelihood",
     "ListRow",
     "Loaded",
     "LoadedDeclaration",
+    "LoadedMonitoring",
+    "Monitoring",
+    "MonitoringAudit",
     "Origin",
     "PensionParams",
     "Policy",
@@ -352,6 +429,7 @@ __all__ = [
     "ProjectResult",
     "RectificationItem",
     "RenderError",
+    "ReportEntry",
     "ResultsPolicy",
     "ResultsPolicyError",
     "ReviewGrade",
@@ -366,6 +444,9 @@ __all__ = [
     "Suggestion",
     "Survey",
     "TransitionError",
+    "WarningPolicy",
+    "WarningPolicyError",
+    "WarningResult",
     "__version__",
     "budget_suggestions",
     "builtin_framework_names",
@@ -373,6 +454,7 @@ __all__ = [
     "builtin_region_names",
     "builtin_results_policy_names",
     "builtin_rubric_names",
+    "builtin_warning_names",
     "check",
     "compare_with_declaration",
     "describe_estimate",
@@ -390,7 +472,10 @@ __all__ = [
     "has_errors",
     "ingest_any",
     "ingest_declarations",
+    "ingest_monitoring",
+    "ingest_monitorings",
     "ingest_parts",
+    "is_monitoring_file",
     "items_from_audit",
     "items_from_declaration_review",
     "items_from_monitoring",
@@ -406,12 +491,18 @@ __all__ = [
     "load_declaration_file",
     "load_framework",
     "load_framework_with_findings",
+    "load_monitoring",
+    "load_monitoring_data",
     "load_params_with_findings",
     "load_results_policy",
     "load_rubric",
     "load_rubric_with_findings",
     "load_standards",
+    "load_warning_policy",
+    "load_warning_policy_with_findings",
     "merge_items",
+    "monitoring_codes",
+    "monitoring_from_declaration",
     "new_declaration",
     "new_evaluation",
     "overdue_items",
@@ -430,9 +521,12 @@ __all__ = [
     "render",
     "render_declaration",
     "render_declaration_to_file",
+    "render_monitoring",
+    "render_monitoring_report",
     "render_rectification",
     "render_to_file",
     "review_declaration",
+    "review_monitoring",
     "score",
     "score_record",
     "source_note",
@@ -444,6 +538,7 @@ __all__ = [
     "to_json",
     "to_yaml",
     "transition",
+    "warn",
 ]
 
 
@@ -540,6 +635,108 @@ def review_declaration(
             raise RubricError(problems)
         standards = table
     return run_declaration_review(declaration, chosen, standards)
+
+
+# 运行监控 (财预〔2019〕136号 双监控): a monitoring report loaded, lit, reviewed and laid out.
+
+MONITORING_FORM_SUFFIXES = frozenset({".xlsx", ".xls", ".docx"})
+
+
+def load_monitoring(path: str | Path) -> LoadedMonitoring:
+    """A monitoring file (YAML / JSON, ``kind: monitoring``), or an 执行监控表 in Excel or Word read
+    by its headings (jixiao's own form or a unit's)."""
+    _ready()
+    p = Path(path)
+    if p.suffix.lower() in MONITORING_FORM_SUFFIXES and p.is_file():
+        return ingest_monitoring(p)
+    return load_monitoring_file(p)
+
+
+def is_monitoring_file(path: str | Path) -> bool:
+    """True when a file holds a monitoring report: ``kind: monitoring`` in YAML / JSON, or an
+    Excel / Word file whose first table is an 执行监控表."""
+    _ready()
+    p = Path(path)
+    if not p.is_file():
+        return False
+    if p.suffix.lower() in MONITORING_FORM_SUFFIXES:
+        return holds_monitoring(p)
+    return file_holds_monitoring(p)
+
+
+def _warning_policy(
+    policy: WarningPolicy | str | Path | None, monitoring: Monitoring | None
+) -> WarningPolicy:
+    if isinstance(policy, WarningPolicy):
+        return policy
+    if policy is None and monitoring is not None and monitoring.policy:
+        name = monitoring.policy
+        if name in builtin_warning_names() or Path(name).is_file():
+            return load_warning_policy(name)
+    return load_warning_policy(policy)
+
+
+def warn(monitoring: Monitoring, policy: WarningPolicy | str | Path | None = None) -> WarningResult:
+    """预警: the lights of a monitoring report (budget execution, each indicator, the project) with
+    their reasons, under a warning policy (a policy, a built-in name or a file; default: the one
+    the report names, else ``national``). Raises ``WarningPolicyError`` when it cannot be used."""
+    _ready()
+    return run_warning(monitoring, _warning_policy(policy, monitoring))
+
+
+def review_monitoring(
+    monitoring: Monitoring,
+    policy: WarningPolicy | str | Path | None = None,
+    declaration: Declaration | None = None,
+) -> MonitoringAudit:
+    """Review a monitoring report: its lights (``.warning``) and every ``mon.*`` finding
+    (``.findings``, most severe first); the checks against the approved targets run when the
+    declaration is given. Raises ``WarningPolicyError`` when the policy cannot be used."""
+    _ready()
+    return run_monitoring_review(monitoring, _warning_policy(policy, monitoring), declaration)
+
+
+def render_monitoring(
+    monitoring: Monitoring,
+    fmt: Format,
+    *,
+    policy: WarningPolicy | str | Path | None = None,
+    declaration: Declaration | None = None,
+    with_review: bool = True,
+) -> bytes:
+    """The 项目支出绩效目标执行监控表 as docx, xlsx or pdf; with ``with_review`` its light, the reasons
+    and the findings follow (a second sheet in Excel). The Excel and Word forms read back with
+    :func:`load_monitoring`. Raises ``RenderError`` for problems the user can fix."""
+    _ready()
+    if not with_review:
+        return render_monitoring_bytes(monitoring, fmt)
+    audit = review_monitoring(monitoring, policy, declaration)
+    return render_monitoring_bytes(
+        monitoring,
+        fmt,
+        findings=audit.findings,
+        light=audit.light.value,
+        reasons=audit.warning.reasons(),
+    )
+
+
+def render_monitoring_report(
+    unit: str,
+    monitorings: list[Monitoring],
+    fmt: Format,
+    *,
+    policy: WarningPolicy | str | Path | None = None,
+) -> bytes:
+    """A unit's monitoring report (docx or pdf): its projects with their lights, reddest first,
+    then each project's 执行监控表 with its reasons and findings."""
+    _ready()
+    entries = []
+    for monitoring in monitorings:
+        audit = review_monitoring(monitoring, policy)
+        entries.append(ReportEntry(monitoring, audit.light.value, audit.warning.reasons(), audit.findings))
+    rank = {"red": 0, "yellow": 1, "green": 2}
+    entries.sort(key=lambda e: rank[e.light])
+    return render_monitoring_report_bytes(unit, entries, fmt)
 
 
 def render(

@@ -17,11 +17,14 @@ COLORS = {"error": "red", "warning": "yellow", "info": "cyan"}
 SEVERITY_CHOICES = {**{s: s for s in SEVERITIES}, **{api.SEVERITY_NAMES[s]: s for s in SEVERITIES}}
 
 
-def audited_note(audited: int, files: int, declarations: int = 0) -> str:
+def audited_note(audited: int, files: int, declarations: int = 0, monitored: int = 0) -> str:
     """``（含 23 个评价）`` when some file held several evaluations (a workbook of projects);
     ``（含 20 个申报表）`` / ``（含 2 个评价、20 个申报表）`` when declarations were reviewed."""
-    if declarations:
-        parts = ([f"{audited}个评价"] if audited else []) + [f"{declarations}个申报表"]
+    if declarations or monitored:
+        parts = ([f"{audited}个评价"] if audited else []) + (
+            [f"{declarations}个申报表"] if declarations else []
+        )
+        parts += [f"{monitored}个监控表"] if monitored else []
         return f"（含{'、'.join(parts)}）"
     return f"（含{audited}个评价）" if audited > files else ""
 
@@ -121,6 +124,17 @@ def register(group: click.Group) -> None:
         default=None,
         help="审核申报表时对照的预算支出标准表（YAML 或 CSV：支出项目、计量单位、标准上限）",
     )
+    @click.option(
+        "--warning",
+        default=None,
+        help="执行监控表的预警规则：内置名称（national）或 YAML 文件（默认按监控文件所指，否则 national）",
+    )
+    @click.option(
+        "--declaration",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="审核执行监控表时对照的批复绩效目标（申报文件或申报表）",
+    )
     def check_command(
         files: tuple[Path, ...],
         fmt: str | None,
@@ -129,11 +143,16 @@ def register(group: click.Group) -> None:
         min_severity: str,
         rubric: str | None,
         standards: Path | None,
+        warning: str | None,
+        declaration: Path | None,
     ) -> None:
         """复核评价文件：逐项重算得分、核对资金与目标，列出问题（错误 / 警告 / 提示）。
 
         绩效目标申报表（申报文件，或读作申报表的文档）做绩效目标审核：按完整性、相关性、适当性、可行性
         列出问题，给出审核得分、审核结果（优 / 良 / 中 / 差）和处理意见。
+
+        绩效目标执行监控表（kind: monitoring，或 jixiao 生成的 Excel / Word 监控表）做运行监控审核：
+        按预警规则亮灯（红灯 / 黄灯 / 绿灯）并说明原因，列出问题（mon.*）。
 
         退出码：0 无错误；1 有错误；2 文件、政策、审核评分规则或预算支出标准无法使用。
         """
@@ -152,7 +171,21 @@ def register(group: click.Group) -> None:
         counts = {s: 0 for s in SEVERITIES}
         unusable = errors = False
         audited = reviewed = 0
+        monitored = None
+        monitored_count = 0
         for path in files:
+            if api.is_monitoring_file(path):
+                from jixiao.cli import monitoring as monitoring_cli
+
+                if monitored is None:
+                    monitored = (monitoring_cli.warning_policy(warning), monitoring_cli.approved(declaration))
+                outcome = monitoring_cli.check_monitoring(
+                    path, *monitored, threshold, printer, audited_files, counts
+                )
+                unusable = unusable or outcome is None
+                errors = errors or bool(outcome)
+                monitored_count += outcome is not None
+                continue
             for item in api.load_any(path):
                 if isinstance(item, api.LoadedDeclaration):
                     outcome = _check_declaration(item, review, threshold, printer, audited_files, counts)
@@ -207,7 +240,7 @@ def register(group: click.Group) -> None:
                             f"等级 填报{score.claimed_grade or '未标明'} / 重算{score.computed_grade or '—'}"
                         )
         tally = (
-            f"共复核{len(files)}个文件{audited_note(audited, len(files), reviewed)}："
+            f"共复核{len(files)}个文件{audited_note(audited, len(files), reviewed, monitored_count)}："
             f"{counts['error']}个错误，{counts['warning']}个警告，{counts['info']}个提示"
         )
         if fmt == "text":

@@ -181,10 +181,10 @@ def register(group: click.Group) -> None:
     )
     @click.option(
         "--kind",
-        type=click.Choice(["evaluation", "declaration"]),
+        type=click.Choice(["evaluation", "declaration", "monitoring"]),
         default="evaluation",
         show_default=True,
-        help="evaluation 评价文件 / 自评表；declaration 绩效目标申报文件 / 申报表。",
+        help="evaluation 评价文件 / 自评表；declaration 绩效目标申报文件 / 申报表；monitoring 绩效目标执行监控表。",
     )
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出文件。")
     @click.option(
@@ -198,6 +198,14 @@ def register(group: click.Group) -> None:
     @click.option("--year", type=int, default=None, help="评价年度（申报表为预算年度）。")
     @click.option("--name", "project_name", default="（项目名称）", help="项目名称。")
     @click.option("--annual-only", is_flag=True, help="申报表只含年度目标，不含中期目标。")
+    @click.option("--month", type=int, default=None, help="监控表的截止月份（1—N月的 N）。")
+    @click.option(
+        "--from",
+        "from_file",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="监控表按此申报文件（批复的绩效目标）预填项目、预算和年度指标值。",
+    )
     def new_command(
         framework_name: str | None,
         kind: str,
@@ -206,6 +214,8 @@ def register(group: click.Group) -> None:
         year: int | None,
         project_name: str,
         annual_only: bool,
+        month: int | None,
+        from_file: Path | None,
     ) -> None:
         """生成待填写的评价文件（YAML、JSON 或 Excel 自评表），或绩效目标申报文件 / 申报表（--kind declaration）。"""
         if year is not None and not 1990 <= year <= 2100:
@@ -213,6 +223,11 @@ def register(group: click.Group) -> None:
         if fmt is None:
             suffix = output.suffix.lower() if output else ""
             fmt = {".json": "json", ".xlsx": "xlsx", ".docx": "docx"}.get(suffix, "yaml")
+        if kind == "monitoring":
+            from jixiao.cli.monitoring import new_monitoring
+
+            new_monitoring(output, fmt, month, from_file, year, project_name)
+            return
         if kind == "declaration":
             _new_declaration(output, fmt, year, project_name, annual_only)
             return

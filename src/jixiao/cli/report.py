@@ -92,7 +92,9 @@ def register(group: click.Group) -> None:
     @click.option(
         "--kind",
         "kind",
-        type=click.Choice([*api.DOCUMENT_NAMES, *api.DECLARATION_DOCUMENT_NAMES]),
+        type=click.Choice(
+            [*api.DOCUMENT_NAMES, *api.DECLARATION_DOCUMENT_NAMES, "monitoring", "monitoring-report"]
+        ),
         default="report",
         show_default=True,
         help="文书种类：self-table 自评表，report 评价报告；declaration 绩效目标申报表，review-opinion 绩效目标审核意见表",
@@ -139,6 +141,11 @@ def register(group: click.Group) -> None:
         standards: Path | None,
     ) -> None:
         """生成官方文书：项目支出绩效自评表、绩效评价报告、绩效目标申报表或绩效目标审核意见表。"""
+        if kind in ("monitoring", "monitoring-report"):
+            from jixiao.cli.monitoring import monitoring_report
+
+            monitoring_report(file, kind, fmt, out, policy, with_findings)
+            return
         if kind in api.DECLARATION_DOCUMENT_NAMES:
             if template is not None:
                 _fail("申报表和审核意见表使用固定的官方版式，不支持自定义模板（--template 只用于评价报告）")

@@ -80,8 +80,12 @@ def _after(rows: list[list[str]], label: str) -> tuple[int, int, str] | None:
 
 
 def _is_monitoring(table: Table) -> bool:
-    text = "".join(_key(c) for row in table.rows[:60] for c in row)
-    return "年度指标值" in text and ("全年预计" in text or "执行监控" in text)
+    """A table with the indicator heading row (一级指标 … 年度指标值) and a 全年预计 column."""
+    for row in table.rows[:80]:
+        keys = [_key(c) for c in row]
+        if "一级指标" in keys and "年度指标值" in keys and any("全年预计" in k for k in keys):
+            return True
+    return False
 
 
 def _project(rows: list[list[str]]) -> Project | None:
@@ -416,9 +420,16 @@ def ingest_monitorings(path: Path) -> list[LoadedMonitoring]:
     return out
 
 
+def holds_monitoring(path: Path) -> bool:
+    """True when a workbook's or Word file's first table is an 执行监控表 (a form to check or
+    report on as monitoring, not as an evaluation)."""
+    doc, _ = read_document(path)
+    return doc is not None and bool(doc.tables) and _is_monitoring(doc.tables[0])
+
+
 def ingest_monitoring(path: Path) -> LoadedMonitoring:
     """The first 执行监控表 of a file (see :func:`ingest_monitorings`)."""
     return ingest_monitorings(path)[0]
 
 
-__all__ = ["ingest_monitoring", "ingest_monitorings", "monitoring_from_table"]
+__all__ = ["holds_monitoring", "ingest_monitoring", "ingest_monitorings", "monitoring_from_table"]
