@@ -107,6 +107,28 @@ decl_decide_x        L    ok    no       no     no      no      no     no       
 decl_start           L    ok    ok       no     no      no      no     no       no
 task_assign_declared L    ok    ok       no     no      no      no     no       no
 decl_reopen          L    ok    ok       no     no      no      no     no       no
+monitoring           L    ok    ok       ok     ok      no      ok     no       ok
+mon_board            L    ok    ok       ok     ok      no      ok     no       ok
+mon_board_csv        L    ok    ok       ok     ok      no      ok     no       ok
+mon_a                L    ok    ok       ok     404     no      ok     no       ok
+mon_x                L    ok    ok       404    404     no      ok     no       404
+mon_round_new        L    ok    ok       no     no      no      no     no       no
+mon_save_a2          L    ok    no       ok     404     no      no     no       no
+mon_save_x2          L    ok    no       404    404     no      no     no       404
+mon_decide_a         L    ok    ok       no     no      no      no     no       no
+mon_decide_x         L    ok    ok       no     no      no      no     no       no
+ledger               L    ok    ok       ok     ok      no      ok     no       ok
+ledger_xlsx          L    ok    ok       ok     ok      no      ok     no       ok
+item_a               L    ok    ok       ok     404     no      ok     no       ok
+item_x               L    ok    ok       404    404     no      ok     no       404
+item_update_a        L    ok    no       ok     404     no      no     no       no
+item_update_x        L    ok    no       404    404     no      no     no       404
+item_confirm_a       L    ok    ok       no     no      no      no     no       no
+audit_import         L    ok    ok       no     no      no      no     no       no
+items_from_eval      L    ok    ok       no     no      no      no     no       no
+results              L    ok    ok       no     no      no      ok     no       no
+thread_a             L    ok    ok       ok     404     no      ok     no       ok
+thread_x             L    ok    ok       404    404     no      ok     no       404
 """
 
 
@@ -132,6 +154,14 @@ class World:
     da2: int = 0
     dx: int = 0
     dx2: int = 0
+    unit_x: int = 0
+    mround: int = 0
+    ma: int = 0
+    ma2: int = 0
+    mx: int = 0
+    mx2: int = 0
+    ia: int = 0
+    ix: int = 0
 
 
 def _org(session: Any, name: str) -> Organisation:
@@ -251,7 +281,72 @@ def _declarations(db: Any, world: World) -> None:
                 record.status = "submitted"
             ids.append(record.id)
         world.round = round_.id
+        world.unit_x = other_unit.id
         world.da, world.da2, world.dx, world.dx2 = ids
+    _monitoring(db, world)
+
+
+def _monitoring(db: Any, world: World) -> None:
+    """A monitoring round with a submitted and a draft report of unit A and of the other unit, and a
+    rectification item of each."""
+    from jixiao.api import RectificationItem
+    from jixiao.store import monitoring, rectification
+    from jixiao.store.models import MonitoringRecord, MonitoringRound
+
+    with db.session() as session:
+        round_ = MonitoringRound(name="2026年1—6月运行监控", year=2026, cutoff_month=6, policy="national")
+        session.add(round_)
+        session.flush()
+        ids = []
+        for declared, status in (
+            (world.da, "submitted"),
+            (world.da2, "draft"),
+            (world.dx, "submitted"),
+            (world.dx2, "draft"),
+        ):
+            d = session.get(DeclarationRecord, declared)
+            report = MonitoringRecord(
+                round_id=round_.id,
+                declaration_id=d.id,
+                unit_id=d.unit_id,
+                department_id=d.department_id,
+                year=2026,
+                cutoff_month=6,
+                project_name=d.project_name,
+                unit_name=d.unit_name,
+                status=status,
+                light="red" if status == "submitted" else None,
+                n_findings=0,
+                data=monitoring.to_data(monitoring.from_declaration(declarations_load(d), 6)),
+            )
+            session.add(report)
+            session.flush()
+            ids.append(report.id)
+        world.mround = round_.id
+        world.ma, world.ma2, world.mx, world.mx2 = ids
+        items = []
+        for declared in (world.da, world.dx):
+            d = session.get(DeclarationRecord, declared)
+            (record,) = rectification.add_items(
+                session,
+                None,
+                [
+                    RectificationItem(
+                        project=d.project_name, year=2026, problem="资金拨付滞后", origin="monitoring"
+                    )
+                ],
+                unit_id=d.unit_id,
+                department_id=d.department_id,
+                unit_name=d.unit_name,
+            )
+            items.append(record.id)
+        world.ia, world.ix = items
+
+
+def declarations_load(record: DeclarationRecord) -> Any:
+    from jixiao.store import declarations
+
+    return declarations.load(record)
 
 
 @dataclass(frozen=True)
@@ -265,6 +360,8 @@ class Route:
     files: dict[str, tuple[str, bytes, str]] | None = None
     versioned: int | None = None  # evaluation whose current version the form carries
     declared: int | None = None  # declaration whose current version the form carries
+    monitored: int | None = None  # monitoring report whose current version the form carries
+    rectified: int | None = None  # rectification item whose current version the form carries
 
 
 def _routes(w: World) -> dict[str, Route]:
@@ -366,6 +463,40 @@ def _routes(w: World) -> dict[str, Route]:
         # a reason is required: 400 once the user may reopen (before the status is looked at)
         "decl_reopen": Route("POST", f"/declarations/{w.da}/reopen", (400,), {"reason": ""}, declared=w.da),
         "decl_start": Route("POST", f"/declarations/{w.da}/evaluation", (400,), {"task_id": "不是编号"}),
+        "monitoring": Route("GET", "/monitoring"),
+        "mon_board": Route("GET", f"/monitoring/rounds/{w.mround}"),
+        "mon_board_csv": Route("GET", f"/monitoring/rounds/{w.mround}/export?fmt=csv"),
+        "mon_a": Route("GET", f"/monitoring/{w.ma}"),
+        "mon_x": Route("GET", f"/monitoring/{w.mx}"),
+        "mon_round_new": Route("POST", "/monitoring/rounds", (422,), {"name": "", "year": "2026"}),
+        # a figure that is not a number: 422 once the user may fill the report, and nothing saved
+        "mon_save_a2": Route("POST", f"/monitoring/{w.ma2}", (422,), {"spent": "二十"}, monitored=w.ma2),
+        "mon_save_x2": Route("POST", f"/monitoring/{w.mx2}", (422,), {"spent": "二十"}, monitored=w.mx2),
+        # an unknown decision: 422 once the user may decide
+        "mon_decide_a": Route(
+            "POST", f"/monitoring/{w.ma}/decision", (422,), {"decision": "x"}, monitored=w.ma
+        ),
+        "mon_decide_x": Route(
+            "POST", f"/monitoring/{w.mx}/decision", (422,), {"decision": "x"}, monitored=w.mx
+        ),
+        "ledger": Route("GET", "/rectification"),
+        "ledger_xlsx": Route("GET", "/rectification/export?fmt=xlsx"),
+        "item_a": Route("GET", f"/rectification/{w.ia}"),
+        "item_x": Route("GET", f"/rectification/{w.ix}"),
+        # an unknown status: 400 once the user may update the item
+        "item_update_a": Route("POST", f"/rectification/{w.ia}", (400,), {"to": "x"}, rectified=w.ia),
+        "item_update_x": Route("POST", f"/rectification/{w.ix}", (400,), {"to": "x"}, rectified=w.ix),
+        # not yet 已整改待确认: 422 once the user may confirm
+        "item_confirm_a": Route(
+            "POST", f"/rectification/{w.ia}/confirm", (422,), {"decision": "confirm"}, rectified=w.ia
+        ),
+        # no unit chosen: 400 once the user may import
+        "audit_import": Route("POST", "/rectification/import", (400,), {}),
+        # evaluation A is not reviewed: 400 once the user may put its problems on the ledger
+        "items_from_eval": Route("POST", f"/rectification/from-evaluation/{w.a}", (400,), {}),
+        "results": Route("GET", "/results?year=2026"),
+        "thread_a": Route("GET", f"/thread?unit_id={w.unit_a}&year=2026&project=申报甲"),
+        "thread_x": Route("GET", f"/thread?unit_id={w.unit_x}&year=2026&project=申报丙"),
     }
 
 
@@ -384,6 +515,13 @@ def _version(db: Any, evaluation_id: int) -> str:
 def _declared_version(db: Any, declaration_id: int) -> str:
     with db.session() as session:
         return str(session.get(DeclarationRecord, declaration_id).version)
+
+
+def _row_version(db: Any, model: str, row_id: int) -> str:
+    from jixiao.store import models
+
+    with db.session() as session:
+        return str(session.get(getattr(models, model), row_id).version)
 
 
 def _client(app: object, who: str) -> TestClient:
@@ -425,6 +563,10 @@ def test_authorisation_matrix(app: object, db: Any) -> None:
                     data["version"] = _version(db, route.versioned)
                 if route.declared is not None:
                     data["version"] = _declared_version(db, route.declared)
+                if route.monitored is not None:
+                    data["version"] = _row_version(db, "MonitoringRecord", route.monitored)
+                if route.rectified is not None:
+                    data["version"] = _row_version(db, "RectificationRecord", route.rectified)
                 r = client.post(route.url, data=data, files=route.files, follow_redirects=False)
             problem = _verdict(expected[name, who], route, r)
             if problem:

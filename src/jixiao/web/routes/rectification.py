@@ -263,6 +263,9 @@ def update_item(
     form: FormData = posted_form,
 ) -> Response:
     """The unit's 整改措施 / 完成情况 / evidence and its status step."""
+    record = store.get_visible(session, actor, item_id)
+    if not (actor.role == Role.admin or (actor.role == Role.unit and record.unit_id == actor.org_id)):
+        raise Forbidden("只有责任单位可以填写整改情况")
     version = _version(form)
     to = str(form.get("to", ""))
     if to and to not in UNIT_MOVES:
@@ -300,6 +303,7 @@ def confirm_item(
 ) -> Response:
     """Finance confirms (已确认) or sends back (退回, with the reason)."""
     require_role(actor, Role.finance, Role.admin)
+    store.get_visible(session, actor, item_id)
     version = _version(form)
     accept = form.get("decision") == "confirm"
     try:
