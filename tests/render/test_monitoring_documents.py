@@ -157,3 +157,49 @@ def test_the_real_monitoring_sheet() -> None:
     assert first.source is not None and first.source.row is not None
     assert any(n.startswith("年度总体目标：") for n in monitoring.notes)
     review_monitoring(monitoring)  # a real report reviews without a crash
+
+
+def test_a_file_without_a_monitoring_table(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from jixiao.ingest.monitoring import holds_monitoring
+
+    path = tmp_path / "other.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["项目名称", "某项目"])
+    sheet.append(["一级指标", "二级指标", "三级指标", "指标值", "实际完成值"])
+    book.save(path)
+    loaded = ingest_monitoring(path)
+    assert loaded.monitoring is None and loaded.findings[0].code == "ingest.no-monitoring"
+    assert not holds_monitoring(path)
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a workbook")
+    loaded = ingest_monitoring(broken)
+    assert loaded.monitoring is None and loaded.findings
+
+
+def test_a_form_without_its_cutoff_is_refused(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "form.xlsx"
+    path.write_bytes(render_monitoring_bytes(_example("pension-2025-06-on-track"), "xlsx"))
+    book = load_workbook(path)
+    ws = book["执行监控表"]
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("1—6月"):
+                cell.value = cell.value.replace("1—6月", "")
+    book.save(path)
+    loaded = ingest_monitoring(path)
+    assert loaded.monitoring is None and "截止月份" in loaded.findings[0].message
+
+
+def test_the_real_workbook_is_not_taken_for_a_monitoring_form() -> None:
+    from jixiao.ingest.monitoring import holds_monitoring
+
+    path = SHARED / "001.xls"
+    if not path.exists():
+        pytest.skip("001.xls not in the shared corpus")
+    assert not holds_monitoring(path)  # its first sheet is 项目基本信息: jixiao check reads it as before
