@@ -145,6 +145,8 @@ CRITERION_NAMES = {
 ATTRIBUTE_NAMES = {"recurring": "经常性项目", "one_off": "一次性项目"}  # 项目类型 on the 申报表
 # The documents of a declaration (`jixiao report --kind`); DOCUMENT_NAMES are an evaluation's.
 DECLARATION_DOCUMENT_NAMES = {"declaration": "绩效目标申报表", "review-opinion": "绩效目标审核意见表"}
+# The documents of monitoring (`jixiao report --kind`).
+MONITORING_DOCUMENT_NAMES = {"monitoring": "绩效目标执行监控表", "monitoring-report": "运行监控报告"}
 # The standard 一级 / 二级 rows of a blank 申报表 (财预〔2015〕88号 附件; the 中央部门 layout).
 DECLARATION_LEVELS = (
     ("产出指标", "数量指标"),
@@ -208,5 +210,6 @@ GLOSSARY_TABLES: dict[str, dict[str, str]] = {
     "item status": ITEM_STATUS_NAMES,
     "attribute": ATTRIBUTE_NAMES,
     "declaration document": DECLARATION_DOCUMENT_NAMES,
+    "monitoring document": MONITORING_DOCUMENT_NAMES,
     "declaration status": DECLARATION_STATUS_NAMES,
 }

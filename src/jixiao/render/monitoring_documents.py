@@ -18,10 +18,10 @@ from jixiao.findings import Finding
 from jixiao.monitoring import Monitoring
 from jixiao.render.errors import RenderError
 from jixiao.render.monitoring_docx import ReportEntry
+from jixiao.vocabulary import MONITORING_DOCUMENT_NAMES
 
 MonitoringDocument = Literal["monitoring", "monitoring-report"]
 MONITORING_KINDS: tuple[MonitoringDocument, ...] = ("monitoring", "monitoring-report")
-MONITORING_DOCUMENT_NAMES = {"monitoring": "绩效目标执行监控表", "monitoring-report": "运行监控报告"}
 MONITORING_FORMATS = ("docx", "xlsx", "pdf")
 
 
