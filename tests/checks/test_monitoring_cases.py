@@ -110,3 +110,31 @@ def test_the_lagging_example_is_red_and_the_on_track_one_green() -> None:
     assert audit.light.value == "red"
     assert audit.warning.funds.light.value == "red"
     assert any("序时进度75%" in r for r in audit.warning.funds.reasons)
+
+
+def test_a_report_prefilled_from_the_declaration_agrees_with_it() -> None:
+    from jixiao.checks.monitoring import monitoring_from_declaration
+
+    declaration = declaration_of(declaration_data("pension-2025-clean"))
+    monitoring = monitoring_from_declaration(declaration, 9)
+    assert (monitoring.year, monitoring.cutoff_month) == (2025, 9)
+    assert monitoring.project.name == declaration.project.name
+    assert [i.target for i in monitoring.indicators] == [a.target for a in declaration.annual.indicators]
+    total = monitoring.total()
+    assert total is not None and total.budget == declaration.funds.annual_total and total.spent is None
+    codes = {f.code for f in review_monitoring(monitoring, declaration=declaration, today=TODAY).findings}
+    assert not codes & {"mon.target-changed", "mon.indicator-dropped", "mon.budget-changed"}
+
+
+def test_amounts_in_yuan_are_prefilled_in_wan() -> None:
+    from jixiao.checks.monitoring import monitoring_from_declaration
+
+    data = declaration_data("pension-2025-clean")
+    data["funds"].update({"unit": "元", "annual_total": 128605000, "appropriation": 128605000, "other": 0})
+    data["funds"].pop("details", None)
+    data["funds"].pop("medium_total", None)
+    data["funds"].pop("medium_appropriation", None)
+    data["funds"].pop("medium_other", None)
+    monitoring = monitoring_from_declaration(declaration_of(data), 6)
+    total = monitoring.total()
+    assert total is not None and total.budget == 12860.5
