@@ -41,6 +41,7 @@ from jixiao.store.service import load_evaluation, log, stored_audit
 from jixiao.vocabulary import ITEM_STATUS_NAMES, ORIGIN_NAMES
 
 STATUS_NAMES = ITEM_STATUS_NAMES
+__all__ = ["ORIGIN_NAMES"]
 OPEN = (ItemStatus.pending.value, ItemStatus.in_progress.value)
 MAX_IMPORTED = 500  # items from one audit report
 
@@ -374,6 +375,7 @@ def notify_overdue(session: Session, today: date) -> int:
             RectificationRecord.deadline < today,
             RectificationRecord.overdue_notified.is_(False),
         )
+        .with_for_update(skip_locked=True)  # two logins at once tell each unit once (PostgreSQL)
     ).all()
     for record in rows:
         notifications.notify(

@@ -7,10 +7,12 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
+from jixiao.store import rectification
 from jixiao.store.accounts import authenticate, end_session, start_session
 from jixiao.store.models import Role, User
 from jixiao.store.queries import Actor
 from jixiao.store.service import log
+from jixiao.web.clock import local_today
 from jixiao.web.deps import current_user, db_session, posted_form, render, state
 
 router = APIRouter()
@@ -73,6 +75,8 @@ def login(request: Request, form: FormData = posted_form) -> Response:
         throttle.succeeded(session, username, address)
         token = start_session(session, account)
         log(session, Actor.of(account), "user.login", "user", account.id)
+        # open rectification items past their deadline become 逾期: their units are told once
+        rectification.notify_overdue(session, local_today(app.settings.timezone))
     request.session.clear()  # a fresh session (and CSRF token) after login
     request.session["sid"] = token
     return RedirectResponse(_safe_next(str(form.get("next", "")) or None), status_code=303)
