@@ -115,6 +115,8 @@ mon_x                L    ok    ok       404    404     no      ok     no       
 mon_round_new        L    ok    ok       no     no      no      no     no       no
 mon_save_a2          L    ok    no       ok     404     no      no     no       no
 mon_save_x2          L    ok    no       404    404     no      no     no       404
+mon_import_a2        L    ok    no       ok     404     no      no     no       no
+mon_doc_a            L    ok    ok       ok     404     no      ok     no       ok
 mon_decide_a         L    ok    ok       no     no      no      no     no       no
 mon_decide_x         L    ok    ok       no     no      no      no     no       no
 ledger               L    ok    ok       ok     ok      no      ok     no       ok
@@ -472,6 +474,9 @@ def _routes(w: World) -> dict[str, Route]:
         # a figure that is not a number: 422 once the user may fill the report, and nothing saved
         "mon_save_a2": Route("POST", f"/monitoring/{w.ma2}", (422,), {"spent": "二十"}, monitored=w.ma2),
         "mon_save_x2": Route("POST", f"/monitoring/{w.mx2}", (422,), {"spent": "二十"}, monitored=w.mx2),
+        # no file: 400 once the user may import into the report
+        "mon_import_a2": Route("POST", f"/monitoring/{w.ma2}/import", (400,), {}, monitored=w.ma2),
+        "mon_doc_a": Route("GET", f"/monitoring/{w.ma}/download/xlsx"),
         # an unknown decision: 422 once the user may decide
         "mon_decide_a": Route(
             "POST", f"/monitoring/{w.ma}/decision", (422,), {"decision": "x"}, monitored=w.ma

@@ -264,3 +264,39 @@ def test_audit_problems_import_and_hostile_files_are_refused(app: object, db: An
         unit.post("/rectification/import", data={"csrf_token": csrf_of(unit, "/rectification")}).status_code
         == 403
     )
+
+
+def test_the_form_downloads_and_imports_back_and_hostile_files_are_refused(app: object, db: Any) -> None:
+    approved(app, 2031)
+    open_monitoring(app, 2031, 9)
+    report_id = report_of(db)
+    unit = login(app, "danwei")
+    url = f"/monitoring/{report_id}"
+    xlsx = unit.get(url + "/download/xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert unit.get(url + "/download/docx").content[:2] == b"PK"
+    assert unit.get(url + "/download/exe").status_code == 400
+    assert login(app, "danwei2").get(url + "/download/xlsx").status_code == 404
+
+    def post(name: str, content: bytes) -> Any:
+        page = unit.get(url).text
+        return unit.post(
+            url + "/import",
+            data={"csrf_token": csrf_of(unit, url), "version": version_of(page)},
+            files={"file": (name, content)},
+            follow_redirects=False,
+        )
+
+    for name, content in (
+        ("监控.exe", b"MZ\x90\x00"),
+        ("监控.xlsx", b"not a zip"),
+        ("监控.xlsx", b""),
+        ("监控.docx", b"PK\x03\x04" + b"\x00" * 100),
+        ("监控.yaml", b"kind: monitoring\ncutoff_month: ["),
+    ):
+        r = post(name, content)
+        assert r.status_code in (400, 413, 422), (name, r.status_code, r.text[:300])
+        assert "import-error" in r.text
+    r = post("执行监控表.xlsx", xlsx.content)
+    assert r.status_code == 303, r.text[:800]
+    assert PROJECT in unit.get(url).text

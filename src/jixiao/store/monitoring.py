@@ -14,6 +14,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -22,13 +23,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from jixiao import api
 from jixiao.api import Declaration, Finding
+from jixiao.model import Figure
 from jixiao.monitoring import (
+    Cause,
+    CauseCategory,
     Correction,
     Decision,
     Light,
     Likelihood,
-    MonitoredFunds,
-    MonitoredIndicator,
     Monitoring,
 )
 from jixiao.store import declarations, notifications
@@ -43,7 +45,18 @@ from jixiao.store.models import (
 )
 from jixiao.store.queries import Actor, Conflict, Forbidden, NotFound, StoreError, require_role
 from jixiao.store.service import log
-from jixiao.vocabulary import DECISION_NAMES, LIGHT_NAMES
+from jixiao.vocabulary import CAUSE_NAMES, DECISION_NAMES, LIGHT_NAMES, LIKELIHOOD_NAMES
+
+__all__ = [
+    "CAUSE_NAMES",
+    "DECISION_NAMES",
+    "LIGHT_NAMES",
+    "LIKELIHOOD_NAMES",
+    "Cause",
+    "CauseCategory",
+    "Figure",
+    "Likelihood",
+]
 
 STATUS_NAMES = {MonitoringStatus.draft.value: "填报中", MonitoringStatus.submitted.value: "已提交"}
 LIGHT_ORDER = {Light.red.value: 0, Light.yellow.value: 1, Light.green.value: 2}
@@ -134,24 +147,8 @@ def load(record: MonitoringRecord) -> Monitoring:
 
 
 def from_declaration(declaration: Declaration, cutoff_month: int) -> Monitoring:
-    """A report prefilled from the approved targets (``api.monitoring_from_declaration`` when present)."""
-    made = getattr(api, "monitoring_from_declaration", None)
-    if made is not None:
-        result: Monitoring = made(declaration, cutoff_month)
-        return result
-    total = declaration.funds.annual_total
-    return Monitoring(
-        year=declaration.year,
-        cutoff_month=cutoff_month,
-        project=declaration.project.model_copy(),
-        funds=[MonitoredFunds(budget=total)],
-        indicators=[
-            MonitoredIndicator(
-                id=a.id, level1=a.level1, level2=a.level2, name=a.name, direction=a.direction, target=a.target
-            )
-            for a in declaration.annual.indicators
-        ],
-    )
+    """A report prefilled from the approved targets (``api.monitoring_from_declaration``)."""
+    return api.monitoring_from_declaration(declaration, cutoff_month)
 
 
 @dataclass
@@ -193,41 +190,71 @@ def _rate(monitoring: Monitoring) -> Decimal | None:
 def review(
     monitoring: Monitoring, declaration: Declaration | None = None, policy: str | None = None
 ) -> Review:
-    """The light and findings (``api.review_monitoring`` by the round's warning policy when present;
-    otherwise execution against 序时进度, 10 and 20 points behind yellow and red, and 完成目标可能性)."""
-    reviewed = getattr(api, "review_monitoring", None)
-    if reviewed is not None:
-        chosen: Any = None
-        loader = getattr(api, "load_warning_policy", None)
-        if loader is not None and policy:
-            try:
-                chosen = loader(policy)
-            except Exception:  # a policy since removed: the default
-                chosen = None
-        audit = reviewed(monitoring, chosen, declaration)
-        warning = audit.warning
-        return Review(
-            Light(audit.light), warning.execution_rate, list(warning.reasons()), list(audit.findings)
+    """The light and findings by the round's warning policy (``api.review_monitoring``; the
+    national policy when the round's cannot be loaded any more), checked against the approved targets."""
+    try:
+        audit = api.review_monitoring(monitoring, policy or None, declaration)
+    except api.WarningPolicyError:
+        audit = api.review_monitoring(monitoring, DEFAULT_POLICY, declaration)
+    warning = audit.warning
+    return Review(Light(audit.light), warning.execution_rate, list(warning.reasons()), list(audit.findings))
+
+
+def policies() -> dict[str, str]:
+    """The built-in warning policies (预警口径) by name with their titles, the national one first."""
+    names = sorted(api.builtin_warning_names(), key=lambda n: (n != DEFAULT_POLICY, n))
+    out = {}
+    for name in names:
+        try:
+            out[name] = api.load_warning_policy(name).title or name
+        except api.WarningPolicyError:
+            continue
+    return out or {DEFAULT_POLICY: DEFAULT_POLICY}
+
+
+@dataclass
+class ParsedForm:
+    """What an uploaded 执行监控表 held: the reports as plain data and the reader's messages."""
+
+    reports: list[dict[str, Any]] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+
+def read_form(path: Path) -> ParsedForm:
+    """An uploaded 执行监控表 (Excel or Word, jixiao's form or a unit's) or monitoring file read back
+    (run in the upload sandbox)."""
+    loaded = api.load_monitoring(path)
+    out = ParsedForm(messages=[f.message for f in loaded.findings][:10])
+    if loaded.monitoring is not None:
+        out.reports.append(to_data(loaded.monitoring))
+    return out
+
+
+def merge_imported(record: MonitoringRecord, imported: Monitoring) -> Monitoring:
+    """The imported figures kept on the report's own project, year and cut-off month."""
+    if imported.cutoff_month != record.cutoff_month:
+        raise StoreError(
+            f"导入的执行监控表是 1—{imported.cutoff_month}月的，本批次是 1—{record.cutoff_month}月，请导入对应月份的表"
         )
-    rate = _rate(monitoring)
-    light, reasons = Light.green, []
-    if rate is not None:
-        expected = Decimal(monitoring.cutoff_month * 100) / 12
-        gap = expected - rate
-        if gap > 20:
-            light = Light.red
-        elif gap > 10:
-            light = Light.yellow
-        if gap > 10:
-            reasons.append(f"执行率 {rate}% 低于序时进度 {expected:.1f}%")
-    likelihoods = [i.likelihood for i in monitoring.indicators] + [monitoring.likelihood]
-    if Likelihood.impossible in likelihoods:
-        light = Light.red
-        reasons.append("有指标“完全不可能”完成")
-    elif Likelihood.possible in likelihoods and light is Light.green:
-        light = Light.yellow
-        reasons.append("有指标“有可能”完成")
-    return Review(light, rate, reasons)
+    current = load(record)
+    imported.project = current.project
+    imported.year = record.year
+    imported.policy = current.policy
+    imported.corrections = current.corrections
+    return imported
+
+
+def document(session: Session, record: MonitoringRecord, fmt: str) -> bytes:
+    """The 执行监控表 (docx, xlsx, pdf) with its light, reasons and findings."""
+    round_ = get_round(session, record.round_id)
+    declared = None
+    if record.declaration_id is not None:
+        frozen = declarations.baseline(session, record.declaration_id)
+        declared = declarations.load(frozen) if frozen is not None else None
+    try:
+        return api.render_monitoring(load(record), fmt, policy=round_.policy, declaration=declared)  # type: ignore[arg-type]
+    except api.WarningPolicyError:
+        return api.render_monitoring(load(record), fmt, declaration=declared)  # type: ignore[arg-type]
 
 
 def _new_record(

@@ -19,11 +19,19 @@ from jixiao import api
 from jixiao.store import monitoring as store
 from jixiao.store.models import MonitoringRecord, MonitoringRound, Role
 from jixiao.store.queries import Actor, Forbidden, StoreError, require_role
-from jixiao.web.deps import current_actor, db_session, posted_form, render
+from jixiao.web import uploads
+from jixiao.web.deps import current_actor, db_session, posted_form, render, state
 from jixiao.web.params import RecordId, form_id
 
 router = APIRouter()
 
+FORM_TYPES = (".xlsx", ".xls", ".docx", ".yaml", ".yml", ".json")
+FORM_REFUSED = "只能导入执行监控表：Excel（.xlsx/.xls）、Word（.docx）或监控文件（.yaml/.json）"
+DOCUMENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
 EXPORT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -41,9 +49,7 @@ def _names() -> dict[str, dict[str, str]]:
 
 
 def _policies() -> dict[str, str]:
-    names = getattr(api, "builtin_warning_names", None)
-    found = list(names()) if names is not None else []
-    return {n: n for n in sorted(set(found) | {store.DEFAULT_POLICY}, key=lambda n: (n != "national", n))}
+    return store.policies()
 
 
 def _refuse_evaluator(actor: Actor) -> None:
@@ -348,3 +354,69 @@ def decide(
         )
     request.session["flash"] = "已记录纠偏决定，并通知实施单位"
     return RedirectResponse(f"/monitoring/{record.id}", status_code=303)
+
+
+@router.post("/monitoring/{report_id}/import")
+def import_form(
+    request: Request,
+    report_id: RecordId,
+    actor: Actor = Depends(current_actor),
+    form: FormData = posted_form,
+) -> Response:
+    """The unit's 执行监控表 imported from Excel or Word (read in the upload sandbox, outside any
+    transaction); the figures replace the form's, the project and cut-off month stay the round's."""
+    db = state(request).db
+    with db.session(write=False) as reader:
+        record = store.get_visible(reader, actor, report_id)
+        if not store.can_edit(actor, record):
+            raise Forbidden(
+                "该监控表已提交，不能再导入" if record.status != "draft" else "您无权修改该监控表"
+            )
+    try:
+        version = _version(form)
+        name, suffix, content = uploads.received(
+            state(request).settings, form, FORM_TYPES, verb="导入", refused=FORM_REFUSED
+        )
+        parsed = uploads.run_sandboxed(state(request), store.read_form, suffix, content)
+        if not parsed.reports:
+            problems = "；".join(parsed.messages[:5]) or "文件中没有找到执行监控表"
+            raise StoreError(f"无法从“{name}”读出执行监控表：{problems}")
+        imported = api.load_monitoring_data(parsed.reports[0], file=name)
+        if imported.monitoring is None:
+            raise StoreError(f"无法从“{name}”读出执行监控表")
+        with db.session() as session:
+            record = store.get_visible(session, actor, report_id)
+            store.save_report(
+                session, actor, report_id, version, store.merge_imported(record, imported.monitoring)
+            )
+    except StoreError as exc:
+        if exc.status not in (400, 413, 422):
+            raise
+        with db.session(write=False) as reader:
+            record = store.get_visible(reader, actor, report_id)
+            return _report_page(
+                request, reader, actor, record, errors={"import": exc.message}, status_code=exc.status
+            )
+    request.session["flash"] = f"已从“{name}”导入执行监控表，请核对后提交"
+    return RedirectResponse(f"/monitoring/{report_id}", status_code=303)
+
+
+@router.get("/monitoring/{report_id}/download/{fmt}")
+def download(
+    report_id: RecordId, fmt: str, actor: Actor = Depends(current_actor), session: Session = db_session
+) -> Response:
+    """The 执行监控表 as Word, Excel or PDF, with its light and findings."""
+    _refuse_evaluator(actor)
+    if fmt not in DOCUMENT_TYPES:
+        raise StoreError("文档格式只能是 docx、xlsx 或 pdf")
+    record = store.get_visible(session, actor, report_id)
+    try:
+        content = store.document(session, record, fmt)
+    except api.RenderError as exc:
+        raise StoreError(f"无法生成执行监控表：{exc}") from exc
+    name = quote(f"{record.project_name}-执行监控表-1至{record.cutoff_month}月.{fmt}")
+    return Response(
+        content,
+        media_type=DOCUMENT_TYPES[fmt],
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
+    )
