@@ -235,9 +235,16 @@ def read_audit_report(path: Path) -> list[dict[str, Any]]:
 
 
 def import_audit(
-    session: Session, actor: Actor, rows: list[dict[str, Any]], *, unit_id: int, file: str
+    session: Session,
+    actor: Actor,
+    rows: list[dict[str, Any]],
+    *,
+    unit_id: int,
+    file: str,
+    year: int | None = None,
 ) -> list[RectificationRecord]:
-    """Problems imported from an audit report (审计) for one unit (all or nothing)."""
+    """Problems imported from an audit report (审计) for one unit (all or nothing); ``year`` is the
+    year of the items the list does not date."""
     require_role(actor, Role.finance, Role.admin)
     unit = session.get(Organisation, unit_id)
     if unit is None or unit.kind != OrgKind.unit:
@@ -250,6 +257,7 @@ def import_audit(
     for row in rows:
         item = RectificationItem.model_validate(row)
         item.origin = Origin.audit
+        item.year = item.year or year
         item.status = ItemStatus.pending
         item.history = []
         items.append(item)
@@ -370,7 +378,8 @@ def confirm(
 def notify_overdue(session: Session, today: date) -> int:
     """Tell each unit once about its items that became 逾期; returns how many items were marked."""
     rows = session.scalars(
-        select(RectificationRecord).where(
+        select(RectificationRecord)
+        .where(
             RectificationRecord.status.in_(OPEN),
             RectificationRecord.deadline < today,
             RectificationRecord.overdue_notified.is_(False),

@@ -166,7 +166,8 @@ def import_audit(
             message = str(exc) if isinstance(exc, api.LedgerImportError) else "无法读取该 Excel 文件"
             raise StoreError(f"无法从“{name}”读出审计发现的问题：{message}") from exc
         with db.session() as session:
-            count = len(store.import_audit(session, actor, rows, unit_id=unit_id, file=name))
+            year = optional_int(form.get("year"), "年度", low=1990, high=2100) or _today(request).year
+            count = len(store.import_audit(session, actor, rows, unit_id=unit_id, file=name, year=year))
     except StoreError as exc:
         with db.session(write=False) as reader:
             empty = {"year": "", "status": "", "origin": "", "unit_id": "", "project": ""}
