@@ -55,7 +55,8 @@ COVERED_ROUTES = {
     "/review/{evaluation_id}/reopen",
 }
 # Further workflow actions that legitimately act on a closed evaluation (none so far).
-WORKFLOW_ROUTES: set[str] = set()
+# the ledger's: an approved evaluation's problems put on the 整改台账; the evaluation itself unchanged
+WORKFLOW_ROUTES: set[str] = {"/rectification/from-evaluation/{evaluation_id}"}
 
 
 def _alert(text: str) -> str:
