@@ -902,6 +902,101 @@ def _write_runs(*, quick: bool) -> list[WriteRun | str]:
     return [_write_run(kind, **settings) for kind in ("sqlite", "postgresql")]
 
 
+def board_and_ledger(count: int = 200, requests: int = 40) -> dict[str, list[float]]:
+    """The warning board and the rectification ledger of a bureau with ``count`` generated projects
+    (a monitoring report each, a third red, two ledger items each), each page requested ``requests``
+    times by finance through the app in process (SQLite); milliseconds per request by page."""
+    from datetime import date, timedelta
+
+    from fastapi.testclient import TestClient
+
+    from jixiao.store.db import Database
+    from jixiao.store.models import (
+        MonitoringRecord,
+        MonitoringRound,
+        Organisation,
+        OrgKind,
+        RectificationRecord,
+    )
+    from jixiao.store.seed import DEMO_ACCOUNTS, seed_demo
+    from jixiao.web import Settings, create_app
+
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
+        db = Database(f"sqlite:///{Path(tmp) / 'board.db'}")
+        db.migrate()
+        with db.session() as session:
+            seed_demo(session, {u: PASSWORD for u, *_ in DEMO_ACCOUNTS})
+            units = session.scalars(select(Organisation).where(Organisation.kind == OrgKind.unit)).all()
+            round_ = MonitoringRound(name="基准 1—6月运行监控", year=2026, cutoff_month=6, policy="national")
+            session.add(round_)
+            session.flush()
+            lights = ("red", "yellow", "green")
+            for i in range(count):
+                unit = units[i % len(units)]
+                name = f"基准项目{i:04d}"
+                session.add(
+                    MonitoringRecord(
+                        round_id=round_.id,
+                        unit_id=unit.id,
+                        department_id=unit.parent_id,
+                        year=2026,
+                        cutoff_month=6,
+                        project_name=name,
+                        unit_name=unit.name,
+                        status="submitted",
+                        light=lights[i % 3],
+                        execution_rate=float(i % 90),
+                        n_findings=2,
+                        findings=[
+                            {"code": "mon.x", "severity": "warning", "message": "执行滞后", "where": ""}
+                        ]
+                        * 2,
+                        data={"kind": "monitoring", "cutoff_month": 6, "project": {"name": name}},
+                    )
+                )
+                for k in range(2):
+                    session.add(
+                        RectificationRecord(
+                            unit_id=unit.id,
+                            department_id=unit.parent_id,
+                            year=2026,
+                            project_name=name,
+                            unit_name=unit.name,
+                            origin="review",
+                            status="pending",
+                            deadline=date(2026, 6, 30) + timedelta(days=60 * k),
+                            overdue_notified=False,
+                            data={"project": name, "problem": f"问题{k}", "origin": "review", "year": 2026},
+                        )
+                    )
+            round_id = round_.id
+        app = create_app(Settings(data_dir=Path(tmp), secret_key="bench"), db)
+        client = TestClient(app)
+        page = client.get("/login").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert token is not None
+        client.post(
+            "/login", data={"username": "caizheng", "password": PASSWORD, "csrf_token": token.group(1)}
+        )
+        out: dict[str, list[float]] = {}
+        for path in (
+            f"/monitoring/rounds/{round_id}",
+            f"/monitoring/rounds/{round_id}?sort=execution",
+            "/rectification",
+            "/rectification?status=overdue",
+        ):
+            client.get(path)  # warm
+            times = []
+            for _ in range(requests):
+                started = time.perf_counter()
+                r = client.get(path)
+                times.append((time.perf_counter() - started) * 1000)
+                assert r.status_code == 200, (path, r.status_code)
+            out[path] = times
+        db.dispose()
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     """Measure and write the section (see the module docstring for ``--writes`` and ``--quick``)."""
     from benchmarks.common import write_section
@@ -911,6 +1006,10 @@ def main(argv: list[str] | None = None) -> None:
         for kind in ("sqlite", "postgresql"):  # printed only
             _read_run(kind, QUICK_READS)
         _write_runs(quick=True)
+        return
+    if "--board" in args:  # printed only: the warning board and ledger of 200 generated projects
+        for path, times in board_and_ledger().items():
+            print(f"{path}: p50 {statistics.median(times):.0f} ms, p95 {_percentile(times, 0.95):.0f} ms")
         return
     if "--writes" in args:
         _splice_writes(_write_body(_write_runs(quick=False)))
