@@ -300,3 +300,27 @@ def test_the_form_downloads_and_imports_back_and_hostile_files_are_refused(app: 
     r = post("执行监控表.xlsx", xlsx.content)
     assert r.status_code == 303, r.text[:800]
     assert PROJECT in unit.get(url).text
+
+
+def test_results_table_and_the_publication_pack(app: object, db: Any) -> None:
+    from jixiao.store.models import EvaluationRecord
+
+    with db.session() as session:
+        record = session.scalars(select(EvaluationRecord).order_by(EvaluationRecord.id)).first()
+        record.status = "approved"
+        unit_id, year = record.unit_id, record.year
+    finance = login(app, "caizheng")
+    page = finance.get(f"/results?year={year}")
+    assert page.status_code == 200 and record.project_name in page.text
+    table = finance.get(f"/results?year={year}&fmt=xlsx")
+    assert table.status_code == 200 and table.content[:2] == b"PK"
+    assert record.project_name in finance.get(f"/results?year={year}&fmt=csv").content.decode("utf-8-sig")
+    pack = finance.get("/results/publication", params={"unit_id": unit_id, "year": year, "fmt": "zip"})
+    assert pack.status_code in (200, 400), pack.status_code
+    if pack.status_code == 200:
+        assert pack.content[:2] == b"PK"
+    else:  # no LibreOffice here: a Chinese reason, not an error page
+        assert "无法生成公开材料" in pack.text
+    other = login(app, "danwei2").get("/results/publication", params={"unit_id": unit_id, "year": year})
+    assert other.status_code == 404
+    assert finance.get("/results/publication", params={"unit_id": unit_id, "year": 1999}).status_code == 400
