@@ -173,3 +173,26 @@ def test_the_thread_shows_every_stage_and_the_contradiction(database: Database) 
         assert thread.contradictions([monitoring.load(record)], evaluation) == []
         with pytest.raises(NotFound):
             thread.build(session, actors["danwei2"], record.unit_id, 2026, PROJECT, date.today())
+
+
+def test_a_declaration_review_and_an_audit_list_feed_the_ledger(database: Database) -> None:
+    actors = _actors(database)
+    declaration_id = _approved(database, actors)
+    with database.session() as session, pytest.raises(Forbidden):
+        rectification.from_declaration(session, actors["danwei"], declaration_id)
+    with database.session() as session:
+        found = rectification.from_declaration(session, actors["caizheng"], declaration_id)
+        assert found and {r.origin for r in found} <= {"review"}
+        count = len(found)
+    with database.session() as session:  # the same review again adds nothing
+        assert rectification.from_declaration(session, actors["caizheng"], declaration_id) == []
+        unit_id = found[0].unit_id
+        rows = [{"project": PROJECT, "problem": "资金结余未收回", "origin": "audit", "status": "confirmed"}]
+        (imported,) = rectification.import_audit(
+            session, actors["caizheng"], rows, unit_id=unit_id, file="审计.xlsx", year=2026
+        )
+        assert imported.status == "pending" and imported.year == 2026
+        with pytest.raises(StoreError, match="没有找到"):
+            rectification.import_audit(session, actors["caizheng"], [], unit_id=unit_id, file="x.xlsx")
+    with database.session() as session:
+        assert len(rectification.ledger(session, actors["bumen"], today=date.today())) == count + 1

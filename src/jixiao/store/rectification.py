@@ -119,7 +119,7 @@ def add_items(
     monitoring_id: int | None = None,
 ) -> list[RectificationRecord]:
     """Store new items; one whose id is already in the ledger for the same source is kept as it is."""
-    known = set(
+    known = list(
         session.scalars(
             select(RectificationRecord.data).where(
                 RectificationRecord.unit_id == unit_id,
