@@ -627,7 +627,9 @@ def test_every_post_route_on_a_declaration_is_covered(tmp_path: Path) -> None:
     covered.add("/declarations/{declaration_id}/preview")  # saves nothing
     # act on an approved one by design: the next self-evaluation, a reopening for an adjustment
     workflow = {"/declarations/{declaration_id}/evaluation", "/declarations/{declaration_id}/reopen"}
-    workflow.add("/rectification/from-declaration/{declaration_id}")  # the ledger's; the declaration unchanged
+    workflow.add(
+        "/rectification/from-declaration/{declaration_id}"
+    )  # the ledger's; the declaration unchanged
     assert routes - covered - workflow == set(), "add these routes to the attempts"
 
 
