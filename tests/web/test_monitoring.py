@@ -324,3 +324,25 @@ def test_results_table_and_the_publication_pack(app: object, db: Any) -> None:
     other = login(app, "danwei2").get("/results/publication", params={"unit_id": unit_id, "year": year})
     assert other.status_code == 404
     assert finance.get("/results/publication", params={"unit_id": unit_id, "year": 1999}).status_code == 400
+
+
+def test_the_ledger_is_shown_fifty_items_a_page_with_its_filters_kept(app: object, db: Any) -> None:
+    finance = login(app, "caizheng")
+    token = csrf_of(finance, "/rectification")
+    page = finance.get("/rectification").text
+    unit_id = page.split('name="unit_id" aria-label="责任单位"><option value="', 1)[1].split('"', 1)[0]
+    rows: list[list[object]] = [["项目名称", "问题", "整改要求", "时限"]]
+    rows += [[PROJECT, f"审计发现问题第{k:02d}项", "按期整改", "2099-12-31"] for k in range(1, 61)]
+    r = finance.post(
+        "/rectification/import",
+        data={"csrf_token": token, "unit_id": unit_id},
+        files={"file": ("审计问题.xlsx", _xlsx(rows))},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text[:800]
+    first = finance.get("/rectification?origin=audit").text
+    assert "共 60 条，第 1–50 条；第 1 / 2 页" in first
+    assert first.count('href="/rectification/') >= 50 and "审计发现问题第60项" not in first
+    second = finance.get("/rectification?origin=audit&page=2").text
+    assert "第 51–60 条；第 2 / 2 页" in second and "审计发现问题第60项" in second
+    assert 'href="?origin=audit&amp;page=1"' in second  # the filter kept in the pager's links

@@ -398,8 +398,7 @@ def notify_overdue(session: Session, today: date) -> int:
     return len(rows)
 
 
-def ledger(
-    session: Session,
+def ledger_query(
     actor: Actor,
     *,
     year: int | None = None,
@@ -408,9 +407,8 @@ def ledger(
     unit_id: int | None = None,
     project: str = "",
     today: date,
-    limit: int = 5000,
-) -> list[RectificationRecord]:
-    """The ledger the actor may see, filtered; ``status`` may be ``overdue`` (逾期)."""
+) -> Select[RectificationRecord]:
+    """The ledger the actor may see, filtered (``status`` may be ``overdue``, 逾期), in deadline order."""
     query = for_actor(actor)
     if year is not None:
         query = query.where(RectificationRecord.year == year)
@@ -424,8 +422,26 @@ def ledger(
         query = query.where(RectificationRecord.unit_id == unit_id)
     if project:
         query = query.where(RectificationRecord.project_name == project)
-    order = (RectificationRecord.deadline, RectificationRecord.id)
-    return list(session.scalars(query.order_by(*order).limit(limit)))
+    return query.order_by(RectificationRecord.deadline, RectificationRecord.id)
+
+
+def ledger(
+    session: Session,
+    actor: Actor,
+    *,
+    year: int | None = None,
+    status: str = "",
+    origin: str = "",
+    unit_id: int | None = None,
+    project: str = "",
+    today: date,
+    limit: int = 5000,
+) -> list[RectificationRecord]:
+    """The ledger the actor may see, filtered (:func:`ledger_query`), at most ``limit`` items."""
+    query = ledger_query(
+        actor, year=year, status=status, origin=origin, unit_id=unit_id, project=project, today=today
+    )
+    return list(session.scalars(query.limit(limit)))
 
 
 def export(records: list[RectificationRecord], fmt: str, today: date, title: str) -> bytes:

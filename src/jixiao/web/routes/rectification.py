@@ -20,6 +20,7 @@ from jixiao.store.queries import Actor, Forbidden, StoreError, require_role
 from jixiao.web import uploads
 from jixiao.web.clock import local_today
 from jixiao.web.deps import current_actor, db_session, posted_form, render, state
+from jixiao.web.pagination import paginate
 from jixiao.web.params import RecordId, form_id, optional_int
 
 router = APIRouter()
@@ -78,17 +79,21 @@ def _ledger_page(
     actor: Actor,
     query: dict[str, str],
     *,
+    page: str = "",
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
     today = _today(request)
     chosen = _filters(**query)
-    records = store.ledger(session, actor, today=today, limit=1000, **chosen)  # type: ignore[arg-type]
+    items = store.ledger_query(actor, today=today, **chosen)  # type: ignore[arg-type]
+    pager = paginate(session, items, page, query)
+    records = pager.records
     return render(
         request,
         "rectification.html",
         {
             "records": records,
+            "pager": pager,
             "query": query,
             "export": "&".join(f"{k}={quote(str(v))}" for k, v in query.items() if v),
             "labels": {r.id: store.status_label(r, today) for r in records},
@@ -111,13 +116,15 @@ def ledger_page(
     origin: str = "",
     unit_id: str = "",
     project: str = "",
+    page: str = "",
     actor: Actor = Depends(current_actor),
     session: Session = db_session,
 ) -> Response:
-    """The ledger the user may see, filtered by year, status (逾期 too), origin, unit, project."""
+    """The ledger the user may see, filtered by year, status (逾期 too), origin, unit, project;
+    50 items a page."""
     _refuse_evaluator(actor)
     query = {"year": year, "status": status, "origin": origin, "unit_id": unit_id, "project": project}
-    return _ledger_page(request, session, actor, query)
+    return _ledger_page(request, session, actor, query, page=page)
 
 
 @router.get("/rectification/export")
