@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from jixiao.declaration import Declaration
 from jixiao.findings import Finding, Severity, has_errors
 from jixiao.model import Evaluation, Source
 from jixiao.monitoring import Monitoring
 from jixiao.yamlio import ParsedDocument, parse_text, read_file, validate
+
+R = TypeVar("R", Declaration, Monitoring)  # the records loaded beside evaluations
 
 
 @dataclass
@@ -135,6 +138,40 @@ def _missing(name: str, why: str = "不存在") -> Finding:
     return finding("file.unreadable", Severity.error, f"文件 {name} {why}", source=Source(file=name))
 
 
+def _read_parsed(path: Path, what: str) -> tuple[ParsedDocument | None, list[Finding]]:
+    """A YAML/JSON file parsed, or the findings saying why it could not be (``what``: the kind of
+    file, for a directory given by mistake)."""
+    name = str(path)
+    if not path.exists():
+        return None, [_missing(name)]
+    if path.is_dir():
+        return None, [_missing(name, f"是目录，不是{what}")]
+    text, problems = read_file(path)
+    if text is None:
+        return None, problems
+    return parse_text(text, name, "json" if path.suffix.lower() == ".json" else "yaml")
+
+
+def _validated(model: type[R], doc: ParsedDocument) -> tuple[R | None, list[Finding], dict[str, int]]:
+    """``doc`` validated as ``model`` (given the file as its source when it names none), the
+    problems, and the line of every field path."""
+    record, problems = validate(model, doc, "file.invalid")
+    lines: dict[str, int] = {}
+    _index_lines(doc, doc.data, [], lines)
+    if record is not None and record.source is None:
+        record.source = Source(file=doc.file)
+    return record, problems, lines
+
+
+def _file_says_kind(path: Path, kind: str) -> bool:
+    """True when a YAML/JSON file's top level says ``kind: <kind>`` (a cheap look, no validation)."""
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
+    except OSError:
+        return False
+    return re.search(rf'^\s*"?kind"?\s*:\s*"?{kind}"?\s*,?\s*$', head, re.MULTILINE) is not None
+
+
 @dataclass
 class LoadedDeclaration:
     """A target declaration file loaded: the declaration (None when unusable) and what went wrong."""
@@ -163,12 +200,7 @@ def is_declaration_data(data: Any) -> bool:
 
 def load_declaration_parsed(doc: ParsedDocument) -> LoadedDeclaration:
     """Validate a parsed document as a Declaration."""
-    declaration, problems = validate(Declaration, doc, "file.invalid")
-    lines: dict[str, int] = {}
-    _index_lines(doc, doc.data, [], lines)
-    if declaration is not None and declaration.source is None:
-        declaration.source = Source(file=doc.file)
-    return LoadedDeclaration(doc.file, declaration, problems, lines)
+    return LoadedDeclaration(doc.file, *_validated(Declaration, doc))
 
 
 def load_declaration_data(data: dict[str, Any], file: str = "<input>") -> LoadedDeclaration:
@@ -178,29 +210,13 @@ def load_declaration_data(data: dict[str, Any], file: str = "<input>") -> Loaded
 
 def load_declaration_file(path: Path) -> LoadedDeclaration:
     """Load a declaration file (YAML or JSON); unreadable, malformed or invalid files give error findings."""
-    name = str(path)
-    if not path.exists():
-        return LoadedDeclaration(name, None, [_missing(name)])
-    if path.is_dir():
-        return LoadedDeclaration(name, None, [_missing(name, "是目录，不是申报文件")])
-    text, problems = read_file(path)
-    if text is None:
-        return LoadedDeclaration(name, None, problems)
-    doc, problems = parse_text(text, name, "json" if path.suffix.lower() == ".json" else "yaml")
-    if doc is None:
-        return LoadedDeclaration(name, None, problems)
-    return load_declaration_parsed(doc)
+    doc, problems = _read_parsed(path, "申报文件")
+    return load_declaration_parsed(doc) if doc is not None else LoadedDeclaration(str(path), None, problems)
 
 
 def file_holds_declaration(path: Path) -> bool:
     """True when a YAML/JSON file's top level says ``kind: declaration`` (a cheap look, no validation)."""
-    try:
-        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
-    except OSError:
-        return False
-    import re
-
-    return re.search(r'^\s*"?kind"?\s*:\s*"?declaration"?\s*,?\s*$', head, re.MULTILINE) is not None
+    return _file_says_kind(path, "declaration")
 
 
 @dataclass
@@ -231,12 +247,7 @@ def is_monitoring_data(data: Any) -> bool:
 
 def load_monitoring_parsed(doc: ParsedDocument) -> LoadedMonitoring:
     """Validate a parsed document as a Monitoring."""
-    monitoring, problems = validate(Monitoring, doc, "file.invalid")
-    lines: dict[str, int] = {}
-    _index_lines(doc, doc.data, [], lines)
-    if monitoring is not None and monitoring.source is None:
-        monitoring.source = Source(file=doc.file)
-    return LoadedMonitoring(doc.file, monitoring, problems, lines)
+    return LoadedMonitoring(doc.file, *_validated(Monitoring, doc))
 
 
 def load_monitoring_data(data: dict[str, Any], file: str = "<input>") -> LoadedMonitoring:
@@ -246,26 +257,10 @@ def load_monitoring_data(data: dict[str, Any], file: str = "<input>") -> LoadedM
 
 def load_monitoring_file(path: Path) -> LoadedMonitoring:
     """Load a monitoring file (YAML or JSON); unreadable, malformed or invalid files give error findings."""
-    name = str(path)
-    if not path.exists():
-        return LoadedMonitoring(name, None, [_missing(name)])
-    if path.is_dir():
-        return LoadedMonitoring(name, None, [_missing(name, "是目录，不是监控文件")])
-    text, problems = read_file(path)
-    if text is None:
-        return LoadedMonitoring(name, None, problems)
-    doc, problems = parse_text(text, name, "json" if path.suffix.lower() == ".json" else "yaml")
-    if doc is None:
-        return LoadedMonitoring(name, None, problems)
-    return load_monitoring_parsed(doc)
+    doc, problems = _read_parsed(path, "监控文件")
+    return load_monitoring_parsed(doc) if doc is not None else LoadedMonitoring(str(path), None, problems)
 
 
 def file_holds_monitoring(path: Path) -> bool:
     """True when a YAML/JSON file's top level says ``kind: monitoring`` (a cheap look, no validation)."""
-    try:
-        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
-    except OSError:
-        return False
-    import re
-
-    return re.search(r'^\s*"?kind"?\s*:\s*"?monitoring"?\s*,?\s*$', head, re.MULTILINE) is not None
+    return _file_says_kind(path, "monitoring")
